@@ -1,0 +1,18 @@
+/**
+ * Plain-text rendering of answers for the terminal (the Discord bot renders embeds itself).
+ */
+import type { Answer, Citation } from './types.js';
+import { displayText } from '../text/normalize.js';
+
+/** One citation line: `[n] „quote“ — Title (date), ¶k`. */
+export function formatCitation(c: Citation): string {
+  const date = c.document.date ? ` (${c.document.date})` : '';
+  return `[${c.n}] „${displayText(c.quote)}“\n    — ${c.document.title}${date}, ${c.position}`;
+}
+
+/** The answer, then its cited passages. */
+export function formatAnswer(a: Answer): string {
+  const plain = a.answer.replace(/\*\*/g, '').replace(/\\([*_~`|\\])/g, '$1');
+  if (a.abstained) return plain;
+  return [`Answer: ${plain}`, '', ...a.citations.map(formatCitation)].join('\n');
+}

@@ -1,0 +1,43 @@
+/** Shapes of answers and summaries, shared by the CLI, the Discord bot and the eval. */
+
+/** Public description of a stored document. */
+export interface DocumentRef {
+  id: string;
+  title: string;
+  date: string | null;
+}
+
+/** One cited passage; `quote === documentText.slice(start, end)` always holds. */
+export interface Citation {
+  /** 1-based citation number as shown in the answer ("[1]"). */
+  n: number;
+  document: DocumentRef;
+  quote: string;
+  /** Character offsets into the stored document text (UTF-16 code units, as String#slice). */
+  start: number;
+  end: number;
+  /** Retrieval score of the passage (higher is better; scale depends on the scorer). */
+  score: number;
+  /** Human-readable position, e.g. "¶3" or "p. 2, ¶1". */
+  position: string;
+}
+
+/** The result of asking a question. */
+export interface Answer {
+  question: string;
+  /** True when the documents do not answer the question; then `citations` is empty. */
+  abstained: boolean;
+  /** Short answer text; cites passages as [n]. */
+  answer: string;
+  citations: Citation[];
+  /** How the answer text was made. */
+  mode?: 'extractive' | 'llm';
+}
+
+/** A cited summary of one document or of the whole (scoped) corpus. */
+export interface Summary {
+  document: DocumentRef | null;
+  text: string;
+  citations: Citation[];
+  mode?: 'extractive' | 'llm';
+}

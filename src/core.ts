@@ -1,0 +1,411 @@
+/**
+ * The core facade: ingest, remove, list, ask, summarize. The CLI and the Discord bot both use it
+ * and nothing below it.
+ *
+ * Data flow: corpus (parse) → text (sentences, chunks, terms) → store (SQLite, one transaction per
+ * document) → search (BM25 over chunks + paragraphs, dictionary query translation) → answer
+ * (extractive, cited). Scopes: documents with scope null (the bundled corpus, CLI additions) are
+ * visible everywhere; documents added in a Discord guild have the guild id as scope and are
+ * visible only there.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.js';
+import { log } from './log.js';
+import { InputError, type PageSpan, type ParsedDocument } from './corpus/types.js';
+import { contentHash, deriveTitle, documentId, parseHeader } from './corpus/document.js';
+import { canonicalText } from './text/normalize.js';
+import { segmentDocument } from './text/chunk.js';
+import { indexTerms } from './text/terms.js';
+import { stemLang, stopwordVotes } from './text/stem.js';
+import { tokenize } from './text/tokenize.js';
+import { Decompounder } from './text/decompound.js';
+import {
+  allDocuments,
+  getDocument,
+  getDocumentText,
+  insertDocument,
+  listDocuments,
+  openDatabase,
+  type DB,
+  type DocumentRow,
+} from './store/db.js';
+import { loadDictionary, type Dictionary } from './search/dictionary.js';
+import { buildQuery } from './search/query.js';
+import { PassageSearcher, type ScoredChunk } from './search/passages.js';
+import type { QueryGroup } from './search/lexical.js';
+import { extractAnswer, type Passage } from './answer/extract.js';
+import type { Answer } from './answer/types.js';
+
+/** Public description of a stored document. */
+export interface DocumentInfo {
+  id: string;
+  title: string;
+  date: string | null;
+  source: string | null;
+  language: string;
+  /** Guild id, or null for shared documents. */
+  scope: string | null;
+  chars: number;
+  chunks: number;
+  addedAt: string;
+}
+
+/** What to ingest: text, or bytes of a file, with optional metadata overrides. */
+export interface IngestInput {
+  text?: string;
+  bytes?: Uint8Array;
+  filename?: string;
+  contentType?: string;
+  title?: string;
+  date?: string;
+  source?: string;
+  scope?: string | null;
+}
+
+/** Outcome of an ingest. `replaced` names the id of the older version it replaced. */
+export interface IngestResult {
+  status: 'added' | 'unchanged' | 'replaced';
+  document: DocumentInfo;
+  replaced?: string;
+}
+
+/** Options of {@link Dossier.ask}. */
+export interface AskOptions {
+  /** Guild id; null or undefined = shared documents only. */
+  scope?: string | null;
+  /** Number of passages to cite (default config ANSWER_PASSAGES). */
+  limit?: number;
+  /** An earlier question of the same conversation, used as weaker extra context. */
+  context?: string;
+}
+
+/** Weight of query groups that come from the conversation context rather than the question. */
+const CONTEXT_WEIGHT = 0.5;
+
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/g;
+
+/** Turn raw input text into the stored form; rejects text that is empty once cleaned. */
+function cleanText(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  return canonicalText(raw).replace(INVISIBLE, '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
+}
+
+function guessDocLanguage(text: string): string {
+  const votes = stopwordVotes(tokenize(text.slice(0, 20_000)).map((t) => t.norm));
+  return votes.en > votes.de ? 'en' : 'de';
+}
+
+/** The facade over store, index and answering. Create with {@link Dossier.open}. */
+export class Dossier {
+  private readonly searcher = new PassageSearcher();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly config: Config,
+    /** The SQLite store (shared with feature stores such as feedback). */
+    readonly db: DB,
+    private readonly dict: Dictionary | null,
+    private readonly decompounder: Decompounder | null,
+  ) {}
+
+  /**
+   * Open the store under `config.DATA_DIR`, load the dictionary and the indexes, and ingest any
+   * new file of the bundled corpus (`config.CORPUS_DIR`, shared scope).
+   * @throws if the data directory cannot be created or the database cannot be opened.
+   */
+  static async open(config: Config): Promise<Dossier> {
+    const db = openDatabase(config.DATA_DIR);
+    const dict = config.TRANSLATE ? loadDictionary(config.DICT_PATH, config.CACHE_DIR) : null;
+    if (!config.TRANSLATE) log().info('Cross-lingual query translation is off (TRANSLATE=false).');
+    const decompounder = dict ? new Decompounder(dict.deFreq) : null;
+    const d = new Dossier(config, db, dict, decompounder);
+    d.loadIndex();
+    await d.ingestBundledCorpus();
+    return d;
+  }
+
+  /** True when English questions are translated into German query terms. */
+  get crossLingual(): boolean {
+    return this.dict !== null;
+  }
+
+  private loadIndex(): void {
+    const paras = this.db.prepare('SELECT id, doc_id, terms FROM paragraphs ORDER BY id').all() as { id: number; doc_id: string; terms: string }[];
+    const chunks = this.db
+      .prepare('SELECT id, doc_id, paragraph_id, start, "end" AS end, terms FROM chunks ORDER BY id')
+      .all() as { id: number; doc_id: string; paragraph_id: number; start: number; end: number; terms: string }[];
+    const byPara = new Map<number, typeof chunks>();
+    for (const c of chunks) {
+      let list = byPara.get(c.paragraph_id);
+      if (!list) byPara.set(c.paragraph_id, (list = []));
+      list.push(c);
+    }
+    const byDoc = new Map<string, typeof paras>();
+    for (const p of paras) {
+      let list = byDoc.get(p.doc_id);
+      if (!list) byDoc.set(p.doc_id, (list = []));
+      list.push(p);
+    }
+    for (const doc of allDocuments(this.db)) {
+      this.searcher.add({
+        id: doc.id,
+        scope: doc.scope,
+        paragraphs: (byDoc.get(doc.id) ?? []).map((p) => ({
+          id: p.id,
+          terms: splitTerms(p.terms),
+          chunks: (byPara.get(p.id) ?? []).map((c) => ({
+            id: c.id,
+            docId: c.doc_id,
+            paragraphId: c.paragraph_id,
+            start: c.start,
+            end: c.end,
+            terms: splitTerms(c.terms),
+          })),
+        })),
+      });
+    }
+  }
+
+  private async ingestBundledCorpus(): Promise<void> {
+    let files: string[];
+    try {
+      files = fs.readdirSync(this.config.CORPUS_DIR).filter((f) => !f.startsWith('.') && /\.(txt|md)$/i.test(f)).sort();
+    } catch {
+      log().warn({ dir: this.config.CORPUS_DIR }, 'bundled corpus folder not found; starting with the stored documents only');
+      return;
+    }
+    for (const f of files) {
+      try {
+        await this.ingest({ bytes: fs.readFileSync(path.join(this.config.CORPUS_DIR, f)), filename: f, source: `corpus/${f}`, scope: null });
+      } catch (err) {
+        log().warn({ file: f, err: (err as Error).message }, 'could not ingest a bundled corpus file');
+      }
+    }
+  }
+
+  /** Run `fn` after every earlier write has finished (writes are serialised). */
+  private serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Store a document and index it. Re-adding the same content is a no-op (`unchanged`); a new
+   * version with the same source (or, without a source, the same title) in the same scope replaces
+   * the old one in the same transaction (`replaced`).
+   * @throws InputError when the input is empty, not text, too large or otherwise unusable.
+   */
+  ingest(input: IngestInput): Promise<IngestResult> {
+    return this.serial(async () => {
+      const parsed = await this.parse(input);
+      return this.store(parsed, input.scope ?? null);
+    });
+  }
+
+  private async parse(input: IngestInput): Promise<ParsedDocument> {
+    let parsed: ParsedDocument;
+    if (input.text !== undefined) {
+      if (Buffer.byteLength(input.text, 'utf8') > this.config.MAX_FILE_BYTES)
+        throw new InputError(`The text is larger than the limit of ${this.config.MAX_FILE_BYTES} bytes.`, 'too-large');
+      parsed = { text: input.text };
+    } else if (input.bytes) {
+      if (input.bytes.byteLength > this.config.MAX_FILE_BYTES)
+        throw new InputError(`The file is larger than the limit of ${this.config.MAX_FILE_BYTES} bytes.`, 'too-large');
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(input.bytes);
+      } catch {
+        throw new InputError('The file is not valid UTF-8 text.', 'invalid-utf8');
+      }
+      parsed = { text };
+    } else {
+      throw new InputError('Nothing to add: give a text or a file.', 'empty');
+    }
+    return {
+      ...parsed,
+      title: input.title ?? parsed.title,
+      date: input.date ?? parsed.date,
+      source: input.source ?? parsed.source ?? input.filename,
+    };
+  }
+
+  private store(parsed: ParsedDocument, scope: string | null): IngestResult {
+    const text = cleanText(parsed.text);
+    const { meta, bodyStart } = parseHeader(text);
+    if (text.slice(bodyStart).trim().length === 0) throw new InputError('The document has no text.', 'empty');
+    const id = documentId(text, scope);
+    const existing = getDocument(this.db, id);
+    if (existing) return { status: 'unchanged', document: this.info(existing) };
+    const language = parsed.language ?? meta.lang ?? guessDocLanguage(text.slice(bodyStart));
+    const title = (parsed.title ?? meta.title ?? deriveTitle(text, bodyStart)).slice(0, 200);
+    const date = parsed.date ?? meta.date ?? null;
+    const source = parsed.source ?? meta.source ?? null;
+    const sl = stemLang(language);
+    const paragraphs = segmentDocument(text, bodyStart, {
+      sentencesPerChunk: this.config.CHUNK_SENTENCES,
+      overlap: Math.min(this.config.CHUNK_OVERLAP, this.config.CHUNK_SENTENCES - 1),
+    }, language);
+    if (paragraphs.length === 0) throw new InputError('The document has no sentences to index.', 'empty');
+    const older = this.findPreviousVersion(scope, source, title);
+    let chunkIds: number[] = [];
+    this.db.transaction(() => {
+      if (older) this.db.prepare('DELETE FROM documents WHERE id = ?').run(older.id);
+      chunkIds = insertDocument(this.db, {
+        id,
+        scope,
+        title,
+        date,
+        source,
+        language,
+        text,
+        bodyStart,
+        pages: parsed.pages ? JSON.stringify(parsed.pages) : null,
+        paragraphs: paragraphs.map((p) => ({
+          start: p.start,
+          end: p.end,
+          terms: indexTerms(text.slice(p.start, p.end), sl, this.decompounder).join(' '),
+          chunks: p.chunks.map((c) => {
+            const chunkText = text.slice(c.start, c.end);
+            return { start: c.start, end: c.end, terms: indexTerms(chunkText, sl, this.decompounder).join(' '), hash: contentHash(chunkText) };
+          }),
+        })),
+      });
+    })();
+    if (older) this.searcher.remove(older.id);
+    this.indexStored(id);
+    const row = getDocument(this.db, id)!;
+    log().info({ id, title, chunks: chunkIds.length, scope, replaced: older?.id }, 'document stored');
+    return { status: older ? 'replaced' : 'added', document: this.info(row), replaced: older?.id };
+  }
+
+  private findPreviousVersion(scope: string | null, source: string | null, title: string): DocumentRow | undefined {
+    const docs = this.db
+      .prepare('SELECT id, scope, title, source FROM documents WHERE scope IS ?')
+      .all(scope) as { id: string; title: string; source: string | null }[];
+    const match = source ? docs.find((d) => d.source === source) : docs.find((d) => !d.source && d.title === title);
+    return match ? getDocument(this.db, match.id) : undefined;
+  }
+
+  private indexStored(docId: string): void {
+    const doc = getDocument(this.db, docId)!;
+    const paras = this.db.prepare('SELECT id, terms FROM paragraphs WHERE doc_id = ? ORDER BY id').all(docId) as { id: number; terms: string }[];
+    const chunks = this.db
+      .prepare('SELECT id, paragraph_id, start, "end" AS end, terms FROM chunks WHERE doc_id = ? ORDER BY id')
+      .all(docId) as { id: number; paragraph_id: number; start: number; end: number; terms: string }[];
+    this.searcher.add({
+      id: docId,
+      scope: doc.scope,
+      paragraphs: paras.map((p) => ({
+        id: p.id,
+        terms: splitTerms(p.terms),
+        chunks: chunks
+          .filter((c) => c.paragraph_id === p.id)
+          .map((c) => ({ id: c.id, docId, paragraphId: p.id, start: c.start, end: c.end, terms: splitTerms(c.terms) })),
+      })),
+    });
+  }
+
+  /**
+   * Remove a document. With a scope, only that scope's own documents can be removed (a guild cannot
+   * remove shared documents); with `undefined` (operator CLI) any document can.
+   * @returns true when a document was removed.
+   */
+  remove(id: string, scope?: string | null): Promise<boolean> {
+    return this.serial(() => {
+      const doc = getDocument(this.db, id);
+      if (!doc || (scope !== undefined && doc.scope !== scope)) return false;
+      this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+      this.searcher.remove(id);
+      log().info({ id, title: doc.title }, 'document removed');
+      return true;
+    });
+  }
+
+  /** Documents visible from `scope` (shared + the scope's own), oldest first. */
+  list(scope: string | null = null): DocumentInfo[] {
+    return listDocuments(this.db, scope).map((d) => this.info(d));
+  }
+
+  /** Every stored document, all scopes (operator view). */
+  listAll(): DocumentInfo[] {
+    return allDocuments(this.db).map((d) => this.info(d));
+  }
+
+  private info(d: DocumentRow): DocumentInfo {
+    const chunks = (this.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE doc_id = ?').get(d.id) as { n: number }).n;
+    return { id: d.id, title: d.title, date: d.date, source: d.source, language: d.language, scope: d.scope, chars: d.chars, chunks, addedAt: d.added_at };
+  }
+
+  /** Validate and clean a question. @throws InputError when empty or too long. */
+  cleanQuestion(question: string): string {
+    const q = cleanText(question ?? '').replace(/\s+/g, ' ').trim();
+    if (!q) throw new InputError('The question is empty.', 'empty');
+    if (q.length > this.config.MAX_QUESTION_CHARS)
+      throw new InputError(`The question is too long (${q.length} characters; the limit is ${this.config.MAX_QUESTION_CHARS}).`, 'too-long');
+    return q;
+  }
+
+  /**
+   * Answer a question from the documents visible in `opts.scope`, citing verbatim passages.
+   * Abstains (answer says so, no citations) when the best passage covers less than
+   * ABSTAIN_THRESHOLD of the question's idf mass.
+   * @throws InputError for an empty or too long question.
+   */
+  async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
+    const q = this.cleanQuestion(question);
+    const scope = opts.scope ?? null;
+    const limit = opts.limit ?? this.config.ANSWER_PASSAGES;
+    const query = buildQuery(q, this.dict);
+    const groups: QueryGroup[] = [...query.groups];
+    if (opts.context) {
+      const ctx = buildQuery(cleanText(opts.context).slice(0, this.config.MAX_QUESTION_CHARS), this.dict);
+      const have = new Set(groups.map((g) => g.label));
+      for (const g of ctx.groups) if (!have.has(g.label)) groups.push({ ...g, weight: g.weight * CONTEXT_WEIGHT });
+    }
+    const ranked = this.searcher.search(groups, scope, Math.max(limit, this.config.LEXICAL_DEPTH));
+    const idfs = this.searcher.groupIdfs(groups);
+    const top = ranked[0];
+    const abstain = !top || top.coverage < this.config.ABSTAIN_THRESHOLD;
+    const answer = extractAnswer(q, groups, idfs, this.passages(ranked.slice(0, limit)), this.decompounder, abstain);
+    log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
+    return answer;
+  }
+
+  /** Top chunks with their documents, for extraction. */
+  private passages(ranked: ScoredChunk[]): Passage[] {
+    const docs = new Map<string, Passage['doc']>();
+    const out: Passage[] = [];
+    for (const r of ranked) {
+      let doc = docs.get(r.chunk.docId);
+      if (!doc) {
+        const row = getDocument(this.db, r.chunk.docId);
+        const text = getDocumentText(this.db, r.chunk.docId);
+        if (!row || text === undefined) continue;
+        doc = {
+          id: row.id,
+          title: row.title,
+          date: row.date,
+          text,
+          language: row.language,
+          bodyStart: row.body_start,
+          pages: row.pages ? (JSON.parse(row.pages) as PageSpan[]) : null,
+        };
+        docs.set(row.id, doc);
+      }
+      out.push({ doc, start: r.chunk.start, end: r.chunk.end, score: r.score });
+    }
+    return out;
+  }
+
+  /** Close the store. Safe to call twice. */
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    if (this.db.open) this.db.close();
+  }
+}
+
+function splitTerms(s: string): string[] {
+  return s ? s.split(' ') : [];
+}

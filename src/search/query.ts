@@ -1,0 +1,108 @@
+/**
+ * From a question to BM25 query groups, with dictionary translation of English questions.
+ *
+ * Each content word of the question becomes one group: the word's own German and English stems
+ * (names and numbers pass through untranslated this way) plus, for an English question, the
+ * German stems of all its Ding translations. English phrases of up to three words that the
+ * dictionary lists ("national anthem" → Nationalhymne) are matched first, longest first, and
+ * become one group. Keeping the original word in the group matters: without it, recall@1 fell by
+ * about 20 points in trials (shared/notes/retrieval-trials.md).
+ */
+import { tokenize, type Token } from '../text/tokenize.js';
+import { isStopword, stem, stopwordVotes } from '../text/stem.js';
+import type { QueryGroup } from './lexical.js';
+import { MAX_PHRASE_WORDS, translateEnglish, type Dictionary } from './dictionary.js';
+
+/** A query ready for search. */
+export interface Query {
+  groups: QueryGroup[];
+  /** Guessed language of the question. */
+  language: 'de' | 'en';
+  /** True when English words were expanded with German translations. */
+  translated: boolean;
+  /** Question tokens (for highlighting and answer typing). */
+  tokens: Token[];
+}
+
+/**
+ * Guess whether a question is German or English: stopword votes, then dictionary membership of
+ * the content words; German on a tie (the corpus language).
+ */
+export function guessLanguage(tokens: Token[], dict: Dictionary | null): 'de' | 'en' {
+  const words = tokens.map((t) => t.norm);
+  const votes = stopwordVotes(words);
+  if (votes.en !== votes.de) return votes.en > votes.de ? 'en' : 'de';
+  if (!dict) return 'de';
+  let en = 0;
+  let de = 0;
+  for (const w of words) {
+    if (/\d/.test(w)) continue;
+    const isEn = dict.en.has(w);
+    const isDe = dict.deFreq.has(w);
+    if (isEn && !isDe) en++;
+    if (isDe && !isEn) de++;
+  }
+  return en > de ? 'en' : 'de';
+}
+
+/**
+ * Words that shape a question but name nothing to look for ("how many", "per"); dropped from
+ * queries in addition to the Snowball stopwords.
+ */
+const QUESTION_WORDS = new Set([
+  'many', 'much', 'per', 'often', 'also', 'please', 'tell', 'know', 'say', 'says', 'said', 'according', 'mentioned', 'called',
+  'viele', 'viel', 'pro', 'je', 'bitte', 'laut', 'genannt', 'gibt', 'gab',
+]);
+
+function ownStems(norm: string): string[] {
+  return [...new Set([stem(norm, 'de'), stem(norm, 'en')])];
+}
+
+/**
+ * Build the query groups of a question.
+ * @param dict the Ding dictionary, or null (then no translation: monolingual matching).
+ */
+export function buildQuery(question: string, dict: Dictionary | null): Query {
+  const tokens = tokenize(question);
+  const language = guessLanguage(tokens, dict);
+  const groups: QueryGroup[] = [];
+  const translate = language === 'en' && dict !== null;
+  const isStop = (w: string) => isStopword(w, language) || QUESTION_WORDS.has(w) || (w.length < 2 && !/\d/.test(w));
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (isStop(t.norm)) continue;
+    if (translate && !/\d/.test(t.norm)) {
+      let used = 0;
+      for (let n = Math.min(MAX_PHRASE_WORDS, tokens.length - i); n >= 2; n--) {
+        const words = tokens.slice(i, i + n).map((x) => x.norm);
+        if (isStop(words[n - 1])) continue;
+        const de = dict.en.get(words.join(' '));
+        if (!de) continue;
+        const terms = new Set<string>();
+        for (const w of words) if (!isStop(w)) ownStems(w).forEach((s) => terms.add(s));
+        for (const g of de) terms.add(stem(g, 'de'));
+        groups.push({ label: words.join(' '), terms: [...terms], weight: 1 });
+        used = n;
+        break;
+      }
+      if (used) {
+        i += used - 1;
+        continue;
+      }
+    }
+    const terms = new Set(ownStems(t.norm));
+    if (translate && !/\d/.test(t.norm)) {
+      for (const g of translateEnglish(dict, t.norm)) terms.add(stem(g, 'de'));
+    }
+    groups.push({ label: t.norm, terms: [...terms], weight: 1 });
+  }
+  // Drop exact duplicate groups (a word asked twice counts once).
+  const seen = new Set<string>();
+  const unique = groups.filter((g) => {
+    const key = [...g.terms].sort().join(' ');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { groups: unique, language, translated: translate, tokens };
+}

@@ -1,0 +1,166 @@
+/**
+ * The store of record: SQLite via better-sqlite3 (documents, paragraphs, chunks, metadata).
+ *
+ * A document and all its paragraphs and chunks are written in one transaction, so a reader (or a
+ * process restarted after a crash) sees a document either complete or not at all. WAL journal
+ * mode with `synchronous = NORMAL` keeps committed transactions durable across process crashes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type DB = Database.Database;
+
+/** A stored document (without its text unless asked for). */
+export interface DocumentRow {
+  id: string;
+  scope: string | null;
+  title: string;
+  date: string | null;
+  source: string | null;
+  language: string;
+  body_start: number;
+  chars: number;
+  added_at: string;
+  /** JSON of PageSpan[] for paged formats, else null. */
+  pages: string | null;
+}
+
+/** A paragraph (blank-line separated block) of a document, with its index terms. */
+export interface ParagraphRow {
+  id: number;
+  doc_id: string;
+  start: number;
+  end: number;
+  /** Space-separated index terms (stems, numbers, decompounded parts). */
+  terms: string;
+}
+
+/** A chunk: a few consecutive sentences of one paragraph. `text.slice(start, end)`. */
+export interface ChunkRow {
+  id: number;
+  doc_id: string;
+  paragraph_id: number;
+  ordinal: number;
+  start: number;
+  end: number;
+  terms: string;
+  /** sha256 of the chunk text (embedding cache key). */
+  hash: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+  id TEXT PRIMARY KEY,
+  scope TEXT,
+  title TEXT NOT NULL,
+  date TEXT,
+  source TEXT,
+  language TEXT NOT NULL,
+  text TEXT NOT NULL,
+  body_start INTEGER NOT NULL DEFAULT 0,
+  chars INTEGER NOT NULL,
+  pages TEXT,
+  added_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_scope ON documents(scope);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(scope, source);
+CREATE TABLE IF NOT EXISTS paragraphs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  start INTEGER NOT NULL,
+  "end" INTEGER NOT NULL,
+  terms TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS paragraphs_doc ON paragraphs(doc_id);
+CREATE TABLE IF NOT EXISTS chunks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  start INTEGER NOT NULL,
+  "end" INTEGER NOT NULL,
+  terms TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+`;
+
+/**
+ * Open (creating if needed) the SQLite store at `<dataDir>/dossier.sqlite`.
+ * @throws if the directory cannot be created or the file is not a SQLite database.
+ */
+export function openDatabase(dataDir: string): DB {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'dossier.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** What {@link insertDocument} needs: a document with its paragraphs and their chunks. */
+export interface NewDocument {
+  id: string;
+  scope: string | null;
+  title: string;
+  date: string | null;
+  source: string | null;
+  language: string;
+  text: string;
+  bodyStart: number;
+  pages: string | null;
+  paragraphs: { start: number; end: number; terms: string; chunks: { start: number; end: number; terms: string; hash: string }[] }[];
+}
+
+/**
+ * Insert a document with its paragraphs and chunks, in the caller's transaction.
+ * @returns the new chunk ids in order.
+ */
+export function insertDocument(db: DB, doc: NewDocument): number[] {
+  db.prepare(
+    `INSERT INTO documents (id, scope, title, date, source, language, text, body_start, chars, pages, added_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(doc.id, doc.scope, doc.title, doc.date, doc.source, doc.language, doc.text, doc.bodyStart, doc.text.length, doc.pages, new Date().toISOString());
+  const insPara = db.prepare(`INSERT INTO paragraphs (doc_id, start, "end", terms) VALUES (?, ?, ?, ?)`);
+  const insChunk = db.prepare(
+    `INSERT INTO chunks (doc_id, paragraph_id, ordinal, start, "end", terms, hash) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const chunkIds: number[] = [];
+  let ordinal = 0;
+  for (const p of doc.paragraphs) {
+    const pid = Number(insPara.run(doc.id, p.start, p.end, p.terms).lastInsertRowid);
+    for (const c of p.chunks) {
+      chunkIds.push(Number(insChunk.run(doc.id, pid, ordinal++, c.start, c.end, c.terms, c.hash).lastInsertRowid));
+    }
+  }
+  return chunkIds;
+}
+
+const DOC_COLUMNS = 'id, scope, title, date, source, language, body_start, chars, added_at, pages';
+
+/** All documents visible from `scope`: the shared ones (scope NULL) plus the scope's own. */
+export function listDocuments(db: DB, scope: string | null): DocumentRow[] {
+  return db
+    .prepare(`SELECT ${DOC_COLUMNS} FROM documents WHERE scope IS NULL OR scope = ? ORDER BY added_at, id`)
+    .all(scope) as DocumentRow[];
+}
+
+/** Every document in the store, all scopes. */
+export function allDocuments(db: DB): DocumentRow[] {
+  return db.prepare(`SELECT ${DOC_COLUMNS} FROM documents ORDER BY added_at, id`).all() as DocumentRow[];
+}
+
+/** One document's row, or undefined. */
+export function getDocument(db: DB, id: string): DocumentRow | undefined {
+  return db.prepare(`SELECT ${DOC_COLUMNS} FROM documents WHERE id = ?`).get(id) as DocumentRow | undefined;
+}
+
+/** One document's stored text, or undefined. */
+export function getDocumentText(db: DB, id: string): string | undefined {
+  const row = db.prepare('SELECT text FROM documents WHERE id = ?').get(id) as { text: string } | undefined;
+  return row?.text;
+}

@@ -1,0 +1,85 @@
+/**
+ * German/English sentence splitting on Intl.Segmenter (ICU sentence boundaries, UAX #29) with
+ * repairs for what ICU gets wrong in German news text: abbreviations ("z. B.", "Dr.", "u. a."),
+ * ordinals and dates ("am 3. März", "Friedrich Wilhelm IV. gewährte") and hard-wrapped lines.
+ * Numbers like "6.000", names like "Xi'an" and quotes („…“, "Spiegel"-Informationen) are handled
+ * by ICU itself.
+ */
+
+/** A sentence as a span of the source text: `source.slice(start, end)`, trimmed of whitespace. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Abbreviations (lower case, without the final dot) after which a sentence does not end. */
+const ABBREVIATIONS = new Set([
+  'z', 'b', 'u', 'a', 'o', 'ä', 'd', 'h', 's', 'v', 'vgl', 'dr', 'prof', 'nr', 'bzw', 'ca', 'etc',
+  'evtl', 'ggf', 'inkl', 'zzgl', 'bspw', 'sog', 'gem', 'hl', 'st', 'str', 'jh', 'jhd', 'mio', 'mrd',
+  'abs', 'art', 'bd', 'kap', 'anm', 'usw', 'dt', 'engl', 'franz', 'ital', 'lat', 'zit', 'hrsg',
+  'mr', 'mrs', 'ms', 'jr', 'sr', 'vs', 'e.g', 'i.e', 'no', 'fig', 'approx', 'corp', 'inc', 'ltd',
+  'gen', 'lt', 'col', 'capt', 'sgt', 'gov', 'sen', 'rep', 'jan', 'feb', 'mär', 'apr', 'jun', 'jul',
+  'aug', 'sep', 'sept', 'okt', 'nov', 'dez', 'mt',
+]);
+/** Abbreviations that usually end a sentence when they come last ("… usw."). */
+const SENTENCE_FINAL_OK = new Set(['usw', 'etc']);
+
+const MONTHS = /^(Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b/;
+
+const segmenterCache = new Map<string, Intl.Segmenter>();
+function segmenter(lang: string): Intl.Segmenter {
+  let s = segmenterCache.get(lang);
+  if (!s) {
+    s = new Intl.Segmenter(lang, { granularity: 'sentence' });
+    segmenterCache.set(lang, s);
+  }
+  return s;
+}
+
+/**
+ * Split `text` into sentence spans (offsets into `text`, whitespace trimmed, never empty).
+ * Blank lines always end a sentence; single line breaks inside a paragraph do not.
+ * @param lang BCP 47 language for ICU ("de" by default; "en" works the same way).
+ */
+export function splitSentences(text: string, lang = 'de'): Span[] {
+  // Same length as `text`, so offsets carry over: single newlines become spaces.
+  const flat = text.replace(/([^\n])\n(?=[^\n])/g, '$1 ');
+  const raw: Span[] = [];
+  for (const seg of segmenter(lang).segment(flat)) {
+    const span = trimSpan(text, seg.index, seg.index + seg.segment.length);
+    if (span) raw.push(span);
+  }
+  const merged: Span[] = [];
+  for (const span of raw) {
+    const prev = merged[merged.length - 1];
+    if (prev && shouldJoin(text, prev, span)) prev.end = span.end;
+    else merged.push({ ...span });
+  }
+  return merged;
+}
+
+function trimSpan(text: string, start: number, end: number): Span | null {
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return end > start ? { start, end } : null;
+}
+
+function shouldJoin(text: string, prev: Span, next: Span): boolean {
+  const between = text.slice(prev.end, next.start);
+  if (between.includes('\n\n') || /\n\s*\n/.test(between)) return false;
+  const head = text.slice(prev.start, prev.end);
+  const nextText = text.slice(next.start, Math.min(next.end, next.start + 40));
+  if (!head.endsWith('.')) return false;
+  const lastWord = /([\p{L}.]+|\d+)\.$/u.exec(head)?.[1]?.toLowerCase() ?? '';
+  const nextStartsLower = /^[\p{Ll}]/u.test(nextText);
+  if (nextStartsLower) return true;
+  if (/^\d+$/.test(lastWord)) {
+    // "am 3. März", "der 2. Weltkrieg": a small ordinal followed by a month or a noun phrase.
+    return Number(lastWord) <= 31 && MONTHS.test(nextText);
+  }
+  if (/^[IVXLC]+$/.test(lastWord.toUpperCase()) && /^[IVXLC]+$/.test(head.slice(-1 - lastWord.length, -1))) {
+    return false;
+  }
+  if (ABBREVIATIONS.has(lastWord) && !SENTENCE_FINAL_OK.has(lastWord)) return true;
+  return false;
+}

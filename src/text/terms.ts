@@ -1,0 +1,29 @@
+/**
+ * Index and query terms: tokens → stopword filter → Snowball stems (+ compound parts for German
+ * documents). The same function serves paragraphs and chunks, so their terms agree.
+ */
+import { tokenize, type Token } from './tokenize.js';
+import { isStopword, stem, type StemLang } from './stem.js';
+import type { Decompounder } from './decompound.js';
+
+/**
+ * Index terms of `text` for a document in language `lang`.
+ * @param decompounder optional German compound splitter (adds parts' stems after the compound's).
+ * @returns terms in text order (with repeats: term frequency matters for BM25).
+ */
+export function indexTerms(text: string, lang: StemLang, decompounder?: Decompounder | null): string[] {
+  return termsOfTokens(tokenize(text), lang, decompounder);
+}
+
+/** Like {@link indexTerms} on already tokenised input. */
+export function termsOfTokens(tokens: Token[], lang: StemLang, decompounder?: Decompounder | null): string[] {
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (isStopword(t.norm, lang) || (t.norm.length < 2 && !/\d/.test(t.norm))) continue;
+    out.push(stem(t.norm, lang));
+    if (decompounder && lang === 'de') {
+      for (const part of decompounder.split(t.norm)) out.push(stem(part, 'de'));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Dossier } from '../src/core.js';
+import { InputError } from '../src/corpus/types.js';
+import { SEED, testConfig } from './helpers.js';
+
+const open: Dossier[] = [];
+async function dossier(...args: Parameters<typeof testConfig>): Promise<Dossier> {
+  const d = await Dossier.open(testConfig(...args));
+  open.push(d);
+  return d;
+}
+afterEach(async () => {
+  while (open.length) await open.pop()!.close();
+});
+
+describe('the seed question', () => {
+  it('answers "How many ZT-180 drones per month?" with the German sentence, verbatim and cited [1]', async () => {
+    const d = await dossier();
+    const a = await d.ask('How many ZT-180 drones per month?');
+    expect(a.abstained).toBe(false);
+    const c = a.citations[0];
+    expect(c.n).toBe(1);
+    expect(c.quote).toContain('rund 100 Drohnen im Monat');
+    expect(c.quote.startsWith('Danach soll Xi')).toBe(true);
+    const seed = fs.readFileSync(SEED, 'utf8');
+    expect(seed.slice(c.start, c.end)).toBe(c.quote);
+    expect(c.document.date).toBe('2023-02');
+    expect(c.document.title.length).toBeGreaterThan(10);
+    expect(a.answer).toContain('100');
+    expect(a.answer).toContain('[1]');
+  });
+
+  it('answers the same question asked in German', async () => {
+    const d = await dossier();
+    const a = await d.ask('Wie viele Drohnen sollen pro Monat produziert werden?');
+    expect(a.citations[0].quote).toContain('rund 100 Drohnen im Monat');
+  });
+
+  it('every citation quote is the document text between start and end', async () => {
+    const d = await dossier();
+    const seed = fs.readFileSync(SEED, 'utf8');
+    for (const q of ['Who warned about Chinese arms exports?', 'How heavy is the warhead of the ZT-180?', 'Iran drone factory in Russia']) {
+      const a = await d.ask(q, { limit: 5 });
+      expect(a.citations.length).toBeGreaterThan(0);
+      for (const c of a.citations) expect(seed.slice(c.start, c.end)).toBe(c.quote);
+    }
+  });
+});
+
+describe('abstention', () => {
+  it('says the documents do not answer an off-topic question, citing nothing', async () => {
+    const d = await dossier();
+    for (const q of ['What is the capital of France?', 'Wie backe ich einen Apfelkuchen?', 'Who won the 1998 football world cup?']) {
+      const a = await d.ask(q);
+      expect(a.abstained, q).toBe(true);
+      expect(a.citations).toEqual([]);
+    }
+  });
+});
+
+describe('documents', () => {
+  it('derives metadata from header lines and keeps ids stable: re-ingest does not duplicate', async () => {
+    const d = await dossier();
+    const before = d.list();
+    expect(before).toHaveLength(1);
+    expect(before[0].date).toBe('2023-02');
+    const again = await d.ingest({ bytes: fs.readFileSync(SEED), filename: 'copy.txt' });
+    expect(again.status).toBe('unchanged');
+    expect(again.document.id).toBe(before[0].id);
+    expect(d.list()).toHaveLength(1);
+    await d.close();
+    // Reopening re-reads the bundled corpus: still one document, same id.
+    const d2 = await Dossier.open(d.config);
+    open.push(d2);
+    expect(d2.list().map((x) => x.id)).toEqual([before[0].id]);
+  });
+
+  it('replaces a new version of the same source, and removes documents', async () => {
+    const d = await dossier({}, { corpus: 'empty' });
+    const v1 = await d.ingest({ text: 'title Bericht\n\nDie Fabrik baut 20 Panzer im Jahr.', source: 'https://example.org/a' });
+    expect(v1.status).toBe('added');
+    const v2 = await d.ingest({ text: 'title Bericht\n\nDie Fabrik baut 40 Panzer im Jahr.', source: 'https://example.org/a' });
+    expect(v2.status).toBe('replaced');
+    expect(v2.replaced).toBe(v1.document.id);
+    expect(d.list().map((x) => x.id)).toEqual([v2.document.id]);
+    const a = await d.ask('Wie viele Panzer baut die Fabrik?');
+    expect(a.citations[0].quote).toContain('40 Panzer');
+    expect(await d.remove(v2.document.id)).toBe(true);
+    expect(d.list()).toEqual([]);
+    expect((await d.ask('Wie viele Panzer baut die Fabrik?')).abstained).toBe(true);
+  });
+
+  it('keeps guild documents to their guild', async () => {
+    const d = await dossier();
+    await d.ingest({ text: 'Der Leuchtturm von Helgoland ist 82 Meter hoch.', scope: '111111111111111111' });
+    const inGuild = await d.ask('Wie hoch ist der Leuchtturm von Helgoland?', { scope: '111111111111111111' });
+    expect(inGuild.citations[0]?.quote).toContain('82 Meter');
+    const elsewhere = await d.ask('Wie hoch ist der Leuchtturm von Helgoland?', { scope: '222222222222222222' });
+    expect(elsewhere.citations.some((c) => c.quote.includes('82 Meter'))).toBe(false);
+    expect(d.list('222222222222222222')).toHaveLength(1);
+    expect(await d.remove(d.list()[0].id, '111111111111111111')).toBe(false); // a guild cannot remove shared docs
+  });
+
+  it('rejects empty documents and questions with a clear error', async () => {
+    const d = await dossier({}, { corpus: 'empty' });
+    await expect(d.ingest({ text: '   \n\t ' })).rejects.toThrow(InputError);
+    await expect(d.ask('   ')).rejects.toThrow(/empty/);
+    await expect(d.ask('x'.repeat(5000))).rejects.toThrow(/too long/);
+    expect(d.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { loadDictionary, parseDing } from '../src/search/dictionary.js';
+import { buildQuery } from '../src/search/query.js';
+import { loadConfig } from '../src/config.js';
+
+const config = loadConfig();
+
+describe('Ding dictionary parsing', () => {
+  it('aligns sub-entries, strips notes and keeps phrases', () => {
+    const d = parseDing(
+      '# comment\n' +
+        'Nationalhymne {f} | Nationalhymnen {pl} :: national anthem | national anthems\n' +
+        'Drohne {f} (unbemannt) [mil.] | Drohnen {pl} :: drone | drones\n' +
+        'herstellen; produzieren {vt} :: to produce sth.; to manufacture sth.\n',
+    );
+    expect(d.en.get('national anthem')).toEqual(['nationalhymne']);
+    expect(d.en.get('drones')).toEqual(['drohnen']);
+    expect(d.en.get('produce')).toEqual(expect.arrayContaining(['herstellen', 'produzieren']));
+    expect(d.en.get('manufacture')).toEqual(expect.arrayContaining(['herstellen', 'produzieren']));
+    expect(d.deFreq.get('drohne')).toBe(1);
+  });
+});
+
+describe('query translation (needs trans-de-en, installed by npm run setup)', () => {
+  const dict = loadDictionary(config.DICT_PATH, config.CACHE_DIR);
+
+  it('is installed', () => {
+    expect(dict, `install the dictionary: apt-get install trans-de-en (looked at ${config.DICT_PATH})`).not.toBeNull();
+  });
+
+  it('expands English words into groups of the original plus German translations; names and numbers pass through', () => {
+    const q = buildQuery('How many ZT-180 drones per month?', dict);
+    expect(q.language).toBe('en');
+    const byLabel = Object.fromEntries(q.groups.map((g) => [g.label, g.terms]));
+    expect(Object.keys(byLabel)).toEqual(['zt-180', 'drones', 'month']);
+    expect(byLabel['zt-180']).toEqual(['zt-180']);
+    expect(byLabel.drones).toEqual(expect.arrayContaining(['drohn'])); // German stem of Drohnen
+    expect(byLabel.month).toEqual(expect.arrayContaining(['month', 'monat']));
+  });
+
+  it('matches dictionary phrases before single words', () => {
+    const q = buildQuery('When was the national anthem written?', dict);
+    const g = q.groups.find((x) => x.label === 'national anthem');
+    expect(g?.terms).toContain('nationalhymn');
+  });
+
+  it('leaves German questions untranslated', () => {
+    const q = buildQuery('Wie viele Drohnen im Monat?', dict);
+    expect(q.language).toBe('de');
+    expect(q.translated).toBe(false);
+    expect(q.groups.map((g) => g.label)).toEqual(['drohnen', 'monat']);
+  });
+
+  it('without a dictionary, still builds monolingual groups', () => {
+    const q = buildQuery('How many drones per month?', null);
+    expect(q.translated).toBe(false);
+    expect(q.groups.map((g) => g.label)).toEqual(['drones', 'month']);
+  });
+});
