@@ -7,7 +7,7 @@ import { loadConfig, ConfigError } from './config.js';
 import { log, setLogLevel } from './log.js';
 import { Dossier } from './core.js';
 import { InputError } from './corpus/types.js';
-import { formatAnswer } from './answer/format.js';
+import { formatAnswer, formatSummary } from './answer/format.js';
 
 async function withDossier<T>(fn: (d: Dossier) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -67,13 +67,32 @@ program
   });
 
 program
+  .command('summary')
+  .description('a cited extractive summary of one document or of all')
+  .argument('[id]', 'document id (see `list`); all documents when omitted')
+  .option('-n, --sentences <n>', 'number of sentences', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 20) throw new InvalidArgumentError('must be an integer from 1 to 20');
+    return n;
+  })
+  .option('--json', 'print JSON')
+  .action(async (id: string | undefined, opts: { sentences?: number; json?: boolean }) => {
+    await withDossier(async (d) => {
+      const s = await d.summarize({ documentId: id, sentences: opts.sentences });
+      process.stdout.write(opts.json ? `${JSON.stringify(s)}\n` : `${formatSummary(s)}\n`);
+    });
+  });
+
+program
   .command('ingest')
   .description('add documents: files, folders or URLs')
   .argument('<paths...>', 'files, folders or http(s) URLs')
   .option('--json', 'print the summary as JSON')
   .action(async (paths: string[], opts: { json?: boolean }) => {
     const { runIngest } = await import('./ingest-cli.js');
-    await withDossier((d) => runIngest(d, paths, { json: !!opts.json }));
+    await withDossier(async (d) => {
+      await runIngest(d, paths, { json: !!opts.json });
+    });
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -13,12 +13,13 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { log } from './log.js';
 import { InputError, type PageSpan, type ParsedDocument } from './corpus/types.js';
-import { contentHash, deriveTitle, documentId, parseHeader } from './corpus/document.js';
+import { contentHash, deriveTitle, documentId } from './corpus/document.js';
+import { parseBytes, parseText, sanitizeText, sanitizeTitle } from './corpus/parse.js';
+import { detectLanguage } from './text/language.js';
 import { canonicalText } from './text/normalize.js';
 import { segmentDocument } from './text/chunk.js';
 import { indexTerms } from './text/terms.js';
-import { stemLang, stopwordVotes } from './text/stem.js';
-import { tokenize } from './text/tokenize.js';
+import { stemLang } from './text/stem.js';
 import { Decompounder } from './text/decompound.js';
 import {
   allDocuments,
@@ -34,8 +35,10 @@ import { loadDictionary, type Dictionary } from './search/dictionary.js';
 import { buildQuery } from './search/query.js';
 import { PassageSearcher, type ScoredChunk } from './search/passages.js';
 import type { QueryGroup } from './search/lexical.js';
-import { extractAnswer, type Passage } from './answer/extract.js';
-import type { Answer } from './answer/types.js';
+import { extractAnswer, positionLabel, type Passage } from './answer/extract.js';
+import { renderSummary, summarizeSentences, summaryCacheKey, SummaryCache, type SummarySentence } from './answer/summary.js';
+import type { Answer, Summary } from './answer/types.js';
+import { fetchUrl } from './corpus/fetch-url.js';
 
 /** Public description of a stored document. */
 export interface DocumentInfo {
@@ -57,10 +60,23 @@ export interface IngestInput {
   bytes?: Uint8Array;
   filename?: string;
   contentType?: string;
+  /** An http(s) URL to fetch (guarded against private addresses unless ALLOW_PRIVATE_URLS). */
+  url?: string;
   title?: string;
   date?: string;
   source?: string;
   scope?: string | null;
+}
+
+/** Options of {@link Dossier.summarize}. */
+export interface SummaryOptions {
+  /** Summarise this document (must be visible from `scope`); omitted = all visible documents. */
+  documentId?: string;
+  scope?: string | null;
+  /** Number of sentences (default 3, at most 20). */
+  sentences?: number;
+  /** Upper bound on the summary text length in characters (default 3500, within Discord's 4096). */
+  maxChars?: number;
 }
 
 /** Outcome of an ingest. `replaced` names the id of the older version it replaced. */
@@ -83,22 +99,11 @@ export interface AskOptions {
 /** Weight of query groups that come from the conversation context rather than the question. */
 const CONTEXT_WEIGHT = 0.5;
 
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/g;
-
-/** Turn raw input text into the stored form; rejects text that is empty once cleaned. */
-function cleanText(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  return canonicalText(raw).replace(INVISIBLE, '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
-}
-
-function guessDocLanguage(text: string): string {
-  const votes = stopwordVotes(tokenize(text.slice(0, 20_000)).map((t) => t.norm));
-  return votes.en > votes.de ? 'en' : 'de';
-}
 
 /** The facade over store, index and answering. Create with {@link Dossier.open}. */
 export class Dossier {
   private readonly searcher = new PassageSearcher();
+  private readonly summaries = new SummaryCache();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -204,44 +209,57 @@ export class Dossier {
     });
   }
 
+  /** Bytes or text → a parsed document (format detection, decoding, header lines, sanitising). */
   private async parse(input: IngestInput): Promise<ParsedDocument> {
     let parsed: ParsedDocument;
     if (input.text !== undefined) {
       if (Buffer.byteLength(input.text, 'utf8') > this.config.MAX_FILE_BYTES)
         throw new InputError(`The text is larger than the limit of ${this.config.MAX_FILE_BYTES} bytes.`, 'too-large');
-      parsed = { text: input.text };
+      parsed = parseText(input.text, { source: input.source });
+    } else if (input.url) {
+      const fetched = await fetchUrl(input.url, {
+        timeoutMs: this.config.FETCH_TIMEOUT_MS,
+        maxBytes: this.config.MAX_FILE_BYTES,
+        maxRedirects: this.config.FETCH_MAX_REDIRECTS,
+        allowPrivate: this.config.ALLOW_PRIVATE_URLS,
+      });
+      parsed = await parseBytes(fetched.bytes, {
+        filename: new URL(fetched.finalUrl).pathname.split('/').pop() || undefined,
+        contentType: fetched.contentType,
+        maxBytes: this.config.MAX_FILE_BYTES,
+        source: fetched.finalUrl,
+      });
+      parsed.source = input.source ?? input.url;
     } else if (input.bytes) {
-      if (input.bytes.byteLength > this.config.MAX_FILE_BYTES)
-        throw new InputError(`The file is larger than the limit of ${this.config.MAX_FILE_BYTES} bytes.`, 'too-large');
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(input.bytes);
-      } catch {
-        throw new InputError('The file is not valid UTF-8 text.', 'invalid-utf8');
-      }
-      parsed = { text };
+      parsed = await parseBytes(input.bytes, {
+        filename: input.filename,
+        contentType: input.contentType,
+        maxBytes: this.config.MAX_FILE_BYTES,
+        source: input.source,
+      });
     } else {
-      throw new InputError('Nothing to add: give a text or a file.', 'empty');
+      throw new InputError('Nothing to add: give a text, a file or a URL.', 'empty');
     }
+    const title = input.title !== undefined ? sanitizeTitle(input.title) : undefined;
     return {
       ...parsed,
-      title: input.title ?? parsed.title,
+      title: title ?? parsed.title,
       date: input.date ?? parsed.date,
-      source: input.source ?? parsed.source ?? input.filename,
+      source: input.source ?? parsed.source,
     };
   }
 
   private store(parsed: ParsedDocument, scope: string | null): IngestResult {
-    const text = cleanText(parsed.text);
-    const { meta, bodyStart } = parseHeader(text);
+    const text = canonicalText(parsed.text);
+    const bodyStart = Math.min(parsed.bodyStart ?? 0, text.length);
     if (text.slice(bodyStart).trim().length === 0) throw new InputError('The document has no text.', 'empty');
     const id = documentId(text, scope);
     const existing = getDocument(this.db, id);
     if (existing) return { status: 'unchanged', document: this.info(existing) };
-    const language = parsed.language ?? meta.lang ?? guessDocLanguage(text.slice(bodyStart));
-    const title = (parsed.title ?? meta.title ?? deriveTitle(text, bodyStart)).slice(0, 200);
-    const date = parsed.date ?? meta.date ?? null;
-    const source = parsed.source ?? meta.source ?? null;
+    const language = parsed.language ?? detectLanguage(text);
+    const title = (parsed.title ?? deriveTitle(text, bodyStart)).slice(0, 200);
+    const date = parsed.date ?? null;
+    const source = parsed.source ?? null;
     const sl = stemLang(language);
     const paragraphs = segmentDocument(text, bodyStart, {
       sentencesPerChunk: this.config.CHUNK_SENTENCES,
@@ -323,6 +341,11 @@ export class Dossier {
     });
   }
 
+  /** The stored text of a document (citations are slices of it), or undefined. */
+  documentText(id: string): string | undefined {
+    return getDocumentText(this.db, id);
+  }
+
   /** Documents visible from `scope` (shared + the scope's own), oldest first. */
   list(scope: string | null = null): DocumentInfo[] {
     return listDocuments(this.db, scope).map((d) => this.info(d));
@@ -340,7 +363,7 @@ export class Dossier {
 
   /** Validate and clean a question. @throws InputError when empty or too long. */
   cleanQuestion(question: string): string {
-    const q = cleanText(question ?? '').replace(/\s+/g, ' ').trim();
+    const q = sanitizeText(question ?? '').replace(/\s+/g, ' ').trim();
     if (!q) throw new InputError('The question is empty.', 'empty');
     if (q.length > this.config.MAX_QUESTION_CHARS)
       throw new InputError(`The question is too long (${q.length} characters; the limit is ${this.config.MAX_QUESTION_CHARS}).`, 'too-long');
@@ -360,7 +383,7 @@ export class Dossier {
     const query = buildQuery(q, this.dict);
     const groups: QueryGroup[] = [...query.groups];
     if (opts.context) {
-      const ctx = buildQuery(cleanText(opts.context).slice(0, this.config.MAX_QUESTION_CHARS), this.dict);
+      const ctx = buildQuery(sanitizeText(opts.context).slice(0, this.config.MAX_QUESTION_CHARS), this.dict);
       const have = new Set(groups.map((g) => g.label));
       for (const g of ctx.groups) if (!have.has(g.label)) groups.push({ ...g, weight: g.weight * CONTEXT_WEIGHT });
     }
@@ -373,6 +396,63 @@ export class Dossier {
     return answer;
   }
 
+  /**
+   * Extractive summary of one document or of every document visible from `scope`: the most
+   * central, non-redundant sentences (LexRank + MMR, src/answer/summary.ts), in document order,
+   * each cited verbatim. Cached per document version and options.
+   * @throws InputError 'not-found' when the document does not exist or is not visible.
+   */
+  async summarize(opts: SummaryOptions = {}): Promise<Summary> {
+    const scope = opts.scope ?? null;
+    const count = Math.max(1, Math.min(20, Math.floor(opts.sentences ?? 3)));
+    const maxChars = opts.maxChars ?? 3500;
+    let rows = listDocuments(this.db, scope);
+    if (opts.documentId) {
+      rows = rows.filter((r) => r.id === opts.documentId);
+      if (rows.length === 0) throw new InputError(`No document with id ${opts.documentId} here.`, 'not-found');
+    }
+    if (rows.length === 0) return { document: null, text: 'There are no documents to summarise yet.', citations: [], mode: 'extractive' };
+    const key = summaryCacheKey({
+      scope: opts.documentId ? opts.documentId : scope,
+      documents: rows.map((r) => ({ id: r.id, version: r.id })),
+      count,
+      maxChars,
+    });
+    const cached = this.summaries.get(key);
+    if (cached) return cached;
+    const sentences: SummarySentence[] = [];
+    for (const row of rows) {
+      const doc = this.passageDoc(row);
+      if (!doc) continue;
+      const ref = { id: row.id, title: row.title, date: row.date };
+      for (const p of segmentDocument(doc.text, doc.bodyStart, { sentencesPerChunk: 1, overlap: 0 }, row.language)) {
+        for (const s of p.sentences) {
+          const text = doc.text.slice(s.start, s.end);
+          sentences.push({ doc: ref, start: s.start, end: s.end, text, position: positionLabel(doc, s.start), terms: indexTerms(text, stemLang(row.language), this.decompounder) });
+        }
+      }
+    }
+    const { picked } = summarizeSentences(sentences, { count, maxChars });
+    const single = opts.documentId ? { id: rows[0].id, title: rows[0].title, date: rows[0].date } : null;
+    const summary = renderSummary(picked, single);
+    this.summaries.set(key, summary);
+    return summary;
+  }
+
+  private passageDoc(row: DocumentRow): Passage['doc'] | null {
+    const text = getDocumentText(this.db, row.id);
+    if (text === undefined) return null;
+    return {
+      id: row.id,
+      title: row.title,
+      date: row.date,
+      text,
+      language: row.language,
+      bodyStart: row.body_start,
+      pages: row.pages ? (JSON.parse(row.pages) as PageSpan[]) : null,
+    };
+  }
+
   /** Top chunks with their documents, for extraction. */
   private passages(ranked: ScoredChunk[]): Passage[] {
     const docs = new Map<string, Passage['doc']>();
@@ -381,18 +461,9 @@ export class Dossier {
       let doc = docs.get(r.chunk.docId);
       if (!doc) {
         const row = getDocument(this.db, r.chunk.docId);
-        const text = getDocumentText(this.db, r.chunk.docId);
-        if (!row || text === undefined) continue;
-        doc = {
-          id: row.id,
-          title: row.title,
-          date: row.date,
-          text,
-          language: row.language,
-          bodyStart: row.body_start,
-          pages: row.pages ? (JSON.parse(row.pages) as PageSpan[]) : null,
-        };
-        docs.set(row.id, doc);
+        const loaded = row ? this.passageDoc(row) : null;
+        if (!loaded) continue;
+        docs.set(loaded.id, (doc = loaded));
       }
       out.push({ doc, start: r.chunk.start, end: r.chunk.end, score: r.score });
     }

@@ -1,7 +1,7 @@
 /**
  * Logging: pino, always to stderr (fd 2) so that stdout stays clean for `--json` output.
  */
-import { pino, type Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 
 let current: Logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
 

@@ -1,7 +1,7 @@
 /**
  * Plain-text rendering of answers for the terminal (the Discord bot renders embeds itself).
  */
-import type { Answer, Citation } from './types.js';
+import type { Answer, Citation, Summary } from './types.js';
 import { displayText } from '../text/normalize.js';
 
 /** One citation line: `[n] „quote“ — Title (date), ¶k`. */
@@ -15,4 +15,10 @@ export function formatAnswer(a: Answer): string {
   const plain = a.answer.replace(/\*\*/g, '').replace(/\\([*_~`|\\])/g, '$1');
   if (a.abstained) return plain;
   return [`Answer: ${plain}`, '', ...a.citations.map(formatCitation)].join('\n');
+}
+
+/** The summary text, then its cited sentences. */
+export function formatSummary(s: Summary): string {
+  const head = s.document ? `Summary of "${s.document.title}"` : 'Summary of all documents';
+  return [head, '', s.text, '', ...s.citations.map(formatCitation)].join('\n');
 }

@@ -1,54 +1,8 @@
 /**
- * Document identity and metadata: header lines, derived titles, content-hash ids.
+ * Document identity: derived titles and content-hash ids. (Header lines are read by the parser,
+ * src/corpus/header.ts.)
  */
 import { createHash } from 'node:crypto';
-
-/** Metadata read from a document's header lines. */
-export interface HeaderMeta {
-  date?: string;
-  title?: string;
-  source?: string;
-  lang?: string;
-}
-
-const DATE_VALUE = /^\d{4}(?:-\d{2}(?:-\d{2})?)?(?=\s|$)/;
-
-/**
- * Read header lines at the top of a text: `date 2023-02`, `title …`, `source …`, `lang de`
- * (also with a colon: `date: 2023-02`). A date header may share its line with the body, as in
- * the seed report (`date 2023-02 Während …`).
- * @returns the metadata and the offset where the body starts.
- */
-export function parseHeader(text: string): { meta: HeaderMeta; bodyStart: number } {
-  const meta: HeaderMeta = {};
-  let pos = 0;
-  for (;;) {
-    const rest = text.slice(pos);
-    const lead = /^\s*/.exec(rest)![0].length;
-    const m = /^(date|title|source|lang|language)[ \t]*:?[ \t]+/i.exec(rest.slice(lead));
-    if (!m) break;
-    const key = m[1].toLowerCase();
-    const valueStart = pos + lead + m[0].length;
-    if (key === 'date') {
-      const d = DATE_VALUE.exec(text.slice(valueStart));
-      if (!d || meta.date) break;
-      meta.date = d[0];
-      pos = valueStart + d[0].length;
-      continue;
-    }
-    const nl = text.indexOf('\n', valueStart);
-    const lineEnd = nl < 0 ? text.length : nl;
-    const value = text.slice(valueStart, lineEnd).trim();
-    if (!value || value.length > 300) break;
-    if (key === 'title' && !meta.title) meta.title = value;
-    else if (key === 'source' && !meta.source) meta.source = value;
-    else if ((key === 'lang' || key === 'language') && !meta.lang && /^[a-z]{2}$/i.test(value)) meta.lang = value.toLowerCase();
-    else break;
-    pos = lineEnd;
-  }
-  while (pos < text.length && /\s/.test(text[pos])) pos++;
-  return { meta, bodyStart: pos };
-}
 
 /**
  * A title derived from the body: its first sentence-like stretch, cut at a word boundary.

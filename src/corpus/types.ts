@@ -11,6 +11,11 @@ export interface ParsedDocument {
   source?: string;
   /** ISO 639-1 code when the parser knows it (otherwise detected later). */
   language?: string;
+  /**
+   * Where the body starts in `text` (after header lines such as `date 2023-02`); 0 when there are
+   * none. The header stays in `text` so that offsets match the original file.
+   */
+  bodyStart?: number;
   /** For paged formats (PDF): character ranges of `text` per 1-based page number. */
   pages?: PageSpan[];
 }

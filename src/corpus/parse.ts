@@ -1,0 +1,271 @@
+/**
+ * Bytes (from a file, a URL or a Discord attachment) or a string (a Discord message) → a
+ * {@link ParsedDocument} with clean text. Every rejection is an {@link InputError} with a message
+ * meant for the person who supplied the input and a short `reason` code.
+ *
+ * Reason codes: 'too-large', 'empty', 'binary', 'bad-encoding', 'unsupported-type',
+ * 'bad-front-matter', 'bad-pdf', 'encrypted', 'no-text'.
+ */
+import path from 'node:path';
+import { InputError, type ParsedDocument } from './types.js';
+import { charsetOf, decodeText, sniffHtmlCharset } from './decode.js';
+import { parseHeaderLines } from './header.js';
+import { parseMarkdown } from './markdown.js';
+import { parseHtml } from './html.js';
+import { parsePdf } from './pdf.js';
+import { normalizeLangTag, sanitizeText, sanitizeTitle } from './sanitize.js';
+
+export { sanitizeText, sanitizeTitle } from './sanitize.js';
+export { parseHeaderLines } from './header.js';
+
+/** The formats {@link parseBytes} understands. */
+export type DocFormat = 'txt' | 'md' | 'html' | 'pdf';
+
+/** File extensions (lower case, with dot) and their format. Used by loadPath for bulk ingestion. */
+export const EXTENSION_FORMATS: Readonly<Record<string, DocFormat>> = {
+  '.txt': 'txt',
+  '.text': 'txt',
+  '.md': 'md',
+  '.markdown': 'md',
+  '.mdown': 'md',
+  '.mkd': 'md',
+  '.html': 'html',
+  '.htm': 'html',
+  '.xhtml': 'html',
+  '.pdf': 'pdf',
+};
+
+/** One line listing what is accepted, for error messages. */
+export const SUPPORTED_HINT = 'Supported formats: plain text (.txt), Markdown (.md), HTML (.html) and PDF (.pdf).';
+
+/** Extensions we recognise but cannot read, with a friendlier name. */
+const UNSUPPORTED_EXT: Readonly<Record<string, string>> = {
+  '.doc': 'Word documents', '.docx': 'Word documents', '.odt': 'OpenDocument text files',
+  '.rtf': 'RTF documents', '.pages': 'Pages documents', '.epub': 'e-books (EPUB)',
+  '.xls': 'spreadsheets', '.xlsx': 'spreadsheets', '.ods': 'spreadsheets',
+  '.ppt': 'presentations', '.pptx': 'presentations', '.odp': 'presentations',
+  '.png': 'images', '.jpg': 'images', '.jpeg': 'images', '.gif': 'images', '.webp': 'images',
+  '.tif': 'images', '.tiff': 'images', '.bmp': 'images', '.heic': 'images', '.svg': 'images',
+  '.zip': 'archives', '.gz': 'archives', '.tgz': 'archives', '.7z': 'archives', '.rar': 'archives',
+  '.tar': 'archives', '.mp3': 'audio files', '.wav': 'audio files', '.ogg': 'audio files',
+  '.m4a': 'audio files', '.mp4': 'videos', '.mov': 'videos', '.webm': 'videos', '.mkv': 'videos',
+  '.exe': 'programs', '.dll': 'programs', '.so': 'programs', '.bin': 'binary files',
+};
+
+/** Magic numbers of common binary formats (checked on the first bytes). */
+const MAGIC: ReadonlyArray<[number[], string]> = [
+  [[0x89, 0x50, 0x4e, 0x47], 'a PNG image'],
+  [[0xff, 0xd8, 0xff], 'a JPEG image'],
+  [[0x47, 0x49, 0x46, 0x38], 'a GIF image'],
+  [[0x50, 0x4b, 0x03, 0x04], 'a ZIP archive (or a Word/OpenDocument/EPUB file)'],
+  [[0x1f, 0x8b], 'a gzip archive'],
+  [[0x7f, 0x45, 0x4c, 0x46], 'a program (ELF)'],
+  [[0xd0, 0xcf, 0x11, 0xe0], 'an old Microsoft Office file'],
+  [[0x7b, 0x5c, 0x72, 0x74, 0x66], 'an RTF document'],
+  [[0x52, 0x61, 0x72, 0x21], 'a RAR archive'],
+  [[0x37, 0x7a, 0xbc, 0xaf], 'a 7-Zip archive'],
+];
+
+/** Options for {@link parseBytes}. */
+export interface ParseOptions {
+  /** Original file name (its extension decides the format; also the default `source`). */
+  filename?: string;
+  /** MIME type from HTTP or Discord, e.g. "text/html; charset=utf-8" (used when the extension is unknown). */
+  contentType?: string;
+  /** Reject input larger than this many bytes (checked before anything else). */
+  maxBytes: number;
+  /** Where the bytes came from (URL, "discord:<id>"); default `filename`. A header/front-matter source wins. */
+  source?: string;
+}
+
+/**
+ * Parse a document.
+ *
+ * Format: magic bytes for PDF (`%PDF-` in the first 1 KiB) → PDF; other known binary magic →
+ * 'unsupported-type'; then the file extension ({@link EXTENSION_FORMATS}); then the content type
+ * (text/html, application/xhtml+xml, application/pdf, text/markdown, other text/*); else sniffed
+ * (HTML if it starts like an HTML document, otherwise plain text).
+ *
+ * - txt: strict decoding ({@link decodeText}), {@link sanitizeText}, then seed header lines
+ *   ({@link parseHeaderLines}) become metadata and are removed from the text.
+ * - md: front matter (title/date/source/lang) via gray-matter; body flattened to plain text.
+ * - html: Readability main text, blank lines between blocks; title/date/lang from the page.
+ * - pdf: text layer per page joined with blank lines; `pages` gives each page's character range.
+ *
+ * @returns the document; `text` is non-empty, NFC, LF-only, without zero-width/bidi/control
+ *   characters (except TAB and LF); `title` is {@link sanitizeTitle}d.
+ * @throws InputError see the module doc for the reason codes.
+ */
+export async function parseBytes(bytes: Uint8Array, opts: ParseOptions): Promise<ParsedDocument> {
+  if (bytes.length > opts.maxBytes) {
+    throw new InputError(
+      `The file is too large (${formatBytes(bytes.length)}; the limit is ${formatBytes(opts.maxBytes)}).`,
+      'too-large',
+    );
+  }
+  if (bytes.length === 0) throw emptyError();
+
+  const format = detectFormat(bytes, opts.filename, opts.contentType);
+  const fallbackSource = cleanSource(opts.source) ?? cleanSource(opts.filename ? path.basename(opts.filename) : undefined);
+
+  if (format === 'pdf') {
+    const pdf = await parsePdf(bytes, Math.max(opts.maxBytes * 4, 1_000_000));
+    return compact({
+      text: pdf.text,
+      title: sanitizeTitle(pdf.title),
+      source: fallbackSource,
+      language: pdf.lang,
+      pages: pdf.pages,
+    });
+  }
+
+  const charset = charsetOf(opts.contentType) ?? (format === 'html' ? sniffHtmlCharset(bytes) : undefined);
+  const decoded = decodeText(bytes, { charset });
+
+  if (format === 'html') {
+    const baseUrl = opts.source && /^https?:\/\//i.test(opts.source) ? opts.source : undefined;
+    const html = parseHtml(decoded, baseUrl);
+    const text = sanitizeText(html.text);
+    if (text === '') throw emptyError('the page has no readable text');
+    return compact({
+      text,
+      title: sanitizeTitle(html.title),
+      date: cleanDate(html.date),
+      source: fallbackSource,
+      language: normalizeLangTag(html.lang),
+    });
+  }
+
+  if (format === 'md') {
+    const md = parseMarkdown(sanitizeText(decoded));
+    const text = sanitizeText(md.text);
+    if (text === '') throw emptyError();
+    return compact({
+      text,
+      title: sanitizeTitle(md.title),
+      date: cleanDate(md.date),
+      source: cleanSource(md.source) ?? fallbackSource,
+      language: normalizeLangTag(md.lang),
+    });
+  }
+
+  return parseText(decoded, { source: fallbackSource });
+}
+
+/**
+ * Parse a plain text string, e.g. the content of a Discord message: sanitised, seed header lines
+ * taken as metadata.
+ *
+ * @param text the text (any line endings)
+ * @param opts.source where it came from, e.g. "discord:<message id>" (a header `source` wins)
+ * @param opts.maxChars reject longer text with 'too-large' (default: no limit)
+ * @throws InputError 'empty' (nothing left after sanitising), 'too-large'.
+ */
+export function parseText(text: string, opts: { source?: string; maxChars?: number } = {}): ParsedDocument {
+  if (opts.maxChars !== undefined && text.length > opts.maxChars) {
+    throw new InputError(
+      `The text is too long (${text.length.toLocaleString('en')} characters; the limit is ${opts.maxChars.toLocaleString('en')}).`,
+      'too-large',
+    );
+  }
+  const clean = sanitizeText(text);
+  const { meta, bodyStart } = parseHeaderLines(clean);
+  const body = clean.slice(bodyStart).trim();
+  if (body === '') throw emptyError(bodyStart > 0 ? 'it has header lines but no text' : undefined);
+  // The header stays in the text (offsets then match the file); the body starts after it.
+  let start = bodyStart;
+  while (start < clean.length && /\s/.test(clean[start])) start++;
+  return compact({
+    text: clean,
+    bodyStart: start,
+    title: sanitizeTitle(meta.title),
+    date: cleanDate(meta.date),
+    source: cleanSource(meta.source) ?? cleanSource(opts.source),
+    language: normalizeLangTag(meta.lang),
+  });
+}
+
+/**
+ * Decide the format of some bytes (see {@link parseBytes} for the order of evidence).
+ * @throws InputError 'unsupported-type' for recognised but unsupported files (images, Office, …).
+ */
+export function detectFormat(bytes: Uint8Array, filename?: string, contentType?: string): DocFormat {
+  if (hasPdfMagic(bytes)) return 'pdf';
+  for (const [sig, what] of MAGIC) {
+    if (sig.every((b, i) => bytes[i] === b)) {
+      throw new InputError(`This file is ${what}, not a document I can read. ${SUPPORTED_HINT}`, 'unsupported-type');
+    }
+  }
+  const ext = filename ? path.extname(filename).toLowerCase() : '';
+  if (ext && EXTENSION_FORMATS[ext]) return EXTENSION_FORMATS[ext];
+  if (ext && UNSUPPORTED_EXT[ext]) {
+    throw new InputError(
+      `${capitalize(UNSUPPORTED_EXT[ext])} (${ext}) are not supported. ${SUPPORTED_HINT}`,
+      'unsupported-type',
+    );
+  }
+  const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (mime === 'text/html' || mime === 'application/xhtml+xml') return 'html';
+  if (mime === 'application/pdf') return 'pdf';
+  if (mime === 'text/markdown' || mime === 'text/x-markdown') return 'md';
+  if (mime.startsWith('text/')) return 'txt';
+  if (mime && mime !== 'application/octet-stream' && mime !== 'binary/octet-stream') {
+    throw new InputError(`Files of type ${mime} are not supported. ${SUPPORTED_HINT}`, 'unsupported-type');
+  }
+  return looksLikeHtml(bytes) ? 'html' : 'txt';
+}
+
+function hasPdfMagic(b: Uint8Array): boolean {
+  // ISO 32000 allows leading junk; pdfjs also searches the first 1 KiB for the header.
+  const n = Math.min(b.length, 1024);
+  for (let i = 0; i + 5 <= n; i++) {
+    if (b[i] === 0x25 && b[i + 1] === 0x50 && b[i + 2] === 0x44 && b[i + 3] === 0x46 && b[i + 4] === 0x2d) return true;
+  }
+  return false;
+}
+
+function looksLikeHtml(b: Uint8Array): boolean {
+  let head = '';
+  const n = Math.min(b.length, 512);
+  for (let i = 0; i < n; i++) head += String.fromCharCode(b[i]);
+  head = head.replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart().toLowerCase();
+  return /^(?:<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<!--[\s\S]*?-->\s*<(?:!doctype html|html))/.test(head);
+}
+
+function emptyError(detail?: string): InputError {
+  return new InputError(`The document is empty${detail ? ` (${detail})` : ''}: there is no text to index.`, 'empty');
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Metadata value → one clean line (controls removed, whitespace collapsed, ≤ 500 chars). */
+function cleanSource(s: unknown): string | undefined {
+  if (typeof s !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const t = sanitizeText(s).replace(/[\u0000-\u001F]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+  return t || undefined;
+}
+
+function cleanDate(s: unknown): string | undefined {
+  const t = cleanSource(s);
+  return t ? t.slice(0, 64) : undefined;
+}
+
+function compact(d: ParsedDocument): ParsedDocument {
+  const out: ParsedDocument = { text: d.text };
+  if (d.title !== undefined) out.title = d.title;
+  if (d.date !== undefined) out.date = d.date;
+  if (d.source !== undefined) out.source = d.source;
+  if (d.language !== undefined) out.language = d.language;
+  if (d.pages !== undefined) out.pages = d.pages;
+  if (d.bodyStart) out.bodyStart = d.bodyStart;
+  return out;
+}

@@ -1,0 +1,205 @@
+/**
+ * PDF → text with page spans, using the pdfjs-dist 4 legacy build (the build meant for Node; it
+ * runs its "fake worker" in-process). Text comes only from the text layer: scanned PDFs (images
+ * only) are rejected, there is no OCR.
+ */
+import { InputError, type PageSpan } from './types.js';
+import { normalizeLangTag, sanitizeText } from './sanitize.js';
+
+/** What {@link parsePdf} extracts. `text` and `pages` are final (already sanitised). */
+export interface PdfResult {
+  text: string;
+  pages: PageSpan[];
+  title?: string;
+  lang?: string;
+  /** Number of pages in the file (pages without text have no span). */
+  pageCount: number;
+}
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjsPromise: Promise<PdfJs> | undefined;
+/** pdfjs is large; load it on first use only. */
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsPromise;
+}
+
+interface TextItemLike {
+  str: string;
+  transform: number[];
+  width: number;
+  height: number;
+  hasEOL: boolean;
+}
+
+/** Words after a line-final hyphen that mean the hyphen is a German suspended hyphen ("Waffen- und …"). */
+const SUSPENDED_NEXT = /^(?:und|oder|bzw\.?|sowie|als|wie|noch|bis|and|or|to)\b/;
+
+/** PDF /Title values that are file names or tool defaults, not titles. */
+const JUNK_TITLE = /^(?:untitled|unbenannt|microsoft (?:word|powerpoint) - .*|.*\.(?:docx?|odt|pptx?|pdf|indd|tex))$/i;
+
+/**
+ * Extract text per page.
+ *
+ * Each page's text items are assembled into lines (pdfjs `hasEOL`, or a change of baseline by more
+ * than half the font height), lines into paragraphs (a vertical gap above 1.7 line heights, or the
+ * baseline moving up, starts a new paragraph), and the lines of a paragraph are joined with spaces;
+ * a line-final hyphen between lower-case letters is removed ("Liefe-/rungen" → "Lieferungen")
+ * unless the next word shows a suspended hyphen ("Waffen- und"). Pages are sanitised
+ * ({@link sanitizeText}) and joined with one blank line; `pages[i]` covers exactly page i's text.
+ *
+ * @param bytes the PDF file
+ * @param maxChars stop with 'too-large' once the extracted text exceeds this many characters
+ * @throws InputError 'encrypted' (password protected), 'bad-pdf' (not a readable PDF), 'no-text'
+ *   (no text layer, e.g. a scan), 'too-large'.
+ */
+export async function parsePdf(bytes: Uint8Array, maxChars: number): Promise<PdfResult> {
+  const pdfjs = await loadPdfJs();
+  // pdfjs may detach/transfer the buffer it is given, and refuses Node Buffers: pass a copy.
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    verbosity: 0,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    useWorkerFetch: false,
+    stopAtErrors: false,
+  });
+  try {
+    let doc;
+    try {
+      doc = await task.promise;
+    } catch (err) {
+      throw pdfError(err);
+    }
+    const pageTexts: string[] = [];
+    let total = 0;
+    let failed = 0;
+    for (let n = 1; n <= doc.numPages; n++) {
+      let pageText = '';
+      try {
+        const page = await doc.getPage(n);
+        const content = await page.getTextContent();
+        pageText = sanitizeText(assemblePage(content.items.filter((i): i is TextItemLike & typeof i => 'str' in i)));
+        page.cleanup();
+      } catch {
+        failed++;
+      }
+      total += pageText.length + 2;
+      if (total > maxChars) {
+        throw new InputError(
+          `The PDF contains more text than the limit allows (over ${maxChars.toLocaleString('en')} characters).`,
+          'too-large',
+        );
+      }
+      pageTexts.push(pageText);
+    }
+    if (doc.numPages === 0 || failed === doc.numPages) {
+      throw new InputError('The PDF could not be read (it has no readable pages).', 'bad-pdf');
+    }
+
+    let text = '';
+    const pages: PageSpan[] = [];
+    pageTexts.forEach((t, i) => {
+      if (t === '') return;
+      if (text !== '') text += '\n\n';
+      pages.push({ page: i + 1, start: text.length, end: text.length + t.length });
+      text += t;
+    });
+    if (text === '') {
+      throw new InputError(
+        `The PDF has no text layer (${doc.numPages} page${doc.numPages === 1 ? '' : 's'}, no extractable text): ` +
+          `it looks like a scan or contains only images. Please upload a PDF with selectable text, or run OCR first.`,
+        'no-text',
+      );
+    }
+
+    let title: string | undefined;
+    let lang: string | undefined;
+    try {
+      const meta = await doc.getMetadata();
+      const info = (meta.info ?? {}) as Record<string, unknown>;
+      if (typeof info.Title === 'string' && info.Title.trim() && !JUNK_TITLE.test(info.Title.trim())) {
+        title = info.Title;
+      }
+      lang = normalizeLangTag(info.Language);
+    } catch {
+      /* metadata is optional */
+    }
+    return { text, pages, title, lang, pageCount: doc.numPages };
+  } finally {
+    await task.destroy().catch(() => undefined);
+  }
+}
+
+function pdfError(err: unknown): InputError {
+  const name = (err as { name?: string } | null)?.name;
+  if (name === 'PasswordException') {
+    return new InputError(
+      'The PDF is encrypted and needs a password to open. Please upload an unprotected copy.',
+      'encrypted',
+    );
+  }
+  return new InputError(
+    'The file is not a readable PDF (it is damaged or not really a PDF).',
+    'bad-pdf',
+  );
+}
+
+interface Line {
+  text: string;
+  y: number;
+  h: number;
+}
+
+/** Items of one page → text with paragraphs separated by blank lines (see {@link parsePdf}). */
+function assemblePage(items: TextItemLike[]): string {
+  const lines: Line[] = [];
+  let cur: Line | null = null;
+  let lastEnd = 0;
+  const push = () => {
+    if (cur && cur.text.trim() !== '') lines.push(cur);
+    cur = null;
+  };
+  for (const it of items) {
+    const x = it.transform[4];
+    const y = it.transform[5];
+    const h = Math.abs(it.height) || Math.abs(it.transform[3]) || 10;
+    if (cur !== null && it.str !== '' && Math.abs(y - (cur as Line).y) > h * 0.5) push();
+    if (it.str !== '') {
+      if (cur === null) {
+        cur = { text: '', y, h };
+      } else {
+        const c: Line = cur;
+        if (x > lastEnd + h * 0.15 && !/\s$/.test(c.text) && !/^\s/.test(it.str)) c.text += ' ';
+        c.h = Math.max(c.h, h);
+      }
+      (cur as Line).text += it.str;
+      lastEnd = x + it.width;
+    }
+    if (it.hasEOL) push();
+  }
+  push();
+
+  const paras: string[][] = [];
+  let prev: Line | null = null;
+  for (const line of lines) {
+    const gap = prev ? prev.y - line.y : 0;
+    const lh = prev ? Math.max(prev.h, line.h) : line.h;
+    if (prev === null || gap < -lh * 0.5 || gap > lh * 1.7) paras.push([]);
+    paras[paras.length - 1].push(line.text.replace(/\s+/g, ' ').trim());
+    prev = line;
+  }
+  return paras.map(joinLines).join('\n\n');
+}
+
+function joinLines(lines: string[]): string {
+  let out = '';
+  for (const l of lines) {
+    if (out === '') out = l;
+    else if (/\p{Ll}-$/u.test(out) && /^\p{Ll}/u.test(l) && !SUSPENDED_NEXT.test(l)) out = out.slice(0, -1) + l;
+    else if (/[\p{L}\p{N}]-$/u.test(out) && !SUSPENDED_NEXT.test(l)) out += l; // NATO-/Generalsekretär
+    else out += ' ' + l;
+  }
+  return out;
+}
