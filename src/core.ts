@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { log } from './log.js';
+import { log, setLogLevel } from './log.js';
 import { InputError, type PageSpan, type ParsedDocument } from './corpus/types.js';
 import { contentHash, deriveTitle, documentId } from './corpus/document.js';
 import { parseBytes, parseText, sanitizeText, sanitizeTitle } from './corpus/parse.js';
@@ -120,6 +120,7 @@ export class Dossier {
    * @throws if the data directory cannot be created or the database cannot be opened.
    */
   static async open(config: Config): Promise<Dossier> {
+    setLogLevel(config.LOG_LEVEL);
     const db = openDatabase(config.DATA_DIR);
     const dict = config.TRANSLATE ? loadDictionary(config.DICT_PATH, config.CACHE_DIR) : null;
     if (!config.TRANSLATE) log().info('Cross-lingual query translation is off (TRANSLATE=false).');
@@ -348,7 +349,7 @@ export class Dossier {
 
   /** Documents visible from `scope` (shared + the scope's own), oldest first. */
   list(scope: string | null = null): DocumentInfo[] {
-    return listDocuments(this.db, scope).map((d) => this.info(d));
+    return listDocuments(this.db, scope ?? null).map((d) => this.info(d));
   }
 
   /** Every stored document, all scopes (operator view). */

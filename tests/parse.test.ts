@@ -10,6 +10,7 @@ import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import { InputError, type ParsedDocument } from '../src/corpus/types.js';
 import { detectFormat, parseBytes, parseText, sanitizeText, sanitizeTitle } from '../src/corpus/parse.js';
 import { parseHeaderLines } from '../src/corpus/header.js';
+import { estimateHtmlDepth } from '../src/corpus/html.js';
 import { loadPath, parseFile } from '../src/corpus/load.js';
 import { SEED } from './helpers.js';
 
@@ -223,6 +224,13 @@ const cases: Case[] = [
     filename: 'a.txt',
     check: (d) => expect(d.text).toBe('Straße in Zürich: 5 km.'),
   },
+  {
+    name: 'UTF-16 LE without BOM is named as such',
+    input: () => utf16('Ohne Byte Order Mark geschrieben.', 'le', false),
+    filename: 'a.txt',
+    reason: 'bad-encoding',
+    message: /UTF-16/,
+  },
   { name: 'UTF-16 with BOM but odd byte count', input: () => concat(utf16('Hallo', 'le'), bytes(0x41)), filename: 'a.txt', reason: 'bad-encoding' },
   {
     name: 'declared charset windows-1252 (Content-Type) is honoured',
@@ -360,6 +368,24 @@ const cases: Case[] = [
       expect(d.text).toBe('Schön.');
     },
   },
+  {
+    name: 'HTML nested 50 000 levels deep is refused before building a DOM',
+    input: () => enc('<html><body>' + '<div>'.repeat(50_000) + 'x' + '</div>'.repeat(50_000) + '</body></html>'),
+    filename: 'tief.html',
+    reason: 'bad-html',
+  },
+  {
+    name: 'HTML nested 2000 levels deep: read without Readability',
+    input: () => enc('<html><body>' + '<div>'.repeat(2000) + 'Tief unten steht Text.' + '</div>'.repeat(2000) + '</body></html>'),
+    filename: 'tief.html',
+    check: (d) => expect(d.text).toBe('Tief unten steht Text.'),
+  },
+  {
+    name: 'Markdown with thousands of unclosed link/emphasis openers stays linear',
+    input: () => enc('[a]('.repeat(20_000) + '\n\n' + '**b '.repeat(20_000)),
+    filename: 'boese.md',
+    check: (d) => expect(d.text.length).toBeGreaterThan(100_000),
+  },
   // --- pdf
   {
     name: 'good PDF with 2 pages: text, page spans, title',
@@ -496,6 +522,16 @@ describe('parseText (Discord messages) and detectFormat', () => {
     expect(detectFormat(enc('x'), 'a.unknown', 'text/markdown; charset=utf-8')).toBe('md');
     expect(detectFormat(enc('  <!DOCTYPE html><p>x'))).toBe('html');
     expect(detectFormat(enc('a < b'), undefined, 'application/octet-stream')).toBe('txt');
+  });
+});
+
+describe('estimateHtmlDepth', () => {
+  it('counts nesting, ignoring void and implicitly closed elements and quoted ">"', () => {
+    expect(estimateHtmlDepth('<div data-x="a>b"><p>x<p>y<ul><li>a<li>b</ul><br/><x-y/><img src=x></div>')).toBe(2);
+    expect(estimateHtmlDepth('<div>'.repeat(7000), 5000)).toBe(5001); // stops early
+  });
+  it('stays linear on unclosed quotes', () => {
+    expect(estimateHtmlDepth('<a "'.repeat(500_000))).toBe(0);
   });
 });
 

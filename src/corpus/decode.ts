@@ -27,7 +27,8 @@ const SAMPLE = 64 * 1024;
  * - Binary detection: any NUL, or more than 5 % control characters in the first 64 KiB.
  *
  * @throws InputError reason 'binary' (NUL / control characters), 'bad-encoding' (invalid UTF-8 or
- *   invalid in the declared charset; the message names the byte offset for UTF-8).
+ *   invalid in the declared charset — the message names the byte offset for UTF-8 — or UTF-16
+ *   without a BOM).
  */
 export function decodeText(bytes: Uint8Array, opts: DecodeOptions = {}): string {
   let label = 'utf-8';
@@ -121,11 +122,33 @@ function binaryError(detail: string): InputError {
 }
 
 function checkBinaryBytes(b: Uint8Array): void {
-  if (b.indexOf(0) !== -1) throw binaryError('it contains NUL bytes');
+  if (b.indexOf(0) !== -1) {
+    if (looksLikeBomlessUtf16(b)) {
+      throw new InputError(
+        'The file looks like UTF-16 text without a byte order mark. Please save it as UTF-8 (or UTF-16 with BOM).',
+        'bad-encoding',
+      );
+    }
+    throw binaryError('it contains NUL bytes');
+  }
   const n = Math.min(b.length, SAMPLE);
   let ctrl = 0;
   for (let i = 0; i < n; i++) if (isControlByte(b[i])) ctrl++;
   if (n > 0 && ctrl / n > MAX_CONTROL_RATIO) throw binaryError('it contains many control characters');
+}
+
+/** Mostly-Latin UTF-16 without BOM: nearly every other byte is NUL, the rest almost never. */
+function looksLikeBomlessUtf16(b: Uint8Array): boolean {
+  const n = Math.min(b.length, 4096) & ~1;
+  if (n < 8) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (b[i] === 0) even++;
+    if (b[i + 1] === 0) odd++;
+  }
+  const half = n / 2;
+  return (even / half > 0.6 && odd / half < 0.05) || (odd / half > 0.6 && even / half < 0.05);
 }
 
 function checkBinaryChars(s: string): void {

@@ -71,8 +71,7 @@ export function parseHeaderLines(text: string): HeaderResult {
   let found = false;
   for (;;) {
     const p = skipSpace(text, pos);
-    const rest = text.slice(p);
-    const km = matchKey(rest);
+    const km = matchKey(text.slice(p, p + 32)); // a key and its separator fit in 32 characters
     if (!km) return { meta, bodyStart: found ? p : 0 };
     const key = km.key;
     if (meta[key] !== undefined) return { meta, bodyStart: p };
@@ -96,9 +95,8 @@ export function parseHeaderLines(text: string): HeaderResult {
     // date/lang line already proved this is a header, the next line must be blank or a header
     // line (so that prose such as "title of the book is …" is not taken for a header).
     const value = line.trim();
-    const after = text.slice(lineEnd + 1);
-    const more = after.trim() !== '';
-    const nextLine = after.slice(0, indexOrEnd(after, '\n', 0));
+    const more = /\S/.test(text.slice(lineEnd + 1, lineEnd + 1 + 4096)) || /\S/.test(text.slice(lineEnd + 4097));
+    const nextLine = text.slice(lineEnd + 1, indexOrEnd(text, '\n', lineEnd + 1));
     const separated = nextLine.trim() === '' || matchKey(nextLine.trimStart()) !== null;
     if (value === '' || value.length > MAX_LINE_VALUE || !more || (!found && !separated)) {
       return { meta, bodyStart: found ? p : 0 };

@@ -171,19 +171,23 @@ export function stripMarkdown(md: string): { text: string; heading?: string } {
   return { text: out.join('\n'), heading };
 }
 
-/** Inline markup → text: images/links keep their text, code spans/emphasis lose their markers. */
+/**
+ * Inline markup → text: images/links keep their text, code spans/emphasis lose their markers.
+ * Every repetition is bounded so that hostile input (thousands of unclosed `[x](` or `**`) stays
+ * linear-ish instead of quadratic.
+ */
 function inline(s: string): string {
   return s
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/!\[([^\]]*)\]\[[^\]]*\]/g, '$1')
-    .replace(/\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
-    .replace(/<((?:https?|mailto):[^>\s]+)>/g, '$1')
-    .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g, '')
-    .replace(/(`+)(.+?)\1/g, (_m, _t, c: string) => c.trim())
-    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
-    .replace(/~~(?=\S)(.+?)(?<=\S)~~/g, '$1')
-    .replace(/(^|[^\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])/g, '$1$2')
-    .replace(/(^|[^\w_])_(?=[^\s_])([^_\n]*?[^\s_])_(?![\w_])/g, '$1$2')
+    .replace(/!\[([^\]\n]{0,1000})\]\([^()\n]{0,2048}(?:\([^()\n]{0,2048}\)[^()\n]{0,2048})?\)/g, '$1')
+    .replace(/!\[([^\]\n]{0,1000})\]\[[^\]\n]{0,200}\]/g, '$1')
+    .replace(/\[([^\]\n]{1,1000})\]\([^()\n]{0,2048}(?:\([^()\n]{0,2048}\)[^()\n]{0,2048})?\)/g, '$1')
+    .replace(/\[([^\]\n]{1,1000})\]\[[^\]\n]{0,200}\]/g, '$1')
+    .replace(/<((?:https?|mailto):[^>\s]{1,2048})>/g, '$1')
+    .replace(/<\/?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>\n]{0,1000})?\/?>/g, '')
+    .replace(/(`{1,3})([^`\n]{1,1000}?)\1/g, (_m, _t, c: string) => c.trim())
+    .replace(/(\*\*|__)(?=\S)([^\n]{1,1000}?)(?<=\S)\1/g, '$2')
+    .replace(/~~(?=\S)([^\n]{1,1000}?)(?<=\S)~~/g, '$1')
+    .replace(/(^|[^\w*])\*(?=[^\s*])([^*\n]{0,1000}?[^\s*])\*(?![\w*])/g, '$1$2')
+    .replace(/(^|[^\w_])_(?=[^\s_])([^_\n]{0,1000}?[^\s_])_(?![\w_])/g, '$1$2')
     .replace(/\\([\\`*_{}[\]()#+\-.!|>~<])/g, '$1');
 }

@@ -4,7 +4,7 @@
  * meant for the person who supplied the input and a short `reason` code.
  *
  * Reason codes: 'too-large', 'empty', 'binary', 'bad-encoding', 'unsupported-type',
- * 'bad-front-matter', 'bad-pdf', 'encrypted', 'no-text'.
+ * 'bad-front-matter', 'bad-html' (absurdly deep nesting), 'bad-pdf', 'encrypted', 'no-text'.
  */
 import path from 'node:path';
 import { InputError, type ParsedDocument } from './types.js';

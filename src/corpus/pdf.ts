@@ -35,6 +35,12 @@ interface TextItemLike {
 /** Words after a line-final hyphen that mean the hyphen is a German suspended hyphen ("Waffen- und …"). */
 const SUSPENDED_NEXT = /^(?:und|oder|bzw\.?|sowie|als|wie|noch|bis|and|or|to)\b/;
 
+/**
+ * Most pages read from one PDF. Each page costs a few milliseconds on the main thread, and a
+ * 10 MB file can hold ~100 000 empty pages; real reports have far fewer.
+ */
+export const MAX_PDF_PAGES = 5000;
+
 /** PDF /Title values that are file names or tool defaults, not titles. */
 const JUNK_TITLE = /^(?:untitled|unbenannt|microsoft (?:word|powerpoint) - .*|.*\.(?:docx?|odt|pptx?|pdf|indd|tex))$/i;
 
@@ -51,7 +57,8 @@ const JUNK_TITLE = /^(?:untitled|unbenannt|microsoft (?:word|powerpoint) - .*|.*
  * @param bytes the PDF file
  * @param maxChars stop with 'too-large' once the extracted text exceeds this many characters
  * @throws InputError 'encrypted' (password protected), 'bad-pdf' (not a readable PDF), 'no-text'
- *   (no text layer, e.g. a scan), 'too-large'.
+ *   (no text layer, e.g. a scan), 'too-large' (more than maxChars of text or {@link MAX_PDF_PAGES}
+ *   pages).
  */
 export async function parsePdf(bytes: Uint8Array, maxChars: number): Promise<PdfResult> {
   const pdfjs = await loadPdfJs();
@@ -71,6 +78,12 @@ export async function parsePdf(bytes: Uint8Array, maxChars: number): Promise<Pdf
       doc = await task.promise;
     } catch (err) {
       throw pdfError(err);
+    }
+    if (doc.numPages > MAX_PDF_PAGES) {
+      throw new InputError(
+        `The PDF has ${doc.numPages.toLocaleString('en')} pages; at most ${MAX_PDF_PAGES.toLocaleString('en')} pages can be read.`,
+        'too-large',
+      );
     }
     const pageTexts: string[] = [];
     let total = 0;

@@ -1,0 +1,81 @@
+/**
+ * Mention mode (config MENTIONS=true): a message that mentions the bot is answered in a new thread
+ * started from it; any later message in that thread is answered too, with the thread's previous
+ * question passed to the core as context (so "und wann?" can be understood).
+ * Needs the GuildMessages and (privileged) MessageContent intents.
+ */
+import type { Message, SendableChannels } from 'discord.js';
+import type { BotContext } from './context.js';
+import { answerMessages, fitText, textMessage } from './reply.js';
+
+/** Discord thread names: 1–100 characters. */
+const THREAD_NAME_CHARS = 100;
+
+export class MentionHandler {
+  /** thread id → the last question asked in it (most recent threads kept). */
+  private readonly lastQuestion = new Map<string, string>();
+
+  constructor(
+    private readonly ctx: BotContext,
+    private readonly maxThreads = 5000,
+  ) {}
+
+  /** Handle one MESSAGE_CREATE; ignores everything not addressed to the bot. Never throws. */
+  async handle(message: Message): Promise<void> {
+    if (message.author.bot || message.system || !message.inGuild()) return;
+    const me = message.client.user.id;
+    const channel = message.channel;
+    const ownThread = channel.isThread() && channel.ownerId === me;
+    if (!ownThread && !message.mentions.users.has(me)) return;
+
+    let target: SendableChannels = channel;
+    try {
+      const question = message.content.replace(new RegExp(`<@!?${me}>`, 'g'), ' ').replace(/\s+/g, ' ').trim();
+      if (question.length < 2) {
+        await message.reply(textMessage('Ask me a question about the documents, e.g. “@me Wie viele Drohnen sollen geliefert werden?”'));
+        return;
+      }
+      if (question.length > this.ctx.config.MAX_QUESTION_CHARS) {
+        await message.reply(textMessage(`That question is too long (limit ${this.ctx.config.MAX_QUESTION_CHARS} characters).`));
+        return;
+      }
+      const wait = this.ctx.limiter.take(message.author.id);
+      if (wait > 0) {
+        await message.reply(textMessage(`You're going a bit fast: try again in ${Math.ceil(wait / 1000)} s.`));
+        return;
+      }
+      let context: string | undefined;
+      if (ownThread) {
+        context = this.lastQuestion.get(channel.id) ?? (await this.starterQuestion(message, me));
+      } else if (!channel.isThread()) {
+        target = await message
+          .startThread({ name: fitText(question, THREAD_NAME_CHARS).text, autoArchiveDuration: 1440 })
+          .catch((e: unknown) => {
+            this.ctx.log.warn({ err: e, channel: channel.id }, 'could not start a thread; answering in the channel');
+            return channel;
+          });
+      }
+      await target.sendTyping().catch(() => undefined);
+      const answer = await this.ctx.work.run(() => this.ctx.dossier.ask(question, { scope: message.guildId, context }));
+      this.ctx.answers.remember(message.id, { guildId: message.guildId, question, answer: answer.answer, citations: answer.citations });
+      for (const part of answerMessages(answer, { feedbackId: message.id })) await target.send(part);
+      if (target.isThread()) this.remember(target.id, question);
+    } catch (e) {
+      this.ctx.log.error({ err: e, message: message.id, guild: message.guildId }, 'mention failed');
+      await target.send(textMessage('⚠️ Sorry, something went wrong while answering. The error was logged.')).catch(() => undefined);
+    }
+  }
+
+  private remember(threadId: string, question: string): void {
+    this.lastQuestion.delete(threadId);
+    this.lastQuestion.set(threadId, question);
+    if (this.lastQuestion.size > this.maxThreads) this.lastQuestion.delete(this.lastQuestion.keys().next().value as string);
+  }
+
+  /** After a restart: the question is the message the thread was started from. */
+  private async starterQuestion(message: Message<true>, me: string): Promise<string | undefined> {
+    if (!message.channel.isThread()) return undefined;
+    const starter = await message.channel.fetchStarterMessage().catch(() => null);
+    return starter?.content.replace(new RegExp(`<@!?${me}>`, 'g'), ' ').trim() || undefined;
+  }
+}
