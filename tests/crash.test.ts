@@ -1,0 +1,144 @@
+/**
+ * Crash safety: SIGKILL a bulk ingestion at random points, 20 times, then check the store.
+ * Every acknowledged document must be complete and searchable, nothing may be orphaned, and a
+ * final run must finish the rest.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { Dossier } from '../src/core.js';
+import { ROOT, SHARED_DATA, tempDir } from './helpers.js';
+
+const KILLS = 20;
+/** Fresh articles per killed run, so that every run has real work when the kill comes. */
+const BATCH = 30;
+/** Kill delays are uniform in [0, KILL_WINDOW_MS) after the child reports READY (~1 s of work per batch). */
+const KILL_WINDOW_MS = 800;
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const CHILD = path.join(ROOT, 'tests', 'kit', 'ingest-child.ts');
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Run {
+  acked: Map<string, string>;
+  done: boolean;
+}
+
+/** Run the child on `folders`; with `killAfterMs`, SIGKILL it that long after it reports READY. */
+function runChild(dataDir: string, corpus: string, folders: string[], killAfterMs: number | null): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, [CHILD, dataDir, corpus, ...folders], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run: Run = { acked: new Map(), done: false };
+    let buf = '';
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    child.stdout.on('data', (b: Buffer) => {
+      buf += b.toString();
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line === 'READY' && killAfterMs !== null) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        const m = /^ACK (\S+) (\S+)/.exec(line);
+        if (m) run.acked.set(m[1], m[2]);
+        if (line === 'DONE') run.done = true;
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL' || code === 0) resolve(run);
+      else reject(new Error(`child failed (${code}): ${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+function checkStore(dataDir: string): { docs: Set<string> } {
+  const db = new Database(path.join(dataDir, 'dossier.sqlite'));
+  try {
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const orphanChunks = db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE doc_id NOT IN (SELECT id FROM documents)').get() as { n: number };
+    const orphanParas = db.prepare('SELECT COUNT(*) AS n FROM paragraphs WHERE doc_id NOT IN (SELECT id FROM documents)').get() as { n: number };
+    const emptyDocs = db.prepare('SELECT COUNT(*) AS n FROM documents WHERE id NOT IN (SELECT doc_id FROM chunks)').get() as { n: number };
+    expect(orphanChunks.n).toBe(0);
+    expect(orphanParas.n).toBe(0);
+    expect(emptyDocs.n).toBe(0);
+    return { docs: new Set((db.prepare('SELECT id FROM documents').all() as { id: string }[]).map((r) => r.id)) };
+  } finally {
+    db.close();
+  }
+}
+
+describe('crash safety of bulk ingestion', () => {
+  it(`survives ${KILLS} SIGKILLs: acknowledged documents complete and searchable, no orphans, a rerun finishes`, { timeout: 600_000 }, async () => {
+    const dir = tempDir('dossier-crash-');
+    const corpus = path.join(dir, 'corpus');
+    const dataDir = path.join(dir, 'data');
+    fs.mkdirSync(corpus);
+    const rows = parseCsv(fs.readFileSync(path.join(SHARED_DATA, '10kgnad', 'test.csv'), 'utf8'), {
+      delimiter: ';',
+      quote: "'",
+      relax_quotes: true,
+      relax_column_count: true,
+    }) as string[][];
+    const texts = rows.map((r) => r[1]).filter((t) => t && t.length > 200).slice(0, KILLS * BATCH);
+    const folders: string[] = [];
+    for (let k = 0; k < KILLS; k++) {
+      const folder = path.join(dir, `batch${String(k).padStart(2, '0')}`);
+      fs.mkdirSync(folder);
+      texts.slice(k * BATCH, (k + 1) * BATCH).forEach((t, i) => fs.writeFileSync(path.join(folder, `a${k * BATCH + i}.txt`), t));
+      folders.push(folder);
+    }
+
+    const random = rng(20261129);
+    const acked = new Map<string, string>();
+    let killsMidway = 0;
+    for (let k = 0; k < KILLS; k++) {
+      const t0 = Date.now();
+      const run = await runChild(dataDir, corpus, [folders[k]], Math.floor(random() * KILL_WINDOW_MS));
+      if (process.env.CRASH_DEBUG) console.log(`kill ${k + 1}: ${run.acked.size} acked, ${Date.now() - t0} ms`);
+      for (const [f, id] of run.acked) acked.set(f, id);
+      if (run.acked.size < BATCH) killsMidway++;
+      const { docs } = checkStore(dataDir);
+      for (const [f, id] of acked) expect(docs.has(id), `acknowledged ${f} is missing after kill ${k + 1}`).toBe(true);
+    }
+    const final = await runChild(dataDir, corpus, folders, null);
+    expect(final.done).toBe(true);
+    const { docs } = checkStore(dataDir);
+    // Articles with identical text share an id, so count distinct ids.
+    expect(final.acked.size).toBe(texts.length);
+    expect(docs.size).toBe(new Set(final.acked.values()).size);
+    const partialRuns = killsMidway;
+    expect(partialRuns, 'most kills should land in the middle of a batch').toBeGreaterThanOrEqual(KILLS / 2);
+
+    // Every document is searchable: a distinctive sentence of each finds it first.
+    const d = await Dossier.open(loadConfig({ DATA_DIR: dataDir, CORPUS_DIR: corpus, LOG_LEVEL: 'silent', EMBEDDINGS: 'off' }));
+    try {
+      let found = 0;
+      for (const id of new Set(final.acked.values())) {
+        const text = d.documentText(id)!;
+        // 40 words from the middle of the document.
+        const words = text.split(/\s+/);
+        const from = Math.max(0, Math.floor(words.length / 2) - 20);
+        const a = await d.ask(words.slice(from, from + 40).join(' '), { limit: 5 });
+        if (a.citations.some((c) => d.documentText(c.document.id) === text)) found++;
+        else console.log(`not found: ${id}`);
+      }
+      expect(found).toBe(new Set(final.acked.values()).size);
+    } finally {
+      await d.close();
+    }
+    console.log(`crash test: ${KILLS} kills (${killsMidway} mid-ingestion), ${acked.size} files acknowledged before the final run, ${docs.size} documents in the end`);
+  });
+});
