@@ -36,9 +36,19 @@ import { buildQuery } from './search/query.js';
 import { PassageSearcher, type ScoredChunk } from './search/passages.js';
 import type { QueryGroup } from './search/lexical.js';
 import { extractAnswer, positionLabel, type Passage } from './answer/extract.js';
-import { renderSummary, summarizeSentences, summaryCacheKey, SummaryCache, type SummarySentence } from './answer/summary.js';
+import {
+  MAX_SUMMARY_SENTENCES,
+  renderSummary,
+  summarizeSentences,
+  summaryCacheKey,
+  SummaryCache,
+  type SummarySentence,
+} from './answer/summary.js';
 import type { Answer, Summary } from './answer/types.js';
 import { fetchUrl } from './corpus/fetch-url.js';
+import { LlmClient } from './answer/llm.js';
+import { llmAnswer, llmSummary, type LlmAnswerOptions } from './answer/llm-answer.js';
+import { translateEnglish } from './search/dictionary.js';
 
 /** Public description of a stored document. */
 export interface DocumentInfo {
@@ -104,6 +114,8 @@ const CONTEXT_WEIGHT = 0.5;
 export class Dossier {
   private readonly searcher = new PassageSearcher();
   private readonly summaries = new SummaryCache();
+  /** Optional OpenAI-compatible LLM (disabled without LLM_BASE_URL). */
+  private readonly llm: LlmClient;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -112,7 +124,20 @@ export class Dossier {
     readonly db: DB,
     private readonly dict: Dictionary | null,
     private readonly decompounder: Decompounder | null,
-  ) {}
+  ) {
+    this.llm = LlmClient.fromConfig(config);
+    if (this.llm.enabled) log().info({ model: this.llm.model }, 'LLM answers on (checked against the cited passages before they are shown)');
+  }
+
+  /** Dictionary hooks for checking LLM replies (German nouns, English↔German names). */
+  private get verifyHooks(): LlmAnswerOptions['verify'] {
+    const dict = this.dict;
+    if (!dict) return undefined;
+    return {
+      translate: (w: string) => translateEnglish(dict, w.toLowerCase()),
+      isCommonNoun: (w: string) => (dict.deFreq.get(w.toLowerCase()) ?? 0) > 0,
+    };
+  }
 
   /**
    * Open the store under `config.DATA_DIR`, load the dictionary and the indexes, and ingest any
@@ -392,9 +417,10 @@ export class Dossier {
     const idfs = this.searcher.groupIdfs(groups);
     const top = ranked[0];
     const abstain = !top || top.coverage < this.config.ABSTAIN_THRESHOLD;
-    const answer = extractAnswer(q, groups, idfs, this.passages(ranked.slice(0, limit)), this.decompounder, abstain);
+    const extractive = extractAnswer(q, groups, idfs, this.passages(ranked.slice(0, limit)), this.decompounder, abstain);
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
-    return answer;
+    if (!this.llm.enabled || extractive.abstained) return extractive;
+    return llmAnswer(this.llm, q, extractive, { language: query.language, verify: this.verifyHooks });
   }
 
   /**
@@ -418,24 +444,46 @@ export class Dossier {
       documents: rows.map((r) => ({ id: r.id, version: r.id })),
       count,
       maxChars,
+      llm: this.llm.enabled ? this.llm.model : null,
     });
     const cached = this.summaries.get(key);
     if (cached) return cached;
-    const sentences: SummarySentence[] = [];
+    const perDocument: SummarySentence[][] = [];
     for (const row of rows) {
+      const sentences: SummarySentence[] = [];
+      perDocument.push(sentences);
       const doc = this.passageDoc(row);
       if (!doc) continue;
       const ref = { id: row.id, title: row.title, date: row.date };
-      for (const p of segmentDocument(doc.text, doc.bodyStart, { sentencesPerChunk: 1, overlap: 0 }, row.language)) {
+      const paragraphs = segmentDocument(doc.text, doc.bodyStart, { sentencesPerChunk: 1, overlap: 0 }, row.language);
+      for (const [pi, p] of paragraphs.entries()) {
         for (const s of p.sentences) {
           const text = doc.text.slice(s.start, s.end);
-          sentences.push({ doc: ref, start: s.start, end: s.end, text, position: positionLabel(doc, s.start), terms: indexTerms(text, stemLang(row.language), this.decompounder) });
+          sentences.push({
+            doc: ref,
+            start: s.start,
+            end: s.end,
+            text,
+            paragraph: pi,
+            position: positionLabel(doc, s.start),
+            terms: indexTerms(text, stemLang(row.language), this.decompounder),
+          });
         }
       }
     }
+    // A corpus summary over many documents first keeps each document's best few sentences, so the
+    // final LexRank graph stays small (it is quadratic in sentences; see MAX_SUMMARY_SENTENCES).
+    let sentences = perDocument.flat();
+    if (sentences.length > MAX_SUMMARY_SENTENCES || perDocument.some((d) => d.length > MAX_SUMMARY_SENTENCES)) {
+      sentences = perDocument.flatMap((d) =>
+        summarizeSentences(d.slice(0, MAX_SUMMARY_SENTENCES), { count: Math.max(count, 3) }).picked,
+      );
+      if (sentences.length > MAX_SUMMARY_SENTENCES) sentences = sentences.slice(0, MAX_SUMMARY_SENTENCES);
+    }
     const { picked } = summarizeSentences(sentences, { count, maxChars });
     const single = opts.documentId ? { id: rows[0].id, title: rows[0].title, date: rows[0].date } : null;
-    const summary = renderSummary(picked, single);
+    let summary = renderSummary(picked, single);
+    if (this.llm.enabled && summary.citations.length > 0) summary = await llmSummary(this.llm, summary, { verify: this.verifyHooks });
     this.summaries.set(key, summary);
     return summary;
   }

@@ -113,3 +113,50 @@ describe('documents', () => {
     expect(d.list()).toEqual([]);
   });
 });
+
+describe('summaries through the core', () => {
+  it('a 3-sentence seed summary covers the Xi\'an Bingo deal, ~100 drones a month and the Iran–Russia factory, cited verbatim', async () => {
+    const d = await dossier();
+    const s = await d.summarize({ sentences: 3 });
+    expect(s.citations).toHaveLength(3);
+    expect(s.text).toContain("Xi'an Bingo");
+    expect(s.text).toContain('100 Drohnen im Monat');
+    expect(s.text).toMatch(/Iran/);
+    for (const c of s.citations) expect(d.documentText(c.document.id)!.slice(c.start, c.end)).toBe(c.quote);
+    // In document order.
+    expect(s.citations.map((c) => c.start)).toEqual([...s.citations.map((c) => c.start)].sort((a, b) => a - b));
+    // Cached per version: a second call returns the same object; a new document changes the key.
+    expect(await d.summarize({ sentences: 3 })).toBe(s);
+    await d.ingest({ text: 'Die Brücke über den Fluss ist 300 Meter lang und wurde 1990 gebaut.' });
+    expect(await d.summarize({ sentences: 3 })).not.toBe(s);
+  });
+
+  it('refuses to summarise a document that is not there', async () => {
+    const d = await dossier();
+    await expect(d.summarize({ documentId: 'ffffffffffffffff' })).rejects.toThrow(/No document/);
+  });
+});
+
+describe('the optional LLM through the core', () => {
+  it('shows a checked LLM answer with the verbatim citations, and falls back when it invents a number', async () => {
+    const { FakeOpenAI } = await import('./kit/fake-openai.js');
+    const fake = await FakeOpenAI.start();
+    try {
+      const d = await dossier({ LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake', LLM_MAX_RETRIES: 0 });
+      fake.enqueue({ reply: "Xi'an Bingo plans a capacity of about 100 drones per month [1]." });
+      const good = await d.ask('How many ZT-180 drones per month?');
+      expect(good.mode).toBe('llm');
+      expect(good.answer).toContain('[1]');
+      expect(good.citations[0].quote).toContain('rund 100 Drohnen im Monat');
+      const prompt = JSON.stringify(fake.requests[0].body);
+      expect(prompt).toContain('rund 100 Drohnen im Monat');
+
+      fake.enqueue({ reply: 'About 250 drones per month [1].' });
+      const bad = await d.ask('How many ZT-180 drones per month?');
+      expect(bad.mode).toBe('extractive');
+      expect(bad.answer).toContain('100');
+    } finally {
+      await fake.close();
+    }
+  });
+});

@@ -110,7 +110,7 @@ describe('discord bot', () => {
     const broken = await add(h, h.guildA, editor, { file: pdf });
     expect(broken.content).toMatch(/PDF/);
     expect(broken.flags & EPHEMERAL).toBe(EPHEMERAL);
-    expect(h.dossier.list(h.guildA.id).filter((d) => d.scope === h.guildA.id).map((d) => d.title)).toEqual(['Feuerwehrfest']);
+    expect(h!.dossier.list(h!.guildA.id).filter((d) => d.scope === h!.guildA.id).map((d) => d.title)).toEqual(['Feuerwehrfest']);
   });
 
   it('/add url: fetches the page through the core (private addresses only when allowed)', async () => {

@@ -17,7 +17,11 @@
  *     sentence later in the text still wins over a peripheral lead.
  *  3. Maximal Marginal Relevance (J. Carbonell & J. Goldstein, SIGIR 1998) picks `count`
  *     sentences, trading relevance against similarity to what is already picked (λ = MMR_LAMBDA);
- *     near-duplicates (similarity ≥ DUPLICATE_SIMILARITY) are never picked twice.
+ *     near-duplicates (tf-idf cosine ≥ DUPLICATE_SIMILARITY) are never picked twice. Sentences of
+ *     one paragraph count as at least SAME_PARAGRAPH_SIMILARITY similar (when the caller gives
+ *     paragraph numbers). A sentence that starts with its document's title (a title derived from
+ *     the first sentence) is not picked, because the title heads the summary anyway; it counts as
+ *     already picked, so sentences repeating it are penalised too.
  *  4. The picked sentences are returned in document order; {@link renderSummary} turns them into
  *     text with [n] citations and verbatim {@link Citation}s.
  *
@@ -28,8 +32,12 @@ import { createHash } from 'node:crypto';
 import { displayText } from '../text/normalize.js';
 import type { Citation, DocumentRef, Summary } from './types.js';
 
-/** MMR trade-off λ: 1 = relevance only, 0 = diversity only (Carbonell & Goldstein 1998). */
-export const MMR_LAMBDA = Number(process.env.LAM ?? 0.7);
+/**
+ * MMR trade-off λ: 1 = relevance only, 0 = diversity only (Carbonell & Goldstein 1998). 0.5 weighs
+ * both equally: a summary of a few sentences should cover distinct facts of the text rather than
+ * three wordings of its most central one.
+ */
+export const MMR_LAMBDA = 0.5;
 /**
  * LexRank damping d: probability of a random jump (Erkan & Radev 2004 use d in [0.1, 0.2]; 0.15
  * is the PageRank value).
@@ -40,14 +48,29 @@ export const LEXRANK_TOLERANCE = 1e-9;
 /** Power iteration stops after this many steps at most. */
 export const LEXRANK_MAX_ITERATIONS = 200;
 /** Weight of the lead prior (bonus POSITION_WEIGHT / (k+1) for the k-th sentence of a document). */
-export const POSITION_WEIGHT = Number(process.env.PW ?? 0.15);
-/** Candidates at least this similar (cosine) to an already picked sentence are dropped. */
+export const POSITION_WEIGHT = 0.1;
+/**
+ * Sentences of the same paragraph count as at least this similar in MMR: a paragraph is the
+ * writer's unit of topic, so two sentences from one paragraph tend to repeat one another even
+ * when they share few words.
+ */
+export const SAME_PARAGRAPH_SIMILARITY = 0.5;
+/** Candidates at least this similar (tf-idf cosine) to an already picked sentence are dropped. */
 export const DUPLICATE_SIMILARITY = 0.9;
+/**
+ * With embeddings, candidates whose raw embedding cosine to a picked sentence reaches this are
+ * dropped too (paraphrases); set high because sentence embeddings such as e5 give unrelated
+ * sentences of one language cosines around 0.8.
+ */
+export const EMBEDDING_DUPLICATE_SIMILARITY = 0.97;
 /**
  * Bumped whenever the algorithm or its constants change, so cached summaries made by an older
  * version are not served.
  */
 export const SUMMARY_ALGORITHM_VERSION = 1;
+
+/** Most sentences one call accepts (the similarity matrices are dense: n² entries each). */
+export const MAX_SUMMARY_SENTENCES = 2000;
 
 /** A sentence the summariser can pick; `text === documentText.slice(start, end)`. */
 export interface SummarySentence {
@@ -59,6 +82,8 @@ export interface SummarySentence {
   position: string;
   /** Stemmed content tokens of the sentence (stopwords removed), as made by the caller. */
   terms: string[];
+  /** Optional index of the sentence's paragraph in its document (see SAME_PARAGRAPH_SIMILARITY). */
+  paragraph?: number;
 }
 
 /** A picked sentence with its relevance (0..1: normalised centrality plus lead prior). */
@@ -89,8 +114,9 @@ export interface SummarizeOptions {
  * @param sentences candidates, in corpus order (documents in the order given, sentences in text
  *   order); may span several documents.
  * @returns the picked sentences in document order, each with its relevance `score`.
- * @throws RangeError when `count`/`maxChars`/`threshold` are invalid or `vectors` does not have one
- *   vector per sentence (all of equal, non-zero dimension).
+ * @throws RangeError when `count`/`maxChars`/`threshold` are invalid, `vectors` does not have one
+ *   vector per sentence (all of equal, non-zero dimension), or there are more than
+ *   MAX_SUMMARY_SENTENCES sentences.
  */
 export function summarizeSentences(
   sentences: SummarySentence[],
@@ -114,13 +140,20 @@ export function summarizeSentences(
     }
   }
   const n = sentences.length;
+  if (n > MAX_SUMMARY_SENTENCES) {
+    throw new RangeError(`too many sentences to summarise at once: ${n} > ${MAX_SUMMARY_SENTENCES}; summarise per document first`);
+  }
   if (n === 0 || count === 0) return { picked: [] };
 
-  const sim = vectors ? embeddingSimilarity(vectors) : tfidfSimilarity(sentences.map((s) => s.terms));
-  const centrality = vectors ? centroidCentrality(vectors) : lexRank(sim, n, threshold);
-  const relevance = withLeadPrior(sentences, normaliseByMax(centrality));
+  const lexical = tfidfSimilarity(sentences.map((s) => s.terms));
+  const embedded = vectors ? embeddingSimilarity(vectors) : null;
+  const redundancy = embedded ? rescaleOffDiagonal(embedded, n) : lexical;
+  const isDuplicate = (i: number, j: number) =>
+    lexical[i * n + j] >= DUPLICATE_SIMILARITY || (embedded !== null && embedded[i * n + j] >= EMBEDDING_DUPLICATE_SIMILARITY);
+  const centrality = vectors ? normaliseMinMax(centroidCentrality(vectors)) : normaliseByMax(lexRank(lexical, n, threshold));
+  const relevance = withLeadPrior(sentences, centrality);
 
-  const picked = mmrSelect(sentences, relevance, sim, count, maxChars);
+  const picked = mmrSelect(sentences, relevance, redundancy, isDuplicate, count, maxChars);
   const docOrder = new Map<string, number>();
   for (const s of sentences) if (!docOrder.has(s.doc.id)) docOrder.set(s.doc.id, docOrder.size);
   picked.sort((a, b) => docOrder.get(sentences[a].doc.id)! - docOrder.get(sentences[b].doc.id)! || sentences[a].start - sentences[b].start);
@@ -199,7 +232,31 @@ function embeddingSimilarity(vectors: Float32Array[]): SimMatrix {
   return sim;
 }
 
-/** Cosine of each (normalised) vector to the centroid of all normalised vectors, floored at 0. */
+/**
+ * Min–max rescaling of the off-diagonal entries to [0, 1]. Sentence embeddings (e.g. the e5
+ * family) put almost all cosines of same-language text into a narrow band near the top, which
+ * would make the MMR redundancy term nearly constant; rescaling restores its spread.
+ */
+function rescaleOffDiagonal(sim: SimMatrix, n: number): SimMatrix {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      min = Math.min(min, sim[i * n + j]);
+      max = Math.max(max, sim[i * n + j]);
+    }
+  }
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      out[i * n + j] = i === j ? 1 : max > min ? (sim[i * n + j] - min) / (max - min) : 0;
+    }
+  }
+  return out;
+}
+
+/** Cosine of each (normalised) vector to the centroid of all normalised vectors. */
 function centroidCentrality(vectors: Float32Array[]): Float64Array {
   const units = vectors.map(unit);
   const dim = units[0].length;
@@ -212,7 +269,7 @@ function centroidCentrality(vectors: Float32Array[]): Float64Array {
     if (norm === 0) return 0;
     let dot = 0;
     for (let k = 0; k < dim; k++) dot += u[k] * centroid[k];
-    return Math.max(0, dot / norm);
+    return dot / norm;
   });
 }
 
@@ -250,6 +307,16 @@ function lexRank(sim: SimMatrix, n: number, threshold?: number): Float64Array {
   return p;
 }
 
+function normaliseMinMax(x: Float64Array): Float64Array {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of x) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  return Float64Array.from(x, (v) => (max > min ? (v - min) / (max - min) : 1));
+}
+
 function normaliseByMax(x: Float64Array): Float64Array {
   let max = 0;
   for (const v of x) if (v > max) max = v;
@@ -269,50 +336,57 @@ function withLeadPrior(sentences: SummarySentence[], centrality: Float64Array): 
     list.sort((a, b) => sentences[a].start - sentences[b].start);
     list.forEach((i, k) => (rank[i] = k));
   }
-  const SW = Number(process.env.SW ?? 0);
-  return Float64Array.from(centrality, (c, i) => {
-    const spec = factDensity(sentences[i].text);
-    return (1 - POSITION_WEIGHT - SW) * c + POSITION_WEIGHT / (rank[i] + 1) + SW * spec;
-  });
+  return Float64Array.from(centrality, (c, i) => (1 - POSITION_WEIGHT) * c + POSITION_WEIGHT / (rank[i] + 1));
 }
 
-/** min(1, distinct tokens containing a digit / 2). */
-function factDensity(text: string): number {
-  const set = new Set(text.match(/[\p{L}\d]*\d[\p{L}\d]*(?:[.,\-–][\p{L}\d]+)*/gu) ?? []);
-  return Math.min(1, set.size / 2);
-}
-
-/** Greedy MMR selection; returns indices in pick order. */
+/**
+ * Greedy MMR selection; returns indices in pick order. `sim` is the redundancy similarity;
+ * `isDuplicate` decides near-duplicates, which are never picked.
+ */
 function mmrSelect(
   sentences: SummarySentence[],
   relevance: Float64Array,
   sim: SimMatrix,
+  isDuplicate: (i: number, j: number) => boolean,
   count: number,
   maxChars: number | undefined,
 ): number[] {
   const n = sentences.length;
   const selected: number[] = [];
   const remaining = new Set<number>(Array.from({ length: n }, (_, i) => i));
+  const shown: number[] = [];
+  // Sentences that repeat their document's title are shown already (the title heads the
+  // summary): never picked, but they count as picked for redundancy.
+  for (let i = 0; i < n; i++) {
+    if (repeatsTitle(displayText(sentences[i].text), sentences[i].doc.title)) {
+      shown.push(i);
+      remaining.delete(i);
+    }
+  }
+  const similarity = (i: number, j: number): number => {
+    const pi = sentences[i].paragraph;
+    const sameParagraph = pi !== undefined && pi === sentences[j].paragraph && sentences[i].doc.id === sentences[j].doc.id;
+    return Math.max(sim[i * n + j], sameParagraph ? SAME_PARAGRAPH_SIMILARITY : 0);
+  };
   const seenTexts = new Set<string>();
   let used = 0; // rendered length of the selection so far
   while (selected.length < count && remaining.size > 0) {
     let best = -1;
     let bestScore = -Infinity;
-    let bestRedundancy = 0;
     for (const i of remaining) {
       let redundancy = 0;
-      for (const j of selected) redundancy = Math.max(redundancy, sim[i * n + j]);
+      for (const j of selected) redundancy = Math.max(redundancy, similarity(i, j));
+      for (const j of shown) redundancy = Math.max(redundancy, similarity(i, j));
       const score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * redundancy;
       if (score > bestScore) {
         best = i;
         bestScore = score;
-        bestRedundancy = redundancy;
       }
     }
     remaining.delete(best);
     const display = displayText(sentences[best].text);
     if (display === '' || seenTexts.has(display.toLowerCase())) continue;
-    if (selected.length > 0 && bestRedundancy >= DUPLICATE_SIMILARITY) continue;
+    if (selected.some((j) => isDuplicate(best, j)) || shown.some((j) => isDuplicate(best, j))) continue;
     if (maxChars !== undefined) {
       const k = selected.length + 1;
       const cost = display.length + ` [${k}]`.length + (k > 1 ? 1 : 0);
@@ -322,7 +396,28 @@ function mmrSelect(
     seenTexts.add(display.toLowerCase());
     selected.push(best);
   }
+  // A text whose only sentences repeat its title (e.g. a one-sentence note): show the title sentence.
+  if (selected.length === 0 && count > 0) {
+    const fit = shown.find((i) => maxChars === undefined || displayText(sentences[i].text).length + 4 <= maxChars);
+    if (fit !== undefined) selected.push(fit);
+  }
   return selected;
+}
+
+/** Shortest title that counts as "derived from a sentence" when the sentence starts with it. */
+export const MIN_TITLE_CHARS = 20;
+
+/**
+ * True when a sentence merely repeats the document title, which is shown with the summary anyway:
+ * the sentence (whitespace-collapsed, case-insensitive) starts with the title (a trailing "…" or
+ * "..." removed, at least MIN_TITLE_CHARS long). This catches titles derived from the first
+ * sentence of a text.
+ */
+function repeatsTitle(display: string, title: string | undefined): boolean {
+  if (!title) return false;
+  const t = displayText(title).replace(/(?:…|\.\.\.)$/, '').trim().toLowerCase();
+  if (t.length < MIN_TITLE_CHARS) return false;
+  return display.toLowerCase().startsWith(t);
 }
 
 /**

@@ -1,0 +1,221 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { splitSentences } from '../src/text/sentences.js';
+import { indexTerms } from '../src/text/terms.js';
+import {
+  renderSummary,
+  SummaryCache,
+  summaryCacheKey,
+  summarizeSentences,
+  type SummarySentence,
+} from '../src/answer/summary.js';
+import type { DocumentRef, Summary } from '../src/answer/types.js';
+
+const SEED = fs.readFileSync(path.join(import.meta.dirname, '..', 'corpus', '000_f6d27b86c4846197.txt'), 'utf8');
+
+/**
+ * Sentences of a document as the core is expected to pass them: split by the lead's splitter after
+ * the header, terms from the lead's indexTerms (no decompounder, so the test does not depend on the
+ * dictionary), paragraph numbers from blank lines.
+ */
+function sentencesOf(text: string, doc: DocumentRef): SummarySentence[] {
+  const header = /^\s*date\s+\d{4}(?:-\d{2}){0,2}\s+/.exec(text);
+  const bodyStart = header ? header[0].length : 0;
+  return splitSentences(text.slice(bodyStart)).map((s, i) => {
+    const start = s.start + bodyStart;
+    const end = s.end + bodyStart;
+    const sentence = text.slice(start, end);
+    const paragraph = text.slice(bodyStart, start).split(/\n\s*\n/).length;
+    return { doc, start, end, text: sentence, position: `¶${paragraph}, s${i + 1}`, paragraph, terms: indexTerms(sentence, 'de') };
+  });
+}
+
+/** A title derived from the first sentence (cut at a word boundary, "…"), as the corpus loader derives one. */
+function derivedTitle(text: string): string {
+  const body = text.replace(/^\s*date\s+\S+\s+/, '');
+  const first = body.split(/(?<=[.!?])\s/)[0];
+  const cut = first.slice(0, 90);
+  return `${cut.slice(0, cut.lastIndexOf(' '))}…`;
+}
+
+const seedDoc: DocumentRef = { id: 'seed', title: derivedTitle(SEED), date: '2023-02' };
+
+function checkCitations(summary: Summary, texts: Record<string, string>): void {
+  summary.citations.forEach((c, i) => {
+    expect(c.n).toBe(i + 1);
+    expect(c.quote).toBe(texts[c.document.id].slice(c.start, c.end));
+    expect(summary.text).toContain(`[${c.n}]`);
+  });
+}
+
+describe('summarizeSentences on the seed report', () => {
+  const sentences = sentencesOf(SEED, seedDoc);
+
+  it('a 3-sentence summary covers the Xi\'an Bingo deal, ~100 drones a month and the Iran–Russia factory', () => {
+    const { picked } = summarizeSentences(sentences, { count: 3 });
+    const summary = renderSummary(picked, seedDoc);
+    console.log(`seed summary:\n${summary.text}`);
+    expect(picked).toHaveLength(3);
+    expect(summary.text).toContain("Xi'an Bingo");
+    expect(summary.text).toMatch(/Massenproduktion von Kamikazedrohnen für Russland/);
+    expect(summary.text).toContain('100 Drohnen im Monat');
+    expect(summary.text).toMatch(/Iran|Teheran/);
+    expect(summary.mode).toBe('extractive');
+    expect(summary.document).toEqual(seedDoc);
+    checkCitations(summary, { seed: SEED });
+    // Document order.
+    for (let i = 1; i < picked.length; i++) expect(picked[i].start).toBeGreaterThan(picked[i - 1].start);
+  });
+
+  it('does not repeat a title derived from the first sentence; with a real title the lead can be picked', () => {
+    const first = sentences[0];
+    expect(summarizeSentences(sentences, { count: 3 }).picked.map((p) => p.start)).not.toContain(first.start);
+    const titled = { ...seedDoc, title: 'China und Russland: Drohnen' };
+    const withTitle = sentencesOf(SEED, titled);
+    const picked = summarizeSentences(withTitle, { count: 3 }).picked;
+    expect(picked.map((p) => p.start)).toContain(first.start);
+  });
+
+  it('MMR drops a duplicated sentence (exact and near-exact copies)', () => {
+    const s9 = sentences.find((s) => s.text.includes('100 Drohnen im Monat'))!.text;
+    const s5 = sentences.find((s) => s.text.includes('Massenproduktion'))!.text;
+    const nearCopy = s5.replace('aber bereits', 'schon');
+    const text = `${SEED}\n\n${s9}\n\n${nearCopy}`;
+    const doc = { ...seedDoc, id: 'dup' };
+    const all = sentencesOf(text, doc);
+    expect(all.filter((s) => s.text === s9)).toHaveLength(2);
+    for (const count of [3, 5, 8]) {
+      const { picked } = summarizeSentences(all, { count });
+      const texts = picked.map((p) => p.text);
+      expect(texts.filter((t) => t === s9).length).toBeLessThanOrEqual(1);
+      expect(texts.filter((t) => t === s5 || t === nearCopy).length).toBeLessThanOrEqual(1);
+      expect(new Set(texts).size).toBe(texts.length);
+      checkCitations(renderSummary(picked, doc), { dup: text });
+    }
+  });
+
+  it('returns sentences in document order, documents in the order given', () => {
+    const other = 'Erster Satz über Drohnen aus China.\n\nZweiter Satz über Drohnen für Russland und den Iran.';
+    const docB: DocumentRef = { id: 'b', title: 'Zweites Dokument', date: null };
+    const all = [...sentencesOf(other, docB), ...sentences];
+    const { picked } = summarizeSentences(all, { count: 6 });
+    const summary = renderSummary(picked, null);
+    const rank = (p: SummarySentence) => (p.doc.id === 'b' ? 0 : 1) * 1e6 + p.start;
+    for (let i = 1; i < picked.length; i++) expect(rank(picked[i])).toBeGreaterThan(rank(picked[i - 1]));
+    expect(summary.document).toBeNull();
+    checkCitations(summary, { b: other, seed: SEED });
+    if (picked.some((p) => p.doc.id === 'b') && picked.some((p) => p.doc.id === 'seed')) {
+      expect(summary.text).toContain('\n');
+    }
+  });
+
+  it('keeps the rendered text within maxChars', () => {
+    for (const maxChars of [0, 120, 300, 600, 1000]) {
+      const { picked } = summarizeSentences(sentences, { count: 5, maxChars });
+      const summary = renderSummary(picked, seedDoc);
+      expect(summary.text.length).toBeLessThanOrEqual(maxChars);
+      if (maxChars >= 300) expect(picked.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('binary-threshold LexRank also works', () => {
+    const { picked } = summarizeSentences(sentences, { count: 3, threshold: 0.1 });
+    expect(picked).toHaveLength(3);
+  });
+});
+
+describe('summarizeSentences with embeddings', () => {
+  const doc: DocumentRef = { id: 'e', title: 'Embeddings', date: null };
+  const texts = ['Alpha eins.', 'Beta zwei.', 'Gamma drei.', 'Delta vier.', 'Epsilon fünf.'];
+  let offset = 0;
+  const sentences: SummarySentence[] = texts.map((t, i) => {
+    const s = { doc, start: offset, end: offset + t.length, text: t, position: `s${i + 1}`, terms: [t.split(' ')[0].toLowerCase()] };
+    offset += t.length + 1;
+    return s;
+  });
+  const v = (...x: number[]) => Float32Array.from(x);
+
+  it('picks by closeness to the centroid and drops an embedding duplicate', () => {
+    // 0 and 1 are the same point (a paraphrase); 2 and 3 are close to the centroid; 4 is an outlier.
+    const vectors = [v(1, 1, 0.2), v(1, 1, 0.2), v(1, 0.2, 0.3), v(0.2, 1, 0.3), v(0, 0, 1)];
+    const top = summarizeSentences(sentences, { count: 1, vectors }).picked.map((p) => texts.indexOf(p.text));
+    expect(top).toEqual([0]); // the most central point (0 and 1 tie; the lead prior breaks the tie)
+    for (const count of [2, 3, 4, 5]) {
+      const idx = summarizeSentences(sentences, { count, vectors }).picked.map((p) => texts.indexOf(p.text));
+      expect(idx.includes(0) && idx.includes(1)).toBe(false);
+      expect([...idx].sort()).toEqual(idx);
+    }
+  });
+
+  it('rejects vectors that do not match the sentences', () => {
+    expect(() => summarizeSentences(sentences, { count: 2, vectors: [v(1, 0)] })).toThrow(RangeError);
+    expect(() => summarizeSentences(sentences, { count: 2, vectors: sentences.map((_, i) => v(...new Array(i + 1).fill(1))) })).toThrow(RangeError);
+  });
+});
+
+describe('summarizeSentences input handling', () => {
+  it('handles empty input and rejects bad options', () => {
+    expect(summarizeSentences([], { count: 3 }).picked).toEqual([]);
+    expect(renderSummary([], null)).toEqual({ document: null, text: '', citations: [], mode: 'extractive' });
+    expect(() => summarizeSentences([], { count: -1 })).toThrow(RangeError);
+    expect(() => summarizeSentences([], { count: 1.5 })).toThrow(RangeError);
+    expect(() => summarizeSentences([], { count: 1, maxChars: -5 })).toThrow(RangeError);
+    expect(() => summarizeSentences([], { count: 1, threshold: 2 })).toThrow(RangeError);
+  });
+
+  it('a one-sentence text whose title was derived from it still gets a summary', () => {
+    const text = 'Nur ein einziger Satz über Drohnen aus China für Russland.';
+    const doc: DocumentRef = { id: 'one', title: 'Nur ein einziger Satz über Drohnen…', date: null };
+    const { picked } = summarizeSentences(sentencesOf(text, doc), { count: 3 });
+    expect(picked.map((p) => p.text)).toEqual([text]);
+  });
+});
+
+describe('SummaryCache', () => {
+  const summary: Summary = { document: null, text: 'x [1]', citations: [], mode: 'extractive' };
+  const base = { scope: 'seed', documents: [{ id: 'seed', version: 'v1' }], count: 3 };
+
+  it('hits for the same documents and options, misses when a version or option changes', async () => {
+    const cache = new SummaryCache();
+    const k1 = summaryCacheKey(base);
+    expect(cache.get(k1)).toBeUndefined();
+    cache.set(k1, summary);
+    expect(cache.get(summaryCacheKey({ ...base, documents: [{ id: 'seed', version: 'v1' }] }))).toBe(summary);
+    expect(cache.hits).toBe(1);
+    expect(cache.misses).toBe(1);
+
+    const changed = summaryCacheKey({ ...base, documents: [{ id: 'seed', version: 'v2' }] });
+    expect(changed).not.toBe(k1);
+    expect(cache.get(changed)).toBeUndefined();
+    expect(cache.misses).toBe(2);
+
+    const added = summaryCacheKey({ ...base, scope: null, documents: [...base.documents, { id: 'b', version: 'v1' }] });
+    const otherCount = summaryCacheKey({ ...base, count: 4 });
+    const withLlm = summaryCacheKey({ ...base, llm: 'qwen' });
+    const withEmb = summaryCacheKey({ ...base, embeddings: 'e5' });
+    expect(new Set([k1, changed, added, otherCount, withLlm, withEmb]).size).toBe(6);
+
+    let made = 0;
+    const make = () => {
+      made++;
+      return summary;
+    };
+    await cache.getOrCreate(changed, make);
+    await cache.getOrCreate(changed, make);
+    expect(made).toBe(1);
+    cache.clear();
+    expect(cache.size).toBe(0);
+  });
+
+  it('evicts the least recently used entry', () => {
+    const cache = new SummaryCache(2);
+    cache.set('a', summary);
+    cache.set('b', summary);
+    cache.get('a');
+    cache.set('c', summary);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(summary);
+    expect(cache.get('c')).toBe(summary);
+  });
+});
