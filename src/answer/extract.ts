@@ -34,10 +34,33 @@ const RANK_DECAY = 0.85;
 
 const NUMBER_QUESTION =
   /\b(how (many|much|long|old|far|large|big|high|heavy)|wie (viele?|lange|alt|weit|groß|hoch|schwer)|wann|when|what year|which year|in welchem jahr|how often|wie oft)\b/i;
+/** Words that may link a number to what it counts ("im Monat", "pro Jahr", "bis 50", "per month"). */
+const PHRASE_LINKS = new Set(['im', 'pro', 'je', 'per', 'a', 'am', 'des', 'der', 'bis', 'und', 'in', 'a', 'each', 'every', 'to', 'and']);
 const NUMBER_MODIFIERS = new Set([
   'rund', 'etwa', 'ca', 'circa', 'mindestens', 'höchstens', 'fast', 'knapp', 'über', 'unter', 'bis', 'zu', 'mehr', 'als',
   'weniger', 'insgesamt', 'about', 'around', 'approximately', 'at', 'least', 'most', 'up', 'to', 'over', 'nearly', 'almost', 'some',
 ]);
+
+/** Month names (German and English): a date answer for "when" questions. */
+const MONTH = /^(januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|may|june|july|october|december)$/;
+
+/** True for tokens that can answer a number/date question: numbers, years, month names. */
+function isQuantity(norm: string): boolean {
+  return /^\d/.test(norm) || MONTH.test(norm);
+}
+
+/**
+ * For number/date questions, a sentence that states a quantity gains this share of the best
+ * possible match score: among sentences matching the question equally, the one with the figure wins.
+ */
+const QUANTITY_BONUS = 0.5;
+
+function hasQuantity(s: ScoredSentence): boolean {
+  return s.tokens.some((t) => isQuantity(t.norm));
+}
+
+/** "When" questions want a date: month names and years beat other numbers. */
+const WHEN_QUESTION = /\b(when|wann|what year|which year|in welchem jahr|bis wann|seit wann)\b/i;
 
 /** Does the question ask for a number or date? */
 export function expectsNumber(question: string): boolean {
@@ -108,8 +131,10 @@ function highlight(text: string, s: ScoredSentence): string {
 }
 
 /** The number phrase nearest to the matched words ("rund 100 Drohnen im Monat"), or null. */
-function numberPhrase(text: string, s: ScoredSentence): string | null {
-  const nums = s.tokens.map((t, i) => (/^\d/.test(t.norm) ? i : -1)).filter((i) => i >= 0);
+function numberPhrase(text: string, s: ScoredSentence, when: boolean): string | null {
+  let nums = s.tokens.map((t, i) => (isQuantity(t.norm) ? i : -1)).filter((i) => i >= 0);
+  const dates = nums.filter((i) => MONTH.test(s.tokens[i].norm) || /^(1[5-9]|20)\d\d$/.test(s.tokens[i].norm));
+  if (when && dates.length > 0) nums = dates;
   if (nums.length === 0) return null;
   const matched = s.tokens.map((_, i) => i).filter((i) => s.matchedTokens[i] && !/\d/.test(s.tokens[i].norm));
   const dist = (i: number) => (matched.length ? Math.min(...matched.map((m) => Math.abs(m - i))) : i);
@@ -118,10 +143,24 @@ function numberPhrase(text: string, s: ScoredSentence): string | null {
   while (from > 0 && NUMBER_MODIFIERS.has(s.tokens[from - 1].norm)) from--;
   let to = best;
   const local = text.slice(s.span.start, s.span.end);
-  while (to + 1 < s.tokens.length && to - best < 4) {
-    const gap = local.slice(s.tokens[to].end, s.tokens[to + 1].start);
-    if (/[,;:.!?()"„“”]/.test(gap)) break;
-    to++;
+  const tok = (i: number) => s.tokens[i];
+  const joined = (i: number) => !/[,;:.!?()"„“”]/.test(local.slice(tok(i - 1).end, tok(i).start));
+  const dateTarget = MONTH.test(tok(best).norm);
+  // Extend right over the unit and what it counts ("100 Drohnen im Monat", "35 bis 50 Kilogramm"):
+  // numbers, capitalised nouns, and short linking words followed by one of those.
+  while (to + 1 < s.tokens.length && to - best < 5 && joined(to + 1)) {
+    const next = tok(to + 1);
+    const isNumber = /^\d/.test(next.norm);
+    if (dateTarget ? isNumber : isNumber || next.capitalized) {
+      to++;
+      continue;
+    }
+    const after = s.tokens[to + 2];
+    if (!dateTarget && PHRASE_LINKS.has(next.norm) && after && joined(to + 2) && (after.capitalized || /^\d/.test(after.norm))) {
+      to += 2;
+      continue;
+    }
+    break;
   }
   return local.slice(s.tokens[from].start, s.tokens[to].end);
 }
@@ -149,9 +188,27 @@ export function extractAnswer(
     const sentences = splitSentences(local, p.doc.language).map((s) => ({ start: s.start + p.start, end: s.end + p.start }));
     if (sentences.length === 0) continue;
     let top: ScoredSentence | null = null;
-    for (const span of sentences) {
+    const wantsQuantity = expectsNumber(question);
+    const bonus = QUANTITY_BONUS * Math.max(...idfs, 1);
+    const scored = sentences.map((span) => {
       const s = scoreSentence(p.doc.text, span, p.doc.language, groups, idfs, decompounder);
-      if (!top || s.score > top.score) top = s;
+      if (wantsQuantity && s.score > 0 && hasQuantity(s)) s.score += bonus;
+      return s;
+    });
+    let topIndex = -1;
+    for (let i = 0; i < scored.length; i++) {
+      if (!top || scored[i].score > top.score) {
+        top = scored[i];
+        topIndex = i;
+      }
+    }
+    // A figure often sits in the sentence after the one that names the subject ("Es wäre nicht die
+    // erste Fabrik … In dieser sollen mindestens 6.000 …"): quote both when only the neighbour has it.
+    if (top && wantsQuantity && !hasQuantity(top)) {
+      const next = scored[topIndex + 1];
+      if (next && next.score > 0 && hasQuantity(next)) {
+        top = scoreSentence(p.doc.text, { start: top.span.start, end: next.span.end }, p.doc.language, groups, idfs, decompounder);
+      }
     }
     if (!top) continue;
     const overlaps = seen.some((x) => x.docId === p.doc.id && x.start < top!.span.end && top!.span.start < x.end);
@@ -174,7 +231,7 @@ export function extractAnswer(
     if (best[i].score * Math.pow(RANK_DECAY, i) > best[pick].score * Math.pow(RANK_DECAY, pick) * 1.0001) pick = i;
   }
   const docText = passages.find((p) => p.doc.id === citations[pick].document.id)!.doc.text;
-  const phrase = expectsNumber(question) ? numberPhrase(docText, best[pick]) : null;
+  const phrase = expectsNumber(question) ? numberPhrase(docText, best[pick], WHEN_QUESTION.test(question)) : null;
   const answer = phrase
     ? `**${escapeMd(phrase)}** [${pick + 1}]`
     : `${highlight(docText, best[pick])} [${pick + 1}]`;
