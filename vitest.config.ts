@@ -7,7 +7,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // Share the parsed-dictionary cache between test files.
-    env: { CACHE_DIR: `${process.env.TMPDIR ?? '/tmp'}/dossier-test-cache`, LOG_LEVEL: 'warn' },
+    // The parsed-dictionary cache is ./.cache (built by `npm run setup`), shared by all test files.
+    env: { LOG_LEVEL: 'warn' },
   },
 });

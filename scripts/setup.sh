@@ -23,4 +23,7 @@ else
 fi
 
 mkdir -p "${DATA_DIR:-./data}"
+# Parse the dictionary once into the cache (./.cache), so the first question does not wait for it.
+echo "[setup] preparing the dictionary cache and the bundled corpus"
+LOG_LEVEL=warn EMBEDDINGS=off npx tsx src/cli.ts list >/dev/null
 echo "[setup] done. Try:  npm run ask -- \"How many ZT-180 drones per month?\""

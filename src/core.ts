@@ -46,6 +46,9 @@ import {
 } from './answer/summary.js';
 import type { Answer, Summary } from './answer/types.js';
 import { fetchUrl } from './corpus/fetch-url.js';
+import { loadEmbedder } from './embed/transformers.js';
+import { DenseRetriever, readChunkTexts } from './search/dense.js';
+import { fuseHybrid } from './search/fusion.js';
 import { LlmClient } from './answer/llm.js';
 import { llmAnswer, llmSummary, type LlmAnswerOptions } from './answer/llm-answer.js';
 import { translateEnglish } from './search/dictionary.js';
@@ -112,7 +115,7 @@ const CONTEXT_WEIGHT = 0.5;
 
 /** The facade over store, index and answering. Create with {@link Dossier.open}. */
 export class Dossier {
-  private readonly searcher = new PassageSearcher();
+  private readonly searcher: PassageSearcher;
   private readonly summaries = new SummaryCache();
   /** Optional OpenAI-compatible LLM (disabled without LLM_BASE_URL). */
   private readonly llm: LlmClient;
@@ -124,7 +127,10 @@ export class Dossier {
     readonly db: DB,
     private readonly dict: Dictionary | null,
     private readonly decompounder: Decompounder | null,
+    /** Dense retrieval, or null when EMBEDDINGS=off or the model could not be loaded (lexical alone). */
+    private readonly dense: DenseRetriever | null,
   ) {
+    this.searcher = new PassageSearcher(dict);
     this.llm = LlmClient.fromConfig(config);
     if (this.llm.enabled) log().info({ model: this.llm.model }, 'LLM answers on (checked against the cited passages before they are shown)');
   }
@@ -150,10 +156,49 @@ export class Dossier {
     const dict = config.TRANSLATE ? loadDictionary(config.DICT_PATH, config.CACHE_DIR) : null;
     if (!config.TRANSLATE) log().info('Cross-lingual query translation is off (TRANSLATE=false).');
     const decompounder = dict ? new Decompounder(dict.deFreq) : null;
-    const d = new Dossier(config, db, dict, decompounder);
+    // null → one warning was logged; everything below then runs lexical only.
+    const embedder = await loadEmbedder(config);
+    const dense = embedder ? DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
+    const d = new Dossier(config, db, dict, decompounder, dense);
     d.loadIndex();
+    await d.syncDense();
     await d.ingestBundledCorpus();
     return d;
+  }
+
+  /** True when dense retrieval is on (the embedding model loaded). */
+  get denseRetrieval(): boolean {
+    return this.dense !== null;
+  }
+
+  /**
+   * Make the vector index agree with the stored chunks: nothing happens when it does (the common
+   * restart); otherwise missing vectors come from the embedding cache or the model (progress logged).
+   */
+  private async syncDense(): Promise<void> {
+    if (!this.dense) return;
+    const ids = this.db.prepare('SELECT id FROM chunks').pluck().all() as number[];
+    let next = 0;
+    const rep = await this.dense.sync(ids, (missing) => readChunkTexts(this.db, missing), (done, total) => {
+      if (total >= 100 && done >= next) {
+        log().info({ done, total }, 'embedding chunks');
+        next = done + Math.ceil(total / 10);
+      }
+    });
+    if (rep.index === 'mismatch') log().info({ reason: rep.reason, embedded: rep.embedded, fromCache: rep.fromCache }, 'vector index rebuilt');
+  }
+
+  /** Vectors for a stored document's chunks, and removal of the replaced version's; never throws. */
+  private async indexDense(added: number[], removed: number[]): Promise<void> {
+    if (!this.dense) return;
+    try {
+      this.dense.remove(removed);
+      await this.dense.add(readChunkTexts(this.db, added));
+    } catch (err) {
+      // The document stays stored and lexically searchable; the next open re-embeds what is missing.
+      log().warn({ err: (err as Error).message }, 'could not embed the document; dense retrieval will catch up on the next start');
+    }
+    this.dense.flush();
   }
 
   /** True when English questions are translated into German query terms. */
@@ -182,6 +227,7 @@ export class Dossier {
       this.searcher.add({
         id: doc.id,
         scope: doc.scope,
+        language: stemLang(doc.language),
         paragraphs: (byDoc.get(doc.id) ?? []).map((p) => ({
           id: p.id,
           terms: splitTerms(p.terms),
@@ -231,7 +277,7 @@ export class Dossier {
   ingest(input: IngestInput): Promise<IngestResult> {
     return this.serial(async () => {
       const parsed = await this.parse(input);
-      return this.store(parsed, input.scope ?? null);
+      return await this.store(parsed, input.scope ?? null);
     });
   }
 
@@ -275,7 +321,7 @@ export class Dossier {
     };
   }
 
-  private store(parsed: ParsedDocument, scope: string | null): IngestResult {
+  private async store(parsed: ParsedDocument, scope: string | null): Promise<IngestResult> {
     const text = canonicalText(parsed.text);
     const bodyStart = Math.min(parsed.bodyStart ?? 0, text.length);
     if (text.slice(bodyStart).trim().length === 0) throw new InputError('The document has no text.', 'empty');
@@ -317,8 +363,9 @@ export class Dossier {
         })),
       });
     })();
-    if (older) this.searcher.remove(older.id);
+    const removedChunks = older ? this.searcher.remove(older.id) : [];
     this.indexStored(id);
+    await this.indexDense(chunkIds, removedChunks);
     const row = getDocument(this.db, id)!;
     log().info({ id, title, chunks: chunkIds.length, scope, replaced: older?.id }, 'document stored');
     return { status: older ? 'replaced' : 'added', document: this.info(row), replaced: older?.id };
@@ -341,6 +388,7 @@ export class Dossier {
     this.searcher.add({
       id: docId,
       scope: doc.scope,
+      language: stemLang(doc.language),
       paragraphs: paras.map((p) => ({
         id: p.id,
         terms: splitTerms(p.terms),
@@ -361,7 +409,11 @@ export class Dossier {
       const doc = getDocument(this.db, id);
       if (!doc || (scope !== undefined && doc.scope !== scope)) return false;
       this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
-      this.searcher.remove(id);
+      const chunkIds = this.searcher.remove(id);
+      if (this.dense) {
+        this.dense.remove(chunkIds);
+        this.dense.flush();
+      }
       log().info({ id, title: doc.title }, 'document removed');
       return true;
     });
@@ -416,8 +468,10 @@ export class Dossier {
     const ranked = this.searcher.search(groups, scope, Math.max(limit, this.config.LEXICAL_DEPTH));
     const idfs = this.searcher.groupIdfs(groups);
     const top = ranked[0];
+    // Abstention stays lexical until a dense threshold is calibrated with the real model.
     const abstain = !top || top.coverage < this.config.ABSTAIN_THRESHOLD;
-    const extractive = extractAnswer(q, groups, idfs, this.passages(ranked.slice(0, limit)), this.decompounder, abstain);
+    const fused = await this.fuseDense(q, scope, ranked);
+    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain);
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
     if (!this.llm.enabled || extractive.abstained) return extractive;
     return llmAnswer(this.llm, q, extractive, { language: query.language, verify: this.verifyHooks });
@@ -500,6 +554,34 @@ export class Dossier {
       bodyStart: row.body_start,
       pages: row.pages ? (JSON.parse(row.pages) as PageSpan[]) : null,
     };
+  }
+
+  /**
+   * Lexical ranking fused with dense retrieval (RRF, src/search/fusion.ts) when dense is on; the
+   * lexical ranking unchanged otherwise or when embedding the question fails. A dense-only chunk
+   * gets the coverage of its paragraph's best lexical chunk, or 0.
+   */
+  private async fuseDense(question: string, scope: string | null, ranked: ScoredChunk[]): Promise<ScoredChunk[]> {
+    if (!this.dense) return ranked;
+    let hits;
+    try {
+      hits = await this.dense.search(question, this.config.DENSE_DEPTH, (cid) => {
+        const c = this.searcher.chunk(cid);
+        return c !== undefined && this.searcher.visible(c.docId, scope);
+      });
+    } catch (err) {
+      log().warn({ err: (err as Error).message }, 'dense search failed; answering from lexical search');
+      return ranked;
+    }
+    const byId = new Map(ranked.map((r) => [r.chunk.id, r]));
+    const paraCoverage = new Map<number, number>();
+    for (const r of ranked) if (!paraCoverage.has(r.chunk.paragraphId)) paraCoverage.set(r.chunk.paragraphId, r.coverage);
+    const out: ScoredChunk[] = [];
+    for (const f of fuseHybrid(ranked.map((r) => r.chunk.id), hits.map((h) => h.id), this.config)) {
+      const chunk = byId.get(f.id)?.chunk ?? this.searcher.chunk(f.id);
+      if (chunk) out.push({ chunk, score: f.score, coverage: byId.get(f.id)?.coverage ?? paraCoverage.get(chunk.paragraphId) ?? 0 });
+    }
+    return out;
   }
 
   /** Top chunks with their documents, for extraction. */

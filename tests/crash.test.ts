@@ -16,8 +16,12 @@ import { ROOT, SHARED_DATA, tempDir } from './helpers.js';
 const KILLS = 20;
 /** Fresh articles per killed run, so that every run has real work when the kill comes. */
 const BATCH = 30;
-/** Kill delays are uniform in [0, KILL_WINDOW_MS) after the child reports READY (~1 s of work per batch). */
-const KILL_WINDOW_MS = 800;
+/**
+ * Kill delays are uniform in [0, window) after the child reports READY, where the window is the
+ * time a batch took in earlier runs (measured from the ACK rate; starts at 400 ms), so kills land
+ * inside the batch on fast and slow machines alike.
+ */
+const FIRST_WINDOW_MS = 400;
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const CHILD = path.join(ROOT, 'tests', 'kit', 'ingest-child.ts');
 
@@ -34,13 +38,16 @@ function rng(seed: number): () => number {
 interface Run {
   acked: Map<string, string>;
   done: boolean;
+  /** Milliseconds from READY to the last ACK. */
+  ackMs: number;
 }
 
 /** Run the child on `folders`; with `killAfterMs`, SIGKILL it that long after it reports READY. */
 function runChild(dataDir: string, corpus: string, folders: string[], killAfterMs: number | null): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [CHILD, dataDir, corpus, ...folders], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const run: Run = { acked: new Map(), done: false };
+    const run: Run = { acked: new Map(), done: false, ackMs: 0 };
+    let readyAt = 0;
     let buf = '';
     let stderr = '';
     child.stderr.on('data', (b) => (stderr += b));
@@ -50,9 +57,15 @@ function runChild(dataDir: string, corpus: string, folders: string[], killAfterM
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        if (line === 'READY' && killAfterMs !== null) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        if (line === 'READY') {
+          readyAt = Date.now();
+          if (killAfterMs !== null) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        }
         const m = /^ACK (\S+) (\S+)/.exec(line);
-        if (m) run.acked.set(m[1], m[2]);
+        if (m) {
+          run.acked.set(m[1], m[2]);
+          run.ackMs = Date.now() - readyAt;
+        }
         if (line === 'DONE') run.done = true;
       }
     });
@@ -104,9 +117,11 @@ describe('crash safety of bulk ingestion', () => {
     const random = rng(20261129);
     const acked = new Map<string, string>();
     let killsMidway = 0;
+    let windowMs = FIRST_WINDOW_MS;
     for (let k = 0; k < KILLS; k++) {
       const t0 = Date.now();
-      const run = await runChild(dataDir, corpus, [folders[k]], Math.floor(random() * KILL_WINDOW_MS));
+      const run = await runChild(dataDir, corpus, [folders[k]], Math.floor(random() * windowMs));
+      if (run.acked.size >= 3) windowMs = Math.min(3000, Math.max(100, (run.ackMs / run.acked.size) * BATCH));
       if (process.env.CRASH_DEBUG) console.log(`kill ${k + 1}: ${run.acked.size} acked, ${Date.now() - t0} ms`);
       for (const [f, id] of run.acked) acked.set(f, id);
       if (run.acked.size < BATCH) killsMidway++;

@@ -6,32 +6,90 @@
  * correspond by position (e.g. singular | plural); synonyms within a sub-entry are separated by
  * `;`; annotations in `{}`, `[]`, `()` and `/…/` are notes, not words.
  *
- * Parsing the 25 MB file takes seconds, so the parsed form is cached as JSON under the data
- * directory, keyed by the file's size and mtime.
+ * Besides the English → German translations, the parsed form keeps, per Snowball stem and
+ * language, the dictionary lines ("entries") the stem occurs in. That serves two things:
+ * - a corpus-independent commonness of a word (how many lines mention it), used to weight query
+ *   words in the abstention signal (src/search/confidence.ts);
+ * - the "concept space" of src/search/concept.ts (words are similar when they share entries).
+ *
+ * Parsing the 25 MB file takes seconds, so the parsed form is cached in a compact binary file under
+ * the cache directory, keyed by the dictionary file's size and mtime; loading it takes well under
+ * a second.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { log } from '../log.js';
-
-const require = createRequire(import.meta.url);
-const snowball = require('snowball-stemmers') as { newStemmer(l: string): { stem(w: string): string } };
-const enStemmer = snowball.newStemmer('english');
+import { isStopword, stem, type StemLang } from '../text/stem.js';
 
 /** Longest English phrase (in words) looked up as a unit. */
 export const MAX_PHRASE_WORDS = 3;
 /** Translations kept per English key (the dictionary lists the most common senses first). */
 const MAX_TRANSLATIONS = 24;
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
-/** Parsed dictionary: English word/phrase → German single-word translations (lower case). */
+/** Read-only string-keyed lookup (a Map, or a sorted table searched by bisection). */
+export interface Lookup<V> {
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+  readonly size: number;
+}
+
+/** Index of `key` in the ascending (UTF-16 code unit order) array `keys`, or -1. */
+function bisect(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const k = keys[mid];
+    if (k === key) return mid;
+    if (k < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** A lookup over sorted keys whose values are produced on demand (no hash table to build). */
+class SortedLookup<V> implements Lookup<V> {
+  constructor(
+    private readonly keys: readonly string[],
+    private readonly value: (i: number) => V,
+  ) {}
+  get size(): number {
+    return this.keys.length;
+  }
+  get(key: string): V | undefined {
+    const i = bisect(this.keys, key);
+    return i < 0 ? undefined : this.value(i);
+  }
+  has(key: string): boolean {
+    return bisect(this.keys, key) >= 0;
+  }
+}
+
+/** Stem → ids of the dictionary lines (entries) it occurs in, ascending. */
+export interface StemEntries {
+  /** Entry ids of `stem`, or undefined when the stem occurs in no entry. */
+  get(stem: string): Int32Array | undefined;
+  /** Number of entries the stem occurs in (0 when unknown). */
+  count(stem: string): number;
+  /** Every (stem, entry) pair's entry id, concatenated (for per-entry statistics). */
+  allEntryIds(): Int32Array;
+  /** Every stem. */
+  keys(): readonly string[];
+}
+
+/** Parsed dictionary. All words are lower case. */
 export interface Dictionary {
-  /** Exact lower-cased English word or phrase → German words. */
-  readonly en: Map<string, string[]>;
+  /** Exact English word or phrase → German single-word translations (most common first). */
+  readonly en: Lookup<string[]>;
   /** English Snowball stem of a single word → German words (fallback when no exact entry). */
-  readonly enStem: Map<string, string[]>;
-  /** Lower-cased German word → number of dictionary lines it occurs in (a commonness proxy). */
-  readonly deFreq: Map<string, number>;
+  readonly enStem: Lookup<string[]>;
+  /** German word → number of dictionary lines it occurs in (a commonness proxy). */
+  readonly deFreq: Lookup<number>;
+  /** Number of dictionary lines (entries). */
+  readonly entryCount: number;
+  /** Per language: Snowball stem → entries it occurs in (German side / English side). */
+  readonly stems: Readonly<Record<StemLang, StemEntries>>;
 }
 
 function clean(s: string): string {
@@ -61,16 +119,94 @@ function cleanGerman(s: string): string {
     .trim();
 }
 
+const WORD_SPLIT = /[^\p{L}\p{N}'-]+/u;
+
+/** Distinct non-stopword stems of one side of a dictionary line. */
+function sideStems(side: string, lang: StemLang): Set<string> {
+  const out = new Set<string>();
+  for (let w of clean(side).toLowerCase().split(WORD_SPLIT)) {
+    w = w.replace(/^['-]+|['-]+$/g, '');
+    if (w.length < 2 || isStopword(w, lang) || (lang === 'en' && /^(sth|sb|sb's|sth's)$/.test(w))) continue;
+    if (lang === 'de' && /^(jdn|jdm|jds|etw)$/.test(w)) continue;
+    out.add(stem(w, lang));
+  }
+  return out;
+}
+
+/** Mutable stem → entry-id lists while parsing. */
+class StemIndexBuilder {
+  readonly lists = new Map<string, number[]>();
+  add(stems: Set<string>, entry: number): void {
+    for (const s of stems) {
+      let l = this.lists.get(s);
+      if (!l) this.lists.set(s, (l = []));
+      l.push(entry);
+    }
+  }
+}
+
+/** Packed stem → entries table: keys, offsets into one Int32Array of entry ids. */
+class PackedStemEntries implements StemEntries {
+  /** @param keys ascending; entries of keys[i] are ids[offsets[i] .. offsets[i+1]). */
+  constructor(
+    private readonly keys_: string[],
+    readonly offsets: Int32Array,
+    readonly ids: Int32Array,
+  ) {}
+  static from(b: StemIndexBuilder): PackedStemEntries {
+    const keys = [...b.lists.keys()].sort();
+    const offsets = new Int32Array(keys.length + 1);
+    let n = 0;
+    keys.forEach((k, i) => {
+      offsets[i] = n;
+      n += b.lists.get(k)!.length;
+    });
+    offsets[keys.length] = n;
+    const ids = new Int32Array(n);
+    keys.forEach((k, i) => ids.set(b.lists.get(k)!, offsets[i]));
+    return new PackedStemEntries(keys, offsets, ids);
+  }
+  get(s: string): Int32Array | undefined {
+    const i = bisect(this.keys_, s);
+    return i < 0 ? undefined : this.ids.subarray(this.offsets[i], this.offsets[i + 1]);
+  }
+  count(s: string): number {
+    const i = bisect(this.keys_, s);
+    return i < 0 ? 0 : this.offsets[i + 1] - this.offsets[i];
+  }
+  allEntryIds(): Int32Array {
+    return this.ids;
+  }
+  keys(): readonly string[] {
+    return this.keys_;
+  }
+}
+
+/** A freshly parsed dictionary: the same data in hash maps. */
+type ParsedDictionary = Dictionary & {
+  en: Map<string, string[]>;
+  enStem: Map<string, string[]>;
+  deFreq: Map<string, number>;
+};
+
 /** Parse the raw dictionary text. Pure; exported for tests. */
-export function parseDing(raw: string): Dictionary {
+export function parseDing(raw: string): ParsedDictionary {
   const en = new Map<string, Set<string>>();
   const deFreq = new Map<string, number>();
+  const deStems = new StemIndexBuilder();
+  const enStems = new StemIndexBuilder();
+  let entry = 0;
   for (const line of raw.split('\n')) {
     if (!line || line.startsWith('#')) continue;
     const sep = line.indexOf(' :: ');
     if (sep < 0) continue;
-    const deParts = line.slice(0, sep).split(' | ');
-    const enParts = line.slice(sep + 4).split(' | ');
+    const deSide = line.slice(0, sep);
+    const enSide = line.slice(sep + 4);
+    deStems.add(sideStems(deSide, 'de'), entry);
+    enStems.add(sideStems(enSide, 'en'), entry);
+    entry++;
+    const deParts = deSide.split(' | ');
+    const enParts = enSide.split(' | ');
     const seenInLine = new Set<string>();
     for (const part of deParts) {
       for (const w of cleanGerman(part).toLowerCase().split(/[\s;,]+/)) {
@@ -102,14 +238,20 @@ export function parseDing(raw: string): Dictionary {
   for (const [k, v] of en) {
     enMap.set(k, [...v].sort((a, b) => (deFreq.get(b) ?? 0) - (deFreq.get(a) ?? 0)).slice(0, MAX_TRANSLATIONS));
   }
-  return { en: enMap, enStem: buildStemIndex(enMap), deFreq };
+  return {
+    en: enMap,
+    enStem: buildStemIndex(enMap),
+    deFreq,
+    entryCount: entry,
+    stems: { de: PackedStemEntries.from(deStems), en: PackedStemEntries.from(enStems) },
+  };
 }
 
-function buildStemIndex(en: Map<string, string[]>): Map<string, string[]> {
+function buildStemIndex(en: ReadonlyMap<string, string[]>): Map<string, string[]> {
   const byStem = new Map<string, Set<string>>();
   for (const [k, v] of en) {
     if (k.includes(' ')) continue;
-    const s = enStemmer.stem(k);
+    const s = stem(k, 'en');
     let set = byStem.get(s);
     if (!set) byStem.set(s, (set = new Set()));
     for (const g of v) set.add(g);
@@ -119,8 +261,149 @@ function buildStemIndex(en: Map<string, string[]>): Map<string, string[]> {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Binary cache: a JSON header (section name → byte range) followed by the sections, each either
+// UTF-8 text (strings joined by "\n") or little-endian Int32 values, 4-byte aligned.
+
+type Section = { kind: 'str'; value: string[] } | { kind: 'i32'; value: Int32Array };
+
+function writeSections(file: string, sections: Record<string, Section>): void {
+  const parts: Buffer[] = [];
+  const header: Record<string, { kind: string; offset: number; length: number }> = {};
+  let offset = 0;
+  for (const [name, s] of Object.entries(sections)) {
+    const buf = s.kind === 'str' ? Buffer.from(s.value.join('\n'), 'utf8') : Buffer.from(s.value.buffer, s.value.byteOffset, s.value.byteLength);
+    header[name] = { kind: s.kind, offset, length: buf.length };
+    parts.push(buf);
+    offset += buf.length;
+    const pad = (4 - (buf.length % 4)) % 4;
+    if (pad) parts.push(Buffer.alloc(pad));
+    offset += pad;
+  }
+  let json = Buffer.from(JSON.stringify({ version: CACHE_VERSION, sections: header }), 'utf8');
+  json = Buffer.concat([json, Buffer.alloc((4 - ((json.length + 4) % 4)) % 4, 0x20)]);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(json.length);
+  fs.writeFileSync(file, Buffer.concat([len, json, ...parts]));
+}
+
+function readSections(file: string): { str(name: string): string[]; i32(name: string): Int32Array } {
+  const buf = fs.readFileSync(file);
+  const hlen = buf.readUInt32LE(0);
+  const head = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8')) as {
+    version: number;
+    sections: Record<string, { kind: string; offset: number; length: number }>;
+  };
+  if (head.version !== CACHE_VERSION) throw new Error('dictionary cache version mismatch');
+  const base = 4 + hlen;
+  const sec = (name: string) => {
+    const s = head.sections[name];
+    if (!s) throw new Error(`dictionary cache lacks section ${name}`);
+    return s;
+  };
+  return {
+    str: (name) => {
+      const s = sec(name);
+      if (s.length === 0) return [];
+      return buf.toString('utf8', base + s.offset, base + s.offset + s.length).split('\n');
+    },
+    i32: (name) => {
+      const s = sec(name);
+      // Copy into an aligned buffer (Buffer pools may not be 4-byte aligned).
+      const out = new Int32Array(s.length / 4);
+      new Uint8Array(out.buffer).set(buf.subarray(base + s.offset, base + s.offset + s.length));
+      return out;
+    },
+  };
+}
+
+/** Word lists → ids into a shared German vocabulary (translations are stored as vocabulary ids). */
+function packLists(map: Lookup<string[]> & { keys(): Iterable<string> }, vocab: Map<string, number>): { keys: string[]; offsets: Int32Array; ids: Int32Array } {
+  const keys = [...map.keys()].sort();
+  const offsets = new Int32Array(keys.length + 1);
+  const ids: number[] = [];
+  keys.forEach((k, i) => {
+    offsets[i] = ids.length;
+    for (const w of map.get(k)!) {
+      let id = vocab.get(w);
+      if (id === undefined) vocab.set(w, (id = vocab.size));
+      ids.push(id);
+    }
+  });
+  offsets[keys.length] = ids.length;
+  return { keys, offsets, ids: Int32Array.from(ids) };
+}
+
+function unpackLists(keys: string[], offsets: Int32Array, ids: Int32Array, vocab: string[]): SortedLookup<string[]> {
+  return new SortedLookup(keys, (i) => {
+    const list = new Array<string>(offsets[i + 1] - offsets[i]);
+    for (let j = offsets[i], k = 0; j < offsets[i + 1]; j++, k++) list[k] = vocab[ids[j]];
+    return list;
+  });
+}
+
+function saveCache(file: string, dict: ParsedDictionary): void {
+  // The German vocabulary: every word with a frequency, then translation-only words; sorted so
+  // that deFreq can be searched by bisection on the vocabulary itself.
+  const words = new Set<string>(dict.deFreq.keys());
+  for (const list of dict.en.values()) for (const w of list) words.add(w);
+  for (const list of dict.enStem.values()) for (const w of list) words.add(w);
+  const vocabList = [...words].sort();
+  const vocab = new Map<string, number>(vocabList.map((w, i) => [w, i]));
+  const en = packLists(dict.en, vocab);
+  const enStem = packLists(dict.enStem, vocab);
+  const freq = Int32Array.from(vocabList.map((w) => dict.deFreq.get(w) ?? 0));
+  const de = dict.stems.de as PackedStemEntries;
+  const enS = dict.stems.en as PackedStemEntries;
+  writeSections(file, {
+    vocab: { kind: 'str', value: vocabList },
+    freq: { kind: 'i32', value: freq },
+    enKeys: { kind: 'str', value: en.keys },
+    enOff: { kind: 'i32', value: en.offsets },
+    enIds: { kind: 'i32', value: en.ids },
+    enStemKeys: { kind: 'str', value: enStem.keys },
+    enStemOff: { kind: 'i32', value: enStem.offsets },
+    enStemIds: { kind: 'i32', value: enStem.ids },
+    deStemKeys: { kind: 'str', value: [...de.keys()] },
+    deStemOff: { kind: 'i32', value: de.offsets },
+    deStemIds: { kind: 'i32', value: de.ids },
+    enSideKeys: { kind: 'str', value: [...enS.keys()] },
+    enSideOff: { kind: 'i32', value: enS.offsets },
+    enSideIds: { kind: 'i32', value: enS.ids },
+    meta: { kind: 'i32', value: Int32Array.from([dict.entryCount]) },
+  });
+}
+
+function loadCache(file: string): Dictionary {
+  const r = readSections(file);
+  const vocab = r.str('vocab');
+  const freq = r.i32('freq');
+  // Words that only occur as translations have frequency 0 and count as unknown.
+  const deFreq: Lookup<number> = {
+    size: freq.reduce((a, f) => a + (f > 0 ? 1 : 0), 0),
+    get: (w) => {
+      const i = bisect(vocab, w);
+      return i >= 0 && freq[i] > 0 ? freq[i] : undefined;
+    },
+    has: (w) => {
+      const i = bisect(vocab, w);
+      return i >= 0 && freq[i] > 0;
+    },
+  };
+  return {
+    en: unpackLists(r.str('enKeys'), r.i32('enOff'), r.i32('enIds'), vocab),
+    enStem: unpackLists(r.str('enStemKeys'), r.i32('enStemOff'), r.i32('enStemIds'), vocab),
+    deFreq,
+    entryCount: r.i32('meta')[0],
+    stems: {
+      de: new PackedStemEntries(r.str('deStemKeys'), r.i32('deStemOff'), r.i32('deStemIds')),
+      en: new PackedStemEntries(r.str('enSideKeys'), r.i32('enSideOff'), r.i32('enSideIds')),
+    },
+  };
+}
+
 /**
- * Load the dictionary from `dictPath`, through a JSON cache in `cacheDir`.
+ * Load the dictionary from `dictPath`, through a binary cache in `cacheDir` (written on first use).
  * @returns the dictionary, or null (with one warning logged) when the file is missing.
  */
 export function loadDictionary(dictPath: string, cacheDir: string): Dictionary | null {
@@ -147,27 +430,68 @@ function loadUncached(dictPath: string, cacheDir: string): Dictionary | null {
     );
     return null;
   }
-  const cacheFile = path.join(cacheDir, `ding-v${CACHE_VERSION}-${stat.size}-${Math.floor(stat.mtimeMs)}.json`);
+  const cacheFile = path.join(cacheDir, `ding-v${CACHE_VERSION}-${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
   try {
-    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as {
-      en: [string, string[]][];
-      deFreq: [string, number][];
-    };
-    const en = new Map(cached.en);
-    return { en, enStem: buildStemIndex(en), deFreq: new Map(cached.deFreq) };
+    return loadCache(cacheFile);
   } catch {
     // No cache yet (or unreadable): parse and write it.
   }
-  const dict = parseDing(fs.readFileSync(dictPath, 'utf8'));
+  // Parsing takes ~30 s of CPU; when another process is already building this cache (parallel
+  // test workers, a bot and a CLI started together), wait for it instead of parsing too.
+  const lock = `${cacheFile}.lock`;
+  let owner = false;
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ en: [...dict.en], deFreq: [...dict.deFreq] }));
-    fs.renameSync(tmp, cacheFile);
-  } catch (err) {
-    log().debug({ err }, 'could not write the dictionary cache');
+    fs.closeSync(fs.openSync(lock, 'wx'));
+    owner = true;
+  } catch {
+    const waited = waitForCache(cacheFile, lock);
+    if (waited) return waited;
   }
-  return dict;
+  log().info({ dictPath }, 'parsing the German–English dictionary once (about half a minute); later starts use the cache');
+  try {
+    const dict = parseDing(fs.readFileSync(dictPath, 'utf8'));
+    try {
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      saveCache(tmp, dict);
+      fs.renameSync(tmp, cacheFile);
+      // Caches of older formats or dictionary versions are never read again.
+      for (const f of fs.readdirSync(cacheDir)) {
+        if (/^ding-v\d+-\d+-\d+\.(json|bin)$/.test(f) && f !== path.basename(cacheFile)) fs.rmSync(path.join(cacheDir, f), { force: true });
+      }
+    } catch (err) {
+      log().debug({ err }, 'could not write the dictionary cache');
+    }
+    return dict;
+  } finally {
+    if (owner) fs.rmSync(lock, { force: true });
+  }
+}
+
+/** A lock older than this is considered abandoned (its process died while parsing). */
+const LOCK_STALE_MS = 5 * 60_000;
+
+/** Wait (synchronously) while another process holds `lock`; then load its cache, or null. */
+function waitForCache(cacheFile: string, lock: string): Dictionary | null {
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let age: number;
+    try {
+      age = Date.now() - fs.statSync(lock).mtimeMs;
+    } catch {
+      break; // lock released
+    }
+    if (age > LOCK_STALE_MS) {
+      fs.rmSync(lock, { force: true });
+      return null;
+    }
+    Atomics.wait(sleeper, 0, 0, 250);
+  }
+  try {
+    return loadCache(cacheFile);
+  } catch {
+    return null;
+  }
 }
 
 /** German translations of an English word or phrase: exact entry first, then by stem. */
@@ -175,5 +499,5 @@ export function translateEnglish(dict: Dictionary, phrase: string): string[] {
   const exact = dict.en.get(phrase);
   if (exact) return exact;
   if (phrase.includes(' ')) return [];
-  return dict.enStem.get(enStemmer.stem(phrase)) ?? [];
+  return dict.enStem.get(stem(phrase, 'en')) ?? [];
 }

@@ -22,6 +22,18 @@ export interface QueryGroup {
   terms: string[];
   /** Multiplier of the group's BM25 contribution (1 = normal). */
   weight: number;
+  /**
+   * Corpus-independent specificity of the query word (src/search/confidence.ts); weights the
+   * group in the abstention signal only. Missing = 1.
+   */
+  specificity?: number;
+  /** Language of `label` (the question's language); selects the stemmer of the concept scorer. */
+  lang?: 'de' | 'en';
+  /**
+   * For a dictionary phrase ("corporal punishment"): its words as separate groups, used instead
+   * when no indexed unit contains the phrase (PassageSearcher).
+   */
+  fallback?: QueryGroup[];
 }
 
 /** A scored unit. `matched[i]` is true when group i occurs in the unit. */
@@ -50,7 +62,10 @@ export class LexicalIndex {
     for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     for (const [t, n] of tf) {
       let p = this.postings.get(t);
-      if (!p) this.postings.set(t, (p = new Map()));
+      if (!p) {
+        this.postings.set(t, (p = new Map()));
+        this.sorted = null;
+      }
       p.set(id, n);
     }
     this.unitTerms.set(id, [...tf.keys()]);
@@ -65,11 +80,33 @@ export class LexicalIndex {
     for (const t of terms) {
       const p = this.postings.get(t);
       p?.delete(id);
-      if (p && p.size === 0) this.postings.delete(t);
+      if (p && p.size === 0) {
+        this.postings.delete(t);
+        this.sorted = null;
+      }
     }
     this.totalLength -= this.lengths.get(id) ?? 0;
     this.unitTerms.delete(id);
     this.lengths.delete(id);
+  }
+
+  /** Sorted vocabulary for prefix search; rebuilt on demand after the vocabulary changed. */
+  private sorted: string[] | null = null;
+
+  /** Indexed terms starting with `prefix` (binary search over the sorted vocabulary). */
+  termsWithPrefix(prefix: string): string[] {
+    if (!this.sorted) this.sorted = [...this.postings.keys()].sort();
+    const keys = this.sorted;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) out.push(keys[i]);
+    return out;
   }
 
   /** Document frequency of a group (units containing any member). */

@@ -12,6 +12,7 @@ import { tokenize, type Token } from '../text/tokenize.js';
 import { isStopword, stem, stopwordVotes } from '../text/stem.js';
 import type { QueryGroup } from './lexical.js';
 import { MAX_PHRASE_WORDS, translateEnglish, type Dictionary } from './dictionary.js';
+import { specificity } from './confidence.js';
 
 /** A query ready for search. */
 export interface Query {
@@ -52,10 +53,24 @@ export function guessLanguage(tokens: Token[], dict: Dictionary | null): 'de' | 
 const QUESTION_WORDS = new Set([
   'many', 'much', 'per', 'often', 'also', 'please', 'tell', 'know', 'say', 'says', 'said', 'according', 'mentioned', 'called',
   'viele', 'viel', 'pro', 'je', 'bitte', 'laut', 'genannt', 'gibt', 'gab',
+  // German auxiliaries and modal verbs missing from the Snowball list (it has soll, kann, muss…):
+  // without them "Wie viele Drohnen sollen pro Monat produziert werden?" ranked the seed report's
+  // paragraph with two "sollen" above the one with "100 Drohnen im Monat". Neutral on the eval.
+  'wurde', 'wurden', 'worden', 'sollen', 'sollten', 'müssen', 'musste', 'mussten', 'dürfen', 'darf', 'durfte',
+  'konnte', 'konnten', 'möchte', 'mag',
 ]);
 
 function ownStems(norm: string): string[] {
   return [...new Set([stem(norm, 'de'), stem(norm, 'en')])];
+}
+
+/** The group of one word: its own stems plus, with a dictionary and English, its translations. */
+function wordGroup(norm: string, language: 'de' | 'en', dict: Dictionary | null): QueryGroup {
+  const terms = new Set(ownStems(norm));
+  if (dict && language === 'en' && !/\d/.test(norm)) {
+    for (const g of translateEnglish(dict, norm)) terms.add(stem(g, 'de'));
+  }
+  return { label: norm, terms: [...terms], weight: 1, specificity: specificity(norm, language, dict), lang: language };
 }
 
 /**
@@ -81,7 +96,8 @@ export function buildQuery(question: string, dict: Dictionary | null): Query {
         const terms = new Set<string>();
         for (const w of words) if (!isStop(w)) ownStems(w).forEach((s) => terms.add(s));
         for (const g of de) terms.add(stem(g, 'de'));
-        groups.push({ label: words.join(' '), terms: [...terms], weight: 1 });
+        const fallback = words.filter((w) => !isStop(w) && !/\d/.test(w)).map((w) => wordGroup(w, language, dict));
+        groups.push({ label: words.join(' '), terms: [...terms], weight: 1, specificity: specificity(words.filter((w) => !isStop(w)).join(' '), language, dict), lang: language, fallback });
         used = n;
         break;
       }
@@ -90,11 +106,7 @@ export function buildQuery(question: string, dict: Dictionary | null): Query {
         continue;
       }
     }
-    const terms = new Set(ownStems(t.norm));
-    if (translate && !/\d/.test(t.norm)) {
-      for (const g of translateEnglish(dict, t.norm)) terms.add(stem(g, 'de'));
-    }
-    groups.push({ label: t.norm, terms: [...terms], weight: 1 });
+    groups.push(wordGroup(t.norm, language, translate ? dict : null));
   }
   // Drop exact duplicate groups (a word asked twice counts once).
   const seen = new Set<string>();

@@ -23,7 +23,7 @@ export class Decompounder {
   private readonly memo = new Map<string, string[]>();
 
   /** @param freq lower-cased word → frequency (> 0 means known). */
-  constructor(private readonly freq: Map<string, number>) {}
+  constructor(private readonly freq: { get(word: string): number | undefined }) {}
 
   /**
    * Parts of `word` (lower case), or [] when it should stay whole.
