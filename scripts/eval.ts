@@ -19,7 +19,7 @@ import { loadConfig } from '../src/config.js';
 import { setLogLevel } from '../src/log.js';
 import { Dossier } from '../src/core.js';
 
-const shared = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
+const shared = process.env.SHARED_DATA_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
 const program = new Command()
   .option('--json', 'print JSON only')
   .option('--xquad-de <file>', 'German XQuAD (SQuAD v1.1 JSON)', path.join(shared, 'xquad', 'xquad-dev.de.json'))

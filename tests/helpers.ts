@@ -6,7 +6,8 @@ import { loadConfig, type Config } from '../src/config.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const SEED = path.join(ROOT, 'corpus', '000_f6d27b86c4846197.txt');
-export const SHARED_DATA = path.resolve(ROOT, '..', 'shared', 'data');
+/** Public evaluation data beside the project (../shared/data); SHARED_DATA_DIR overrides it. */
+export const SHARED_DATA = process.env.SHARED_DATA_DIR ?? path.resolve(ROOT, '..', 'shared', 'data');
 
 /** A temporary directory removed by the caller (or left in /tmp). */
 export function tempDir(prefix = 'dossier-test-'): string {
