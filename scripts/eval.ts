@@ -49,6 +49,11 @@ interface Metrics {
   abstained: number;
 }
 
+function fail(message: string): never {
+  process.stderr.write(`eval: ${message}\n`);
+  process.exit(2);
+}
+
 function readJson<T>(file: string): T {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 }
@@ -141,10 +146,24 @@ function distractors(): string[] {
 }
 
 setLogLevel('warn');
-const only = opts.only ? new Set(opts.only.split(',')) : null;
+const RUNS = ['xquad_en_de', 'xquad_de_de', 'mlqa_de_de', 'xquad_en_de_distract'];
+const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
+const unknown = only ? [...only].filter((n) => !RUNS.includes(n)) : [];
+if (unknown.length) fail(`unknown run(s) ${unknown.join(', ')}; choose from ${RUNS.join(', ')}`);
 const want = (name: string) => !only || only.has(name);
+const needs: [boolean, string, string][] = [
+  [want('xquad_en_de') || want('xquad_de_de') || want('xquad_en_de_distract'), opts.xquadDe, '--xquad-de'],
+  [want('xquad_en_de') || want('xquad_en_de_distract'), opts.xquadEn, '--xquad-en'],
+  [want('mlqa_de_de'), opts.mlqa, '--mlqa'],
+  [want('xquad_en_de_distract'), opts.distractors, '--distractors'],
+];
+for (const [needed, file, flag] of needs) {
+  if (needed && !fs.existsSync(file)) {
+    fail(`${file} not found. The evaluation data lives in ../shared/data beside the project (see its README); pass ${flag} FILE or set SHARED_DATA_DIR.`);
+  }
+}
 const out: Record<string, Metrics> = {};
-const x = xquad();
+const x = want('xquad_en_de') || want('xquad_de_de') || want('xquad_en_de_distract') ? xquad() : { paragraphs: new Map(), en: [], de: [] };
 if (want('xquad_en_de')) out.xquad_en_de = await run(x.paragraphs, x.en, []);
 if (want('xquad_de_de')) out.xquad_de_de = await run(x.paragraphs, x.de, []);
 if (want('mlqa_de_de')) {

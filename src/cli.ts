@@ -4,14 +4,22 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig, ConfigError } from './config.js';
-import { log, setLogLevel } from './log.js';
+import { log, setLogLevel, useHumanLogs } from './log.js';
 import { Dossier } from './core.js';
 import { InputError } from './corpus/types.js';
 import { formatAnswer, formatSummary } from './answer/format.js';
 
-async function withDossier<T>(fn: (d: Dossier) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+/**
+ * Open the core for one command. The CLI logs warnings and errors only (LOG_LEVEL overrides) as
+ * plain lines; commands that never search skip loading the embedding model.
+ */
+async function withDossier<T>(fn: (d: Dossier) => Promise<T>, opts: { dense?: boolean } = {}): Promise<T> {
+  const overrides: Record<string, unknown> = {};
+  if (process.env.LOG_LEVEL === undefined) overrides.LOG_LEVEL = 'warn';
+  if (opts.dense === false) overrides.EMBEDDINGS = 'off';
+  const config = loadConfig(overrides);
   setLogLevel(config.LOG_LEVEL);
+  useHumanLogs();
   const d = await Dossier.open(config);
   try {
     return await fn(d);
@@ -51,7 +59,7 @@ program
       const docs = d.listAll();
       if (opts.json) process.stdout.write(`${JSON.stringify(docs)}\n`);
       else for (const x of docs) process.stdout.write(`${x.id}  ${x.date ?? '----'}  ${x.language}  ${x.chunks} chunks  ${x.title}${x.scope ? `  (guild ${x.scope})` : ''}\n`);
-    });
+    }, { dense: false });
   });
 
 program
@@ -63,7 +71,7 @@ program
       const ok = await d.remove(id);
       if (!ok) throw new InputError(`No document with id ${id}.`, 'not-found');
       process.stdout.write(`removed ${id}\n`);
-    });
+    }, { dense: false });
   });
 
 program
@@ -80,7 +88,7 @@ program
     await withDossier(async (d) => {
       const s = await d.summarize({ documentId: id, sentences: opts.sentences });
       process.stdout.write(opts.json ? `${JSON.stringify(s)}\n` : `${formatSummary(s)}\n`);
-    });
+    }, { dense: false });
   });
 
 program

@@ -1,5 +1,6 @@
 /**
  * Logging: pino, always to stderr (fd 2) so that stdout stays clean for `--json` output.
+ * The bot logs JSON lines (for log collectors); the CLI switches to short human-readable lines.
  */
 import pino, { type Logger } from 'pino';
 
@@ -18,4 +19,33 @@ export function setLogLevel(level: string): void {
 /** Replace the logger (tests capture warnings this way). */
 export function setLogger(logger: Logger): void {
   current = logger;
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+
+/**
+ * Switch to human-readable log lines on stderr (`dossier: warning: …`), for terminal use.
+ * Structured fields other than the message are appended as `key=value` at debug level only.
+ */
+export function useHumanLogs(): void {
+  const level = current.level;
+  current = pino(
+    { level },
+    {
+      write(line: string) {
+        try {
+          const o = JSON.parse(line) as Record<string, unknown>;
+          const name = LEVEL_NAMES[o.level as number] ?? 'log';
+          let extra = '';
+          if (level === 'debug' || level === 'trace') {
+            const { level: _l, time: _t, pid: _p, hostname: _h, msg: _m, ...rest } = o;
+            extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+          }
+          process.stderr.write(`dossier: ${name}: ${String(o.msg ?? '')}${extra}\n`);
+        } catch {
+          process.stderr.write(line);
+        }
+      },
+    },
+  );
 }

@@ -24,6 +24,12 @@ describe('extractive short answers on the seed report', () => {
     expect(a.citations[n - 1].quote).toContain(phrase);
   });
 
+  it('joins German separable verbs: "Wer stellt die Drohnen her?" finds the drone maker', async () => {
+    const a = await d.ask('Wer stellt die Drohnen her?');
+    expect(a.abstained).toBe(false);
+    expect(a.citations[0].quote).toContain("Xi'an Bingo");
+  });
+
   it('answers a "which" question with the matching sentence, matched words in bold', async () => {
     const a = await d.ask('Which Iranian drone does the ZT-180 resemble?');
     expect(a.citations[0].quote).toContain('Shahed-136');

@@ -259,7 +259,7 @@ export async function loadEmbedder(config: EmbedderConfig, options: LoadOptions 
     log().warn(
       { model: config.MODEL_ID, reason: describeLoadError(err) },
       `Dense retrieval is OFF: the embedding model ${config.MODEL_ID} could not be loaded ${where}: ${describeLoadError(err)}. ` +
-        `Lexical search runs alone. ${fix}`,
+        `Lexical search runs alone. ${fix} (EMBEDDINGS=off skips this attempt.)`,
     );
     return null;
   }

@@ -60,6 +60,28 @@ const QUESTION_WORDS = new Set([
   'konnte', 'konnten', 'möchte', 'mag',
 ]);
 
+/** Particles of German separable verbs ("Wer stellt die Drohnen her?" → herstellen). */
+const SEPARABLE_PARTICLES = new Set([
+  'ab', 'an', 'auf', 'aus', 'bei', 'dar', 'ein', 'fest', 'fort', 'her', 'heraus', 'herum', 'hin', 'hinaus', 'los', 'mit',
+  'nach', 'vor', 'vorbei', 'weg', 'zu', 'zurück', 'zusammen',
+]);
+
+/**
+ * In a German question that ends in a verb particle, join the particle to the finite verb (the
+ * first lower-case content word): "stellt … her" → "herstellt". Returns the index of the verb
+ * token and the joined form, or null.
+ */
+function separableVerb(tokens: Token[], isStop: (w: string) => boolean): { verb: number; particle: number; joined: string } | null {
+  const last = tokens.length - 1;
+  if (last < 1 || !SEPARABLE_PARTICLES.has(tokens[last].norm)) return null;
+  for (let i = 0; i < last; i++) {
+    const t = tokens[i];
+    if (t.capitalized || isStop(t.norm) || /\d/.test(t.norm) || t.norm.includes('-')) continue;
+    return { verb: i, particle: last, joined: tokens[last].norm + t.norm };
+  }
+  return null;
+}
+
 function ownStems(norm: string): string[] {
   return [...new Set([stem(norm, 'de'), stem(norm, 'en')])];
 }
@@ -83,9 +105,16 @@ export function buildQuery(question: string, dict: Dictionary | null): Query {
   const groups: QueryGroup[] = [];
   const translate = language === 'en' && dict !== null;
   const isStop = (w: string) => isStopword(w, language) || QUESTION_WORDS.has(w) || (w.length < 2 && !/\d/.test(w));
+  const sep = language === 'de' ? separableVerb(tokens, isStop) : null;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (isStop(t.norm)) continue;
+    if (isStop(t.norm) || i === sep?.particle) continue;
+    if (i === sep?.verb) {
+      const g = wordGroup(sep.joined, language, null);
+      g.terms = [...new Set([...g.terms, ...ownStems(t.norm)])];
+      groups.push(g);
+      continue;
+    }
     if (translate && !/\d/.test(t.norm)) {
       let used = 0;
       for (let n = Math.min(MAX_PHRASE_WORDS, tokens.length - i); n >= 2; n--) {
