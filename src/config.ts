@@ -115,9 +115,23 @@ export function loadConfig(
     if (env[key] !== undefined) raw[key] = env[key];
   }
   Object.assign(raw, overrides);
-  const parsed = schema.safeParse(raw);
+  const parsed = schema
+    .superRefine((c, ctx) => {
+      if (c.CHUNK_OVERLAP >= c.CHUNK_SENTENCES) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['CHUNK_OVERLAP'],
+          message: `must be smaller than CHUNK_SENTENCES (${c.CHUNK_SENTENCES})`,
+        });
+      }
+    })
+    .safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const got = key in raw ? ` (got ${JSON.stringify(raw[key])})` : '';
+      return `  ${i.path.join('.')}: ${i.message}${got}`;
+    });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
