@@ -47,7 +47,8 @@ import {
 import type { Answer, Summary } from './answer/types.js';
 import { fetchUrl } from './corpus/fetch-url.js';
 import { loadEmbedder } from './embed/transformers.js';
-import { DenseRetriever, readChunkTexts } from './search/dense.js';
+import { DenseRetriever, readChunkTexts, type SyncReport } from './search/dense.js';
+import type { Embedder } from './embed/embedder.js';
 import { fuseHybrid } from './search/fusion.js';
 import { LlmClient } from './answer/llm.js';
 import { llmAnswer, llmSummary, type LlmAnswerOptions } from './answer/llm-answer.js';
@@ -109,6 +110,35 @@ export interface AskOptions {
   context?: string;
 }
 
+/** Options of {@link Dossier.open}. */
+export interface OpenOptions {
+  /**
+   * An embedding model already loaded in this process (benchmark, tests), used instead of loading
+   * one; ignored when EMBEDDINGS=off. The caller keeps ownership (close() does not dispose it).
+   */
+  embedder?: Embedder;
+}
+
+/** What {@link Dossier.open} did and how long each step took (milliseconds, wall clock). */
+export interface OpenReport {
+  /** Opening the SQLite store. */
+  storeMs: number;
+  /** Loading the dictionary (0 with TRANSLATE=false). */
+  dictionaryMs: number;
+  /** Loading the embedding model (0 when EMBEDDINGS=off or an embedder was passed in). */
+  modelLoadMs: number;
+  /** Building the in-memory lexical and concept indexes from the store. */
+  indexMs: number;
+  /** Opening the vector index and reconciling it with the store (0 without dense retrieval). */
+  denseMs: number;
+  /** Checking (and ingesting new or changed) bundled corpus files. */
+  corpusMs: number;
+  /** From the start of open() until ready, without `modelLoadMs`. */
+  readyMs: number;
+  /** The vector index reconciliation (re-embedded chunks etc.); null without dense retrieval. */
+  denseSync: SyncReport | null;
+}
+
 /** Weight of query groups that come from the conversation context rather than the question. */
 const CONTEXT_WEIGHT = 0.5;
 
@@ -120,6 +150,7 @@ export class Dossier {
   /** Optional OpenAI-compatible LLM (disabled without LLM_BASE_URL). */
   private readonly llm: LlmClient;
   private queue: Promise<unknown> = Promise.resolve();
+  private openReport: OpenReport | null = null;
 
   private constructor(
     readonly config: Config,
@@ -147,23 +178,59 @@ export class Dossier {
 
   /**
    * Open the store under `config.DATA_DIR`, load the dictionary and the indexes, and ingest any
-   * new file of the bundled corpus (`config.CORPUS_DIR`, shared scope).
+   * new file of the bundled corpus (`config.CORPUS_DIR`, shared scope). The paragraphs' concept
+   * vectors are then built in the background (a question asked earlier builds the rest first);
+   * {@link startup} reports the steps' timings.
+   * @param options.embedder a model already loaded in this process instead of loading one.
    * @throws if the data directory cannot be created or the database cannot be opened.
    */
-  static async open(config: Config): Promise<Dossier> {
+  static async open(config: Config, options: OpenOptions = {}): Promise<Dossier> {
+    const t0 = performance.now();
     setLogLevel(config.LOG_LEVEL);
     const db = openDatabase(config.DATA_DIR);
+    const tStore = performance.now();
     const dict = config.TRANSLATE ? loadDictionary(config.DICT_PATH, config.CACHE_DIR) : null;
     if (!config.TRANSLATE) log().info('Cross-lingual query translation is off (TRANSLATE=false).');
     const decompounder = dict ? new Decompounder(dict.deFreq) : null;
+    const tDict = performance.now();
     // null → one warning was logged; everything below then runs lexical only.
-    const embedder = await loadEmbedder(config);
+    const embedder = options.embedder && config.EMBEDDINGS !== 'off' ? options.embedder : await loadEmbedder(config);
+    const tModel = performance.now();
     const dense = embedder ? DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
+    const tDenseOpen = performance.now();
     const d = new Dossier(config, db, dict, decompounder, dense);
     d.loadIndex();
-    await d.syncDense();
+    const tIndex = performance.now();
+    const denseSync = await d.syncDense();
+    const tSync = performance.now();
     await d.ingestBundledCorpus();
+    const tEnd = performance.now();
+    const ms = (a: number, b: number) => Math.round(b - a);
+    const modelLoadMs = options.embedder && embedder ? 0 : ms(tDict, tModel);
+    d.openReport = {
+      storeMs: ms(t0, tStore),
+      dictionaryMs: ms(tStore, tDict),
+      modelLoadMs,
+      indexMs: ms(tDenseOpen, tIndex),
+      denseMs: ms(tModel, tDenseOpen) + ms(tIndex, tSync),
+      corpusMs: ms(tSync, tEnd),
+      readyMs: ms(t0, tEnd) - modelLoadMs,
+      denseSync,
+    };
+    log().debug(d.openReport, 'ready');
+    // Concept vectors of the stored paragraphs are built in the background from here; a question
+    // asked before that finishes builds the rest first (same answers, it just waits).
+    const warm = performance.now();
+    d.searcher.warmUp().then(
+      () => log().debug({ ms: Math.round(performance.now() - warm) }, 'concept index built'),
+      (err: unknown) => log().warn({ err: (err as Error).message }, 'building the concept index in the background failed; it is retried on the first question'),
+    );
     return d;
+  }
+
+  /** Timings and outcome of {@link open} (see {@link OpenReport}). */
+  get startup(): OpenReport {
+    return this.openReport!;
   }
 
   /** True when dense retrieval is on (the embedding model loaded). */
@@ -175,8 +242,8 @@ export class Dossier {
    * Make the vector index agree with the stored chunks: nothing happens when it does (the common
    * restart); otherwise missing vectors come from the embedding cache or the model (progress logged).
    */
-  private async syncDense(): Promise<void> {
-    if (!this.dense) return;
+  private async syncDense(): Promise<SyncReport | null> {
+    if (!this.dense) return null;
     const ids = this.db.prepare('SELECT id FROM chunks').pluck().all() as number[];
     let next = 0;
     const rep = await this.dense.sync(ids, (missing) => readChunkTexts(this.db, missing), (done, total) => {
@@ -186,6 +253,7 @@ export class Dossier {
       }
     });
     if (rep.index === 'mismatch') log().info({ reason: rep.reason, embedded: rep.embedded, fromCache: rep.fromCache }, 'vector index rebuilt');
+    return rep;
   }
 
   /** Vectors for a stored document's chunks, and removal of the replaced version's; never throws. */
@@ -240,7 +308,7 @@ export class Dossier {
             terms: splitTerms(c.terms),
           })),
         })),
-      });
+      }, { deferConcepts: true });
     }
   }
 

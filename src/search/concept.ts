@@ -8,8 +8,17 @@
  * each 1/√n, plus an identity dimension of its own at weight {@link IDENTITY_WEIGHT} so that
  * names and words the dictionary lacks still match themselves. A unit (paragraph) is the sum of
  * its words' vectors weighted by 1 + ln tf, normalised; a query is the sum of its words' vectors
- * weighted by their BM25 idf. The score is the cosine, computed through an inverted index from
- * dimensions to units.
+ * weighted by their BM25 idf. The score is the cosine.
+ *
+ * It is computed without materialising the units' vectors: a unit is Σ_t f_t·(w_t + λ·e_t)/‖u‖
+ * (f_t = 1 + ln tf, w_t the word's entry part, e_t its identity dimension, λ = IDENTITY_WEIGHT), so
+ * q·u = Σ_t f_t·(q·w_t + λ·q_t)/‖u‖. {@link ConceptIndex} keeps per language an inverted index from
+ * words to units (with f_t) and each unit's norm; a query scores the words that share an entry
+ * with it (found through an entry → indexed words table) or are among its identity stems, then
+ * walks those words' postings. Building is linear in the units' words, which matters because a
+ * restart re-indexes every stored paragraph: for the 1,034 paragraphs of scripts/bench.ts's corpus
+ * the materialised vectors (~6 M unit–entry postings) took ~3 s to build, this takes ~0.35 s
+ * (~0.65 s in a fresh process), and questions are scored ~2× faster.
  *
  * In throwaway trials (shared/notes/retrieval-trials.md) this added ~+4 points of recall@1 over
  * BM25 for English questions on German text when fused by a weighted sum (not RRF: as an equal
@@ -33,10 +42,10 @@ const MAX_TRANSLATIONS = 8;
 /** Weight of a word's own dimension relative to its (unit-norm) entry part. */
 export const IDENTITY_WEIGHT = 0.5;
 
-/** A sparse vector: parallel dimension ids and values. */
-interface Sparse {
+/** A word's entry part: entry ids, each with the same value `val` (1/√n as a 32-bit float). */
+interface EntryPart {
   dims: Int32Array;
-  vals: Float32Array;
+  val: number;
 }
 
 /** One query word for {@link ConceptIndex.search}. */
@@ -47,40 +56,9 @@ export interface ConceptQueryWord {
   weight: number;
 }
 
-/** A growable posting list of (unit, value). */
-class Postings {
-  units = new Int32Array(4);
-  vals = new Float32Array(4);
-  n = 0;
-  push(unit: number, val: number): void {
-    if (this.n === this.units.length) {
-      const u = new Int32Array(this.n * 2);
-      u.set(this.units);
-      this.units = u;
-      const v = new Float32Array(this.n * 2);
-      v.set(this.vals);
-      this.vals = v;
-    }
-    this.units[this.n] = unit;
-    this.vals[this.n] = val;
-    this.n++;
-  }
-  delete(unit: number): void {
-    let w = 0;
-    for (let r = 0; r < this.n; r++) {
-      if (this.units[r] === unit) continue;
-      this.units[w] = this.units[r];
-      this.vals[w] = this.vals[r];
-      w++;
-    }
-    this.n = w;
-  }
-}
-
 /** The concept vectors of words for one dictionary (memoised; shared by indexes). */
 export class ConceptSpace {
-  private readonly identity = new Map<string, number>();
-  private readonly entryParts = new Map<string, Sparse>();
+  private readonly entryParts: Record<StemLang, Map<string, EntryPart>> = { de: new Map(), en: new Map() };
   private entrySize: Uint16Array | null = null;
 
   constructor(readonly dict: Dictionary) {}
@@ -94,16 +72,6 @@ export class ConceptSpace {
       for (let i = 0; i < ids.length; i++) if (size[ids[i]] < 65535) size[ids[i]]++;
     }
     return (this.entrySize = size);
-  }
-
-  /**
-   * Id of the identity dimension of `term` (ids after the entry ids), registering it when
-   * `create` (documents); queries only look up (a word no document has cannot match).
-   */
-  identityDim(term: string, create: boolean): number | undefined {
-    let id = this.identity.get(term);
-    if (id === undefined && create) this.identity.set(term, (id = this.dict.entryCount + this.identity.size));
-    return id;
   }
 
   /** Per language: entry id → its stems (CSR arrays), built on first use. */
@@ -140,73 +108,141 @@ export class ConceptSpace {
     return [...votes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_TRANSLATIONS).map(([t]) => t);
   }
 
-  /** The unit-norm entry part of a stem's vector in `lang` (empty when the dictionary lacks it). */
-  entries(term: string, lang: StemLang): Sparse {
-    const key = `${lang}:${term}`;
-    const hit = this.entryParts.get(key);
+  /** The unit-norm entry part of a stem's vector in `lang` (empty when the dictionary lacks it). Memoised. */
+  entries(term: string, lang: StemLang): EntryPart {
+    const memo = this.entryParts[lang];
+    const hit = memo.get(term);
     if (hit) return hit;
-    let entries = this.dict.stems[lang].get(term) ?? new Int32Array(0);
-    if (entries.length > MAX_ENTRIES) {
-      const size = this.sizes();
-      entries = Int32Array.from([...entries].sort((a, b) => size[a] - size[b] || a - b).slice(0, MAX_ENTRIES)).sort();
-    }
-    const v = entries.length ? 1 / Math.sqrt(entries.length) : 0;
-    const out = { dims: entries, vals: new Float32Array(entries.length).fill(v) };
-    this.entryParts.set(key, out);
+    let entries = this.dict.stems[lang].get(term) ?? EMPTY_DIMS;
+    if (entries.length > MAX_ENTRIES) entries = shortestEntries(entries, this.sizes(), MAX_ENTRIES);
+    // Words the dictionary lacks (names, numbers, many compounds) share one empty part.
+    const out = entries.length ? { dims: entries, val: Math.fround(1 / Math.sqrt(entries.length)) } : EMPTY_PART;
+    memo.set(term, out);
     return out;
   }
+
+  /** Scratch accumulator over entry ids (for {@link ConceptIndex} norms); all zeros between uses. */
+  scratch(): Float64Array {
+    return (this.acc ??= new Float64Array(this.dict.entryCount));
+  }
+  private acc: Float64Array | null = null;
+}
+
+const EMPTY_DIMS = new Int32Array(0);
+const EMPTY_PART: EntryPart = { dims: EMPTY_DIMS, val: 0 };
+
+/**
+ * The `k` entries with the fewest stems (ties: lower id), in ascending id order. Same result as
+ * sorting by (size, id) and taking the first `k`; sorts packed (size·2^32 + id) numbers natively.
+ */
+function shortestEntries(entries: Int32Array, size: Uint16Array, k: number): Int32Array {
+  const keys = new Float64Array(entries.length);
+  for (let i = 0; i < entries.length; i++) keys[i] = size[entries[i]] * 4294967296 + entries[i];
+  keys.sort();
+  const out = new Int32Array(k);
+  for (let i = 0; i < k; i++) out[i] = keys[i] % 4294967296;
+  return out.sort();
+}
+
+/** A word's units in one language: unit ids and their 1 + ln tf, parallel; and its entry part. */
+class WordPostings {
+  readonly units: number[] = [];
+  readonly f: number[] = [];
+  constructor(readonly part: EntryPart) {}
+}
+
+/** What the index keeps per unit. */
+interface Unit {
+  lang: StemLang;
+  /** Distinct words (for removal). */
+  words: string[];
+  norm: number;
 }
 
 /** Cosine similarity in the concept space over units (paragraphs) with integer ids. */
 export class ConceptIndex {
-  private readonly postings = new Map<number, Postings>();
-  private readonly unitDims = new Map<number, Int32Array>();
+  private readonly units = new Map<number, Unit>();
+  /** Per language: word → its units. A word stays (possibly with no units) once seen. */
+  private readonly words: Record<StemLang, Map<string, WordPostings>> = { de: new Map(), en: new Map() };
+  /** Per language: entry id → the indexed words whose entry part includes it. */
+  private readonly byEntry: Record<StemLang, Map<number, string[]>> = { de: new Map(), en: new Map() };
 
   constructor(readonly space: ConceptSpace) {}
 
   /** Number of indexed units. */
   get size(): number {
-    return this.unitDims.size;
+    return this.units.size;
   }
 
   /** Index a unit from its terms (with repeats) in language `lang`. Re-adding replaces it. */
   add(id: number, terms: string[], lang: StemLang): void {
-    if (this.unitDims.has(id)) this.remove(id);
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    const vec = new Map<number, number>();
-    for (const [t, n] of tf) {
-      const w = this.space.entries(t, lang);
-      const f = 1 + Math.log(n);
-      for (let i = 0; i < w.dims.length; i++) vec.set(w.dims[i], (vec.get(w.dims[i]) ?? 0) + f * w.vals[i]);
-      const id = this.space.identityDim(t, true)!;
-      vec.set(id, (vec.get(id) ?? 0) + f * IDENTITY_WEIGHT);
+    if (this.units.has(id)) this.remove(id);
+    const words = this.words[lang];
+    // Term frequencies are counted in the postings: while the unit is added, its entry is the last
+    // one of each of its words' postings (it was removed from all of them above).
+    const distinct: string[] = [];
+    const touched: WordPostings[] = [];
+    for (const t of terms) {
+      let p = words.get(t);
+      if (!p) {
+        words.set(t, (p = new WordPostings(this.space.entries(t, lang))));
+        const byEntry = this.byEntry[lang];
+        for (const d of p.part.dims) {
+          const list = byEntry.get(d);
+          if (list) list.push(t);
+          else byEntry.set(d, [t]);
+        }
+      }
+      const last = p.units.length - 1;
+      if (last >= 0 && p.units[last] === id) p.f[last]++;
+      else {
+        p.units.push(id);
+        p.f.push(1);
+        distinct.push(t);
+        touched.push(p);
+      }
     }
-    let norm = 0;
-    for (const v of vec.values()) norm += v * v;
-    norm = Math.sqrt(norm) || 1;
-    const dims = new Int32Array(vec.size);
-    let i = 0;
-    for (const [d, v] of vec) {
-      dims[i++] = d;
-      let p = this.postings.get(d);
-      if (!p) this.postings.set(d, (p = new Postings()));
-      p.push(id, v / norm);
+    // ‖u‖² = Σ_entries (Σ_t f_t·w_t)² + Σ_t (λ·f_t)² (identity dimensions are one per word).
+    const acc = this.space.scratch();
+    const dims: number[] = [];
+    let sq = 0;
+    for (const p of touched) {
+      const last = p.units.length - 1;
+      const f = 1 + Math.log(p.f[last]);
+      p.f[last] = f;
+      const w = p.part;
+      for (let i = 0; i < w.dims.length; i++) {
+        const d = w.dims[i];
+        if (acc[d] === 0) dims.push(d);
+        acc[d] += f * w.val;
+      }
+      sq += (f * IDENTITY_WEIGHT) ** 2;
     }
-    this.unitDims.set(id, dims);
+    for (const d of dims) {
+      sq += acc[d] * acc[d];
+      acc[d] = 0;
+    }
+    this.units.set(id, { lang, words: distinct, norm: Math.sqrt(sq) || 1 });
   }
 
   /** Remove a unit; unknown ids are ignored. */
   remove(id: number): void {
-    const dims = this.unitDims.get(id);
-    if (!dims) return;
-    for (const d of dims) {
-      const p = this.postings.get(d);
-      if (!p) continue;
-      p.delete(id);
-      if (p.n === 0) this.postings.delete(d);
+    const u = this.units.get(id);
+    if (!u) return;
+    const words = this.words[u.lang];
+    for (const t of u.words) {
+      const p = words.get(t);
+      const i = p ? p.units.indexOf(id) : -1;
+      if (i < 0) continue;
+      p!.units.splice(i, 1);
+      p!.f.splice(i, 1);
     }
-    this.unitDims.delete(id);
+    this.units.delete(id);
+  }
+
+  /** True when some unit (now or earlier) had the word: it has an identity dimension. */
+  private known(word: string): boolean {
+    return this.words.de.has(word) || this.words.en.has(word);
   }
 
   /**
@@ -218,30 +254,42 @@ export class ConceptIndex {
    * @returns unit id → cosine in [0, 1].
    */
   search(words: ConceptQueryWord[], filter?: (id: number) => boolean): Map<number, number> {
-    const q = new Map<number, number>();
+    // The query vector: entry part (entry id → value) and identity part (word → value). Identity
+    // dimensions exist only for words some unit had, as when they were materialised.
+    const qEntries = new Map<number, number>();
+    const qIdentity = new Map<string, number>();
     for (const { entries, lang, identity, weight } of words) {
       const w = this.space.entries(entries, lang);
-      for (let i = 0; i < w.dims.length; i++) q.set(w.dims[i], (q.get(w.dims[i]) ?? 0) + weight * w.vals[i]);
-      for (const t of identity) {
-        const id = this.space.identityDim(t, false);
-        if (id !== undefined) q.set(id, (q.get(id) ?? 0) + weight * IDENTITY_WEIGHT);
-      }
+      for (let i = 0; i < w.dims.length; i++) qEntries.set(w.dims[i], (qEntries.get(w.dims[i]) ?? 0) + weight * w.val);
+      for (const t of identity) if (this.known(t)) qIdentity.set(t, (qIdentity.get(t) ?? 0) + weight * IDENTITY_WEIGHT);
     }
     let qn = 0;
-    for (const v of q.values()) qn += v * v;
+    for (const v of qEntries.values()) qn += v * v;
+    for (const v of qIdentity.values()) qn += v * v;
     qn = Math.sqrt(qn);
     const acc = new Map<number, number>();
     if (qn === 0) return acc;
-    for (const [d, qv] of q) {
-      const p = this.postings.get(d);
-      if (!p) continue;
-      const s = qv / qn;
-      for (let i = 0; i < p.n; i++) {
-        const u = p.units[i];
-        acc.set(u, (acc.get(u) ?? 0) + s * p.vals[i]);
+    for (const lang of ['de', 'en'] as const) {
+      const postings = this.words[lang];
+      if (postings.size === 0) continue;
+      // Words of this language that share an entry with the query, plus its identity words.
+      const candidates = new Set<string>(qIdentity.keys());
+      const byEntry = this.byEntry[lang];
+      for (const d of qEntries.keys()) for (const t of byEntry.get(d) ?? []) candidates.add(t);
+      for (const t of candidates) {
+        const p = postings.get(t);
+        if (!p || p.units.length === 0) continue;
+        const w = p.part;
+        let s = (qIdentity.get(t) ?? 0) * IDENTITY_WEIGHT;
+        for (let i = 0; i < w.dims.length; i++) s += (qEntries.get(w.dims[i]) ?? 0) * w.val;
+        if (s === 0) continue;
+        for (let i = 0; i < p.units.length; i++) acc.set(p.units[i], (acc.get(p.units[i]) ?? 0) + p.f[i] * s);
       }
     }
-    if (filter) for (const u of acc.keys()) if (!filter(u)) acc.delete(u);
+    for (const [u, v] of acc) {
+      if (filter && !filter(u)) acc.delete(u);
+      else acc.set(u, v / (qn * this.units.get(u)!.norm));
+    }
     return acc;
   }
 }

@@ -66,8 +66,13 @@ export interface IndexedDocument {
 export class PassageSearcher {
   readonly chunks = new LexicalIndex();
   readonly paragraphs = new LexicalIndex();
-  /** Concept-space index over paragraphs; null without a dictionary. */
-  readonly concepts: ConceptIndex | null;
+  private readonly conceptIndex: ConceptIndex | null;
+  /**
+   * Paragraphs added with `deferConcepts` whose concept vectors are not built yet, in add order.
+   * Built by {@link warmUp} in the background, or synchronously by the first operation that needs
+   * the concept index, so results never depend on how far the warm-up got.
+   */
+  private readonly conceptQueue = new Map<number, { terms: string[]; lang: StemLang }>();
   private readonly chunkInfo = new Map<number, ChunkInfo>();
   private readonly paraChunks = new Map<number, number[]>();
   private readonly paraDoc = new Map<number, string>();
@@ -82,24 +87,63 @@ export class PassageSearcher {
    *   the compound fallback of unknown query words. Without it, ranking is BM25 alone.
    */
   constructor(dict: Dictionary | null = null) {
-    this.concepts = dict ? new ConceptIndex(conceptSpaceOf(dict)) : null;
+    this.conceptIndex = dict ? new ConceptIndex(conceptSpaceOf(dict)) : null;
     this.decompounder = dict ? new Decompounder(dict.deFreq) : null;
   }
   private readonly decompounder: Decompounder | null;
+
+  /** Concept-space index over paragraphs (complete: deferred paragraphs are built first); null without a dictionary. */
+  get concepts(): ConceptIndex | null {
+    this.buildConcepts(Infinity);
+    return this.conceptIndex;
+  }
+
+  /** Build the concept vectors of up to `limit` deferred paragraphs. */
+  private buildConcepts(limit: number): void {
+    if (!this.conceptIndex || this.conceptQueue.size === 0) return;
+    let n = 0;
+    for (const [pid, p] of this.conceptQueue) {
+      if (n++ >= limit) break;
+      this.conceptIndex.add(pid, p.terms, p.lang);
+      this.conceptQueue.delete(pid);
+    }
+  }
+
+  /** Number of paragraphs whose deferred concept vectors are not built yet. */
+  get conceptBacklog(): number {
+    return this.conceptQueue.size;
+  }
+
+  /**
+   * Build the deferred concept vectors (see {@link add}) in slices of `slice` paragraphs, yielding
+   * to the event loop between slices. Anything that needs them before it finishes builds the rest
+   * at once. Resolves when none are left.
+   */
+  async warmUp(slice = 32): Promise<void> {
+    while (this.conceptQueue.size > 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.buildConcepts(slice);
+    }
+  }
 
   /** Number of indexed chunks. */
   get size(): number {
     return this.chunkInfo.size;
   }
 
-  /** Index a document (replacing an earlier one with the same id). */
-  add(doc: IndexedDocument): void {
+  /**
+   * Index a document (replacing an earlier one with the same id).
+   * @param options.deferConcepts queue its paragraphs' concept vectors instead of building them
+   *   now (bulk loading at start-up: see {@link warmUp}); ranking is the same either way.
+   */
+  add(doc: IndexedDocument, options: { deferConcepts?: boolean } = {}): void {
     this.remove(doc.id);
     this.docScope.set(doc.id, doc.scope);
     this.docParas.set(doc.id, doc.paragraphs.map((p) => p.id));
     for (const p of doc.paragraphs) {
       this.paragraphs.add(p.id, p.terms);
-      this.concepts?.add(p.id, p.terms, doc.language ?? 'de');
+      if (options.deferConcepts) this.conceptQueue.set(p.id, { terms: p.terms, lang: doc.language ?? 'de' });
+      else this.conceptIndex?.add(p.id, p.terms, doc.language ?? 'de');
       this.paraLang.set(p.id, doc.language ?? 'de');
       this.langCount[doc.language ?? 'de']++;
       this.paraDoc.set(p.id, doc.id);
@@ -116,7 +160,8 @@ export class PassageSearcher {
     const removed: number[] = [];
     for (const pid of this.docParas.get(docId) ?? []) {
       this.paragraphs.remove(pid);
-      this.concepts?.remove(pid);
+      this.conceptQueue.delete(pid);
+      this.conceptIndex?.remove(pid);
       const lang = this.paraLang.get(pid);
       if (lang) this.langCount[lang]--;
       this.paraLang.delete(pid);
@@ -194,7 +239,7 @@ export class PassageSearcher {
    * with BM25 alone, 65.7/85.3 with the concept scorer, 78.8/90.0 with these translations too.
    */
   private withEnglish(groups: QueryGroup[]): QueryGroup[] {
-    const space = this.concepts!.space;
+    const space = this.conceptIndex!.space;
     return groups.map((g) => {
       if (g.lang !== 'de' || /\d/.test(g.label)) return g;
       const extra = g.label.split(' ').flatMap((w) => (w && !isStopword(w, 'de') ? space.translate(stem(w, 'de'), 'de', 'en') : []));
@@ -236,7 +281,7 @@ export class PassageSearcher {
     const qLang = queryLanguage(groups);
     // German question and English paragraphs: those are matched with the translated groups
     // (same order and length), every other paragraph with the question's own groups.
-    const english = this.concepts && qLang === 'de' && this.langCount.en > 0 ? this.withEnglish(groups) : null;
+    const english = this.conceptIndex && qLang === 'de' && this.langCount.en > 0 ? this.withEnglish(groups) : null;
     const isEnglish = (pid: number) => this.paraLang.get(pid) === 'en';
     const para = this.paragraphs.search(groups, english ? (pid) => paraVisible(pid) && !isEnglish(pid) : paraVisible);
     const chunk = this.chunks.search(groups, english ? (cid) => paraVisible(chunkPara(cid)) && !isEnglish(chunkPara(cid)) : (cid) => paraVisible(chunkPara(cid)));
@@ -250,7 +295,7 @@ export class PassageSearcher {
     }
     const chunkScore = new Map(chunk.hits.map((h) => [h.id, h]));
     const lambdaOf = (pid: number) => ((this.paraLang.get(pid) ?? 'de') === qLang ? CONCEPT_WEIGHT.same : CONCEPT_WEIGHT.cross);
-    const useConcepts = this.concepts !== null && (CONCEPT_WEIGHT.same > 0 || (CONCEPT_WEIGHT.cross > 0 && this.hasLanguageOtherThan(qLang)));
+    const useConcepts = this.conceptIndex !== null && (CONCEPT_WEIGHT.same > 0 || (CONCEPT_WEIGHT.cross > 0 && this.hasLanguageOtherThan(qLang)));
     const cosines = useConcepts ? this.concepts!.search(conceptQuery(groups, para.idfs), (pid) => paraVisible(pid) && lambdaOf(pid) > 0) : new Map<number, number>();
     const out: ScoredChunk[] = [];
     const push = (pid: number, paraScore: number) => {
