@@ -320,7 +320,10 @@ export class Dossier {
       log().warn({ dir: this.config.CORPUS_DIR }, 'bundled corpus folder not found; starting with the stored documents only');
       return;
     }
+    // Bundled files an operator removed stay removed (until added again with `ingest`).
+    const removed = new Set(this.db.prepare('SELECT source FROM removed_bundled').pluck().all() as string[]);
     for (const f of files) {
+      if (removed.has(`corpus/${f}`)) continue;
       try {
         await this.ingest({ bytes: fs.readFileSync(path.join(this.config.CORPUS_DIR, f)), filename: f, source: `corpus/${f}`, scope: null });
       } catch (err) {
@@ -476,7 +479,12 @@ export class Dossier {
     return this.serial(() => {
       const doc = getDocument(this.db, id);
       if (!doc || (scope !== undefined && doc.scope !== scope)) return false;
-      this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+        if (doc.scope === null && doc.source?.startsWith('corpus/')) {
+          this.db.prepare('INSERT OR IGNORE INTO removed_bundled (source) VALUES (?)').run(doc.source);
+        }
+      })();
       const chunkIds = this.searcher.remove(id);
       if (this.dense) {
         this.dense.remove(chunkIds);

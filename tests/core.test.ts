@@ -79,6 +79,16 @@ describe('documents', () => {
     expect(d2.list().map((x) => x.id)).toEqual([before[0].id]);
   });
 
+  it('a removed bundled document stays removed after a restart', async () => {
+    const d = await dossier();
+    const [seed] = d.list();
+    expect(await d.remove(seed.id)).toBe(true);
+    await d.close();
+    const d2 = await Dossier.open(d.config);
+    open.push(d2);
+    expect(d2.list()).toEqual([]);
+  });
+
   it('replaces a new version of the same source, and removes documents', async () => {
     const d = await dossier({}, { corpus: 'empty' });
     const v1 = await d.ingest({ text: 'title Bericht\n\nDie Fabrik baut 20 Panzer im Jahr.', source: 'https://example.org/a' });

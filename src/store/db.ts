@@ -85,6 +85,8 @@ CREATE TABLE IF NOT EXISTS chunks (
   hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+-- Bundled corpus files (source "corpus/<file>") an operator removed: not re-added on start.
+CREATE TABLE IF NOT EXISTS removed_bundled (source TEXT PRIMARY KEY);
 `;
 
 /**
