@@ -533,7 +533,7 @@ export class Dossier {
   async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
     const q = this.cleanQuestion(question);
     const scope = opts.scope ?? null;
-    const limit = opts.limit ?? this.config.ANSWER_PASSAGES;
+    const limit = clampInt(opts.limit, 1, 50, this.config.ANSWER_PASSAGES);
     const query = buildQuery(q, this.dict);
     const groups: QueryGroup[] = [...query.groups];
     if (opts.context) {
@@ -561,7 +561,7 @@ export class Dossier {
    */
   async summarize(opts: SummaryOptions = {}): Promise<Summary> {
     const scope = opts.scope ?? null;
-    const count = Math.max(1, Math.min(20, Math.floor(opts.sentences ?? 3)));
+    const count = clampInt(opts.sentences, 1, 20, 3);
     const maxChars = opts.maxChars ?? 3500;
     let rows = listDocuments(this.db, scope);
     if (opts.documentId) {
@@ -682,6 +682,12 @@ export class Dossier {
     await this.queue.catch(() => undefined);
     if (this.db.open) this.db.close();
   }
+}
+
+/** An integer in [min, max]; `fallback` for undefined or non-finite input. */
+function clampInt(v: number | undefined, min: number, max: number, fallback: number): number {
+  if (v === undefined || !Number.isFinite(v)) return fallback;
+  return Math.max(min, Math.min(max, Math.floor(v)));
 }
 
 function splitTerms(s: string): string[] {

@@ -89,7 +89,7 @@ describe('limits end to end', () => {
     h = undefined;
   });
 
-  it('a real answer citing very long passages arrives split and within the limits', async () => {
+  it('a real answer citing very long passages arrives within the limits', async () => {
     h = await startHarness({ ANSWER_PASSAGES: 5 });
     const filler = (k: number) => `Im Abschnitt ${k} wird ${'ausführlich und wiederholt '.repeat(40)}über die Talsperre Kleinwasser berichtet.`;
     const text = Array.from({ length: 8 }, (_, p) => [filler(p * 3), filler(p * 3 + 1), filler(p * 3 + 2)].join(' ')).join('\n\n');
@@ -100,7 +100,9 @@ describe('limits end to end', () => {
     const i = h.fake.slash({ guild: h.guildA, user: h.fake.newUser('q'), name: 'ask', options: { question: 'Was wird über die Talsperre Kleinwasser berichtet?' } });
     const messages = await h.fake.waitForReply(i, (m) => m.some((x) => x.components?.length));
     expect(h.fake.rejected()).toEqual([]);
-    expect(messages.length).toBeGreaterThan(1);
+    // Sentences are capped at MAX_SENTENCE_CHARS, so five long quotes may now fit one message;
+    // the over-limit case is forced by the stub test below.
+    expect(messages.length).toBeGreaterThanOrEqual(1);
     for (const m of messages) withinLimits(m);
     const titles = messages.flatMap((m) => m.embeds).map((e: any) => e.title).filter((t: string) => /^\[\d\]/.test(t ?? ''));
     expect(titles.length).toBeGreaterThanOrEqual(2);

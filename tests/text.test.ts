@@ -102,3 +102,20 @@ describe('document metadata', () => {
     expect(documentId(t, null)).toMatch(/^[0-9a-f]{16}$/);
   });
 });
+
+describe('hostile text', () => {
+  it('cuts a sentence without punctuation into bounded pieces at whitespace', async () => {
+    const { MAX_SENTENCE_CHARS } = await import('../src/text/sentences.js');
+    const t = Array.from({ length: 5000 }, (_, i) => `wort${i}`).join(' ');
+    const spans = splitSentences(t);
+    expect(spans.length).toBeGreaterThan(20);
+    for (const s of spans) expect(s.end - s.start).toBeLessThanOrEqual(MAX_SENTENCE_CHARS);
+    expect(spans.map((s) => t.slice(s.start, s.end)).join(' ')).toBe(t);
+  });
+
+  it('sanitises a million-character run of spaces or tabs quickly (no quadratic regex)', async () => {
+    const { sanitizeText } = await import('../src/corpus/sanitize.js');
+    expect(sanitizeText(`Hallo${' '.repeat(1_000_000)}Welt.`)).toBe('Hallo Welt.');
+    expect(sanitizeText(`Hallo${'\t'.repeat(1_000_000)}Welt.  `).length).toBe(1_000_010);
+  });
+});

@@ -35,9 +35,14 @@ export function sanitizeText(s: string): string {
   let t = s.replace(/\r\n?/g, '\n').replace(/\u2028|\u000B/g, '\n').replace(/\u2029|\f/g, '\n\n');
   t = t.normalize('NFC');
   t = t.replace(INVISIBLE, '').replace(ODD_SPACES, ' ');
-  t = t.replace(/[ \t]+$/gm, '').replace(/(\S) {2,}/g, '$1 ');
+  // Line by line with trimEnd: the regex /[ \t]+$/gm is quadratic on a long run of spaces.
+  t = t
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/(\S) {2,}/g, '$1 ');
   t = t.replace(/\n{3,}/g, '\n\n');
-  return t.replace(/^\s+|\s+$/g, '');
+  return t.trim(); // not /^\s+|\s+$/g: quadratic on a long inner run of whitespace
 }
 
 /** Maximum title length in UTF-16 code units. */

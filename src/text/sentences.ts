@@ -55,7 +55,32 @@ export function splitSentences(text: string, lang = 'de'): Span[] {
     if (prev && shouldJoin(text, prev, span)) prev.end = span.end;
     else merged.push({ ...span });
   }
-  return merged;
+  return merged.flatMap((span) => (span.end - span.start > MAX_SENTENCE_CHARS ? cutLong(text, span) : [span]));
+}
+
+/**
+ * Longest sentence kept whole, in UTF-16 units. Text without sentence punctuation (tables, lists,
+ * hostile input) is cut into pieces of at most this size at whitespace, so quotes, chunks and
+ * Discord replies stay bounded.
+ */
+export const MAX_SENTENCE_CHARS = 1000;
+
+function cutLong(text: string, span: Span): Span[] {
+  const out: Span[] = [];
+  let start = span.start;
+  while (span.end - start > MAX_SENTENCE_CHARS) {
+    let cut = start + MAX_SENTENCE_CHARS;
+    const ws = text.lastIndexOf(' ', cut);
+    const nl = text.lastIndexOf('\n', cut);
+    const at = Math.max(ws, nl);
+    if (at > start + MAX_SENTENCE_CHARS / 2) cut = at;
+    const piece = trimSpan(text, start, cut);
+    if (piece) out.push(piece);
+    start = cut;
+  }
+  const last = trimSpan(text, start, span.end);
+  if (last) out.push(last);
+  return out;
 }
 
 function trimSpan(text: string, start: number, end: number): Span | null {
