@@ -348,7 +348,7 @@ export class Dossier {
   ingest(input: IngestInput): Promise<IngestResult> {
     return this.serial(async () => {
       const parsed = await this.parse(input);
-      return await this.store(parsed, input.scope ?? null);
+      return await this.store(parsed, input.scope || null); // '' is no guild: shared
     });
   }
 

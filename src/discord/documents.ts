@@ -33,8 +33,8 @@ export function resolveDocument(docs: DocumentInfo[], value: string): DocumentIn
   const exact = docs.find((d) => d.id === value);
   if (exact) return exact;
   const q = value.trim().toLowerCase();
+  if (!q) return undefined;
+  // Exact title only: a partial match could remove the wrong document.
   const matches = docs.filter((d) => d.title.toLowerCase() === q);
-  if (matches.length === 1) return matches[0];
-  const partial = docs.filter((d) => d.title.toLowerCase().includes(q));
-  return partial.length === 1 ? partial[0] : undefined;
+  return matches.length === 1 ? matches[0] : undefined;
 }

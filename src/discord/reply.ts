@@ -163,7 +163,11 @@ const oneLine = (s: string, max: number) => fitText(s.replace(/\s+/g, ' '), max)
 /** One embed per cited passage: "[n] Title", the verbatim quote, footer "date · position". */
 export function citationEmbed(c: Citation): APIEmbed {
   const title = oneLine(`[${c.n}] ${c.document.title}`, LIMITS.title);
-  const quote = fitText(c.quote, LIMITS.description - 4, md);
+  let quote = fitText(c.quote, LIMITS.description - 4, md);
+  // Escaping is measured piece by piece; shrink until the rendered quote surely fits.
+  for (let budget = LIMITS.description - 204; `>>> ${quote.text}`.length > LIMITS.description && budget > 0; budget -= 200) {
+    quote = fitText(c.quote, budget, md);
+  }
   const footer = [c.document.date, c.position, quote.truncated ? 'excerpt' : null].filter(Boolean).join(' · ');
   return {
     title,
