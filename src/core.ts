@@ -547,7 +547,7 @@ export class Dossier {
     // Abstention stays lexical until a dense threshold is calibrated with the real model.
     const abstain = !top || top.coverage < this.config.ABSTAIN_THRESHOLD;
     const fused = await this.fuseDense(q, scope, ranked);
-    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain);
+    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain, { isCommon: this.isCommonWord });
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
     if (!this.llm.enabled || extractive.abstained) return extractive;
     return llmAnswer(this.llm, q, extractive, { language: query.language, verify: this.verifyHooks });
@@ -675,6 +675,18 @@ export class Dossier {
       out.push({ doc, start: r.chunk.start, end: r.chunk.end, score: r.score });
     }
     return out;
+  }
+
+  /**
+   * A German word known to the dictionary as a common word (in 2+ Ding lines, or a compound of
+   * known words): such capitalised words are nouns, not names. Null without the dictionary.
+   */
+  private get isCommonWord(): ((w: string) => boolean) | null {
+    const dict = this.dict;
+    if (!dict) return null;
+    const known = (w: string) => (dict.deFreq.get(w) ?? 0) >= 2 || (this.decompounder?.split(w).length ?? 1) > 1;
+    // Inflected forms ("Prototyps", "Drohnen") are known through their base form.
+    return (w) => known(w) || [/(e?s)$/, /(e?n)$/, /(e)$/].some((re) => re.test(w) && w.length > 4 && known(w.replace(re, '')));
   }
 
   /** Close the store. Safe to call twice. */

@@ -15,13 +15,40 @@ describe('extractive short answers on the seed report', () => {
     ['How many ZT-180 drones per month?', 'rund 100 Drohnen im Monat'],
     ['How heavy is the warhead of the ZT-180?', '35 bis 50 Kilogramm'],
     ['When should the drones be delivered?', 'bis April'],
-    ['How many drones will the factory in Russia built with Iran produce?', 'mindestens 6.000'],
+    ['When should the drones be delivered to Russia?', 'bis April'],
+    ['Wann sollen die Drohnen geliefert werden?', 'bis April'],
+    ['Wie schwer ist der Sprengkopf?', '35 bis 50 Kilogramm'],
+    ['Who is the NATO Secretary General?', 'Stoltenberg'],
   ])('%s → %s', async (question, phrase) => {
     const a = await d.ask(question);
     expect(a.abstained).toBe(false);
-    expect(a.answer.replace(/\*\*/g, '')).toMatch(new RegExp(`^${phrase.replace(/\./g, '\\.')} \\[\\d\\]$`));
+    expect(a.notStated).toBe(false);
+    expect(a.short).toContain(phrase);
+    // The answer line: the short answer in bold first, then the sentence holding it, cited.
+    expect(a.answer.startsWith(`**${a.short}** — `)).toBe(true);
     const n = Number(/\[(\d)\]$/.exec(a.answer)![1]);
-    expect(a.citations[n - 1].quote).toContain(phrase);
+    expect(a.citations[n - 1].quote).toContain(a.short);
+  });
+
+  it('a count is never taken for "when", nor a month for "how many"', async () => {
+    const when = await d.ask('When should the drones be delivered to Russia?');
+    expect(when.short).not.toMatch(/\d/);
+    const many = await d.ask('How many ZT-180 drones per month?');
+    expect(many.short).not.toMatch(/April/);
+  });
+
+  it.each([
+    ['How fast is the ZT-180?', /^The documents do not say how fast/],
+    ['How much does a ZT-180 cost?', /^The documents do not say the cost/],
+    ['Wie schnell ist die ZT-180?', /^Die Dokumente nennen nicht die Geschwindigkeit/],
+  ])('near miss "%s": not stated, closest passages cited, no short answer', async (question, text) => {
+    const a = await d.ask(question);
+    expect(a.short).toBeUndefined();
+    if (a.abstained) return;
+    expect(a.notStated).toBe(true);
+    expect(a.answer).toMatch(text);
+    expect(a.citations.length).toBeGreaterThan(0);
+    expect(a.answer).not.toMatch(/\*\*/);
   });
 
   it('joins German separable verbs: "Wer stellt die Drohnen her?" finds the drone maker', async () => {
