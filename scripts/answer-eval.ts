@@ -156,7 +156,9 @@ if (opts.nearMiss) {
     asked.push(it);
     const text = paragraphs.get(it.key)!;
     const s = splitSentences(text, 'de').find((x) => it.start >= x.start && it.start < x.end);
-    if (s) cut.set(it.key, (text.slice(0, s.start) + text.slice(s.end)).replace(/\s+/g, ' ').trim());
+    const rest = s ? (text.slice(0, s.start) + text.slice(s.end)).replace(/\s+/g, ' ').trim() : text;
+    if (rest) cut.set(it.key, rest);
+    else cut.delete(it.key);
   }
   const { d, dir } = await openPool(cut);
   const nm: Record<string, { n: number; notStated: number; abstained: number; wrongShort: number }> = {};

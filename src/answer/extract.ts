@@ -193,9 +193,11 @@ export function extractAnswer(
   if (typed && !pick.best) {
     let withCandidate: RankedSentence | null = null;
     for (const list of perPassage) for (const r of list) if (r.best && (!withCandidate || r.total > withCandidate.total)) withCandidate = r;
-    if (withCandidate && withCandidate.coverage >= Math.max(NOT_STATED_COVERAGE, NOT_STATED_SHARE * pick.coverage)) pick = withCandidate;
+    if (withCandidate && withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage) pick = withCandidate;
     else notStated = true;
   }
+  // Too little of the question in the best sentence: the asked-for fact is not there.
+  if (pick.coverage < NOT_STATED_COVERAGE) notStated = true;
   // Citations: the chosen sentence first's passage keeps its place; each passage is represented by
   // its best sentence; passages much less relevant than the chosen sentence are left out.
   const citations: Citation[] = [];

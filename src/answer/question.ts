@@ -96,7 +96,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   if (/^(what|was) (is|was|are|were|ist|war|sind|waren) (the )?name\b/.test(q) || /^wie (heißt|hieß|heißen|hießen|lautet|lautete)\b/.test(q)) {
     return result('other', null);
   }
-  if (YESNO.test(words[0] ?? '')) return result('yesno', null);
+  // German "Was …?" asks "what", English "Was …?" is yes/no.
+  if (YESNO.test(words[0] ?? '') && !(german && words[0] === 'was')) return result('yesno', null);
   return result('other', null);
 }
 

@@ -60,6 +60,9 @@ export function candidateScore(q: QuestionAnalysis, c: Candidate, tokens: Token[
     if (/^\d/.test(t.norm) || t.capitalized || c.kind === 'date' || c.kind === 'number' || c.kind === 'duration') own++;
   }
   if (own === 0) return 0;
+  // "How many seconds …": a number phrase naming the asked-for thing fits better.
+  let names = false;
+  for (let k = c.from; k <= c.to; k++) if (matched[k] && !/^\d/.test(tokens[k].norm)) names = true;
   // A number that is only a code of the question ("ZT-180") is not the answer.
   let dist = Infinity;
   for (let k = 0; k < tokens.length; k++) {
@@ -67,8 +70,11 @@ export function candidateScore(q: QuestionAnalysis, c: Candidate, tokens: Token[
     dist = Math.min(dist, k < c.from ? c.from - k : k - c.to);
   }
   const proximity = dist === Infinity ? 0.2 : 1 / (1 + Math.max(0, dist - 1) / PROXIMITY_SCALE);
-  return fit * proximity;
+  return fit * proximity * (names && c.kind !== 'name' ? NAMED_BONUS : 1);
 }
+
+/** Multiplier for a number phrase that contains a matched question word ("17 Sekunden" for "how many seconds"). */
+export const NAMED_BONUS = 1.25;
 
 /** Token distance at which proximity halves (tuning split). */
 export const PROXIMITY_SCALE = 4;
