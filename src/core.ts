@@ -686,7 +686,14 @@ export class Dossier {
     if (!dict) return null;
     const known = (w: string) => (dict.deFreq.get(w) ?? 0) >= 2 || (this.decompounder?.split(w).length ?? 1) > 1;
     // Inflected forms ("Prototyps", "Drohnen") are known through their base form.
-    return (w) => known(w) || [/(e?s)$/, /(e?n)$/, /(e)$/].some((re) => re.test(w) && w.length > 4 && known(w.replace(re, '')));
+    const inflected = (w: string) => known(w) || [/(e?s)$/, /(e?n)$/, /(e)$/].some((re) => re.test(w) && w.length > 4 && known(w.replace(re, '')));
+    // A compound whose head (last part, 6+ letters) is a known word is a noun too ("Kamikazedrohnen").
+    return (w) => {
+      if (inflected(w)) return true;
+      if (w.length > 40) return false;
+      for (let i = 3; i <= w.length - 6; i++) if (inflected(w.slice(i))) return true;
+      return false;
+    };
   }
 
   /** Close the store. Safe to call twice. */

@@ -19,6 +19,10 @@ describe('extractive short answers on the seed report', () => {
     ['Wann sollen die Drohnen geliefert werden?', 'bis April'],
     ['Wie schwer ist der Sprengkopf?', '35 bis 50 Kilogramm'],
     ['Who is the NATO Secretary General?', 'Stoltenberg'],
+    ['Who makes the ZT-180?', "Xi'an Bingo Intelligent Aviation Technology"],
+    ['Wer stellt die Drohnen her?', "Xi'an Bingo"],
+    ['How many drones will the factory in Russia built with Iran produce?', 'mindestens 6.000 vom Iran entworfene Drohnen'],
+    ['Which newspaper reported on the Iranian drone factory?', 'The Wall Street Journal'],
   ])('%s → %s', async (question, phrase) => {
     const a = await d.ask(question);
     expect(a.abstained).toBe(false);

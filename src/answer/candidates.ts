@@ -147,7 +147,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
           let k = to + 1;
           let steps = 0;
           while (k < tokens.length && steps < 4 && joined(k) && !isDigitToken(tokens[k])) {
-            const counted = tokens[k].capitalized && (!isCommon || isCommon(tokens[k].norm));
+            const afterPreposition = k > 0 && /^(vom|von|aus|nach|in|im|of|from)$/.test(tokens[k - 1].norm);
+            const counted = tokens[k].capitalized && !afterPreposition && (!isCommon || isCommon(tokens[k].norm));
             if (counted || /^(people|men|women|children|soldiers|troops|students|members|workers|units|copies|votes|points|games|drones|cars|ships|aircraft|planes|employees|jobs|species|items|houses|homes|buildings|times|mal)$/.test(tokens[k].norm)) {
               to = k;
               break;

@@ -163,7 +163,7 @@ export function extractAnswer(
     for (const [si, span] of spans.entries()) {
       if (isHeading(p.doc.text, span)) continue;
       const s = scoreSentence(p.doc.text, span, p.doc.language, groups, idfs, decompounder);
-      const coverage = s.score / mass;
+      let coverage = s.score / mass;
       let quote: Span = span;
       const prev = spans[si - 1];
       if (prev && DEPENDENT_START.test(p.doc.text.slice(span.start, span.end).trimStart()) && !isHeading(p.doc.text, prev)) {
@@ -179,6 +179,8 @@ export function extractAnswer(
           if (score > 0 && (!best || score > best.score)) best = { c, score };
         }
       }
+      // A dependent sentence is read with the one before it: their joint coverage counts, a little discounted.
+      if (shown !== s) coverage = Math.max(coverage, DEPENDENT_DISCOUNT * (shown.score / mass));
       const total = (coverage + (best ? CANDIDATE_WEIGHT * best.score : 0)) * Math.pow(RANK_DECAY, pi);
       list.push({ s, shown, passage: pi, coverage, best, total, quote });
     }
@@ -258,6 +260,8 @@ const DUMMY_PROBE: Candidate = { kind: 'name', unit: null, flavour: null, from: 
 
 /** A typed question falls back to "not stated" when the best sentence with a candidate covers less than this share of the best sentence's coverage. */
 const NOT_STATED_SHARE = 0.35;
+/** Share of the joint coverage a dependent sentence gets with the sentence it refers to (tuning split). */
+const DEPENDENT_DISCOUNT = 0.9;
 
 const WHAT_EN: Record<string, string> = {
   speed: 'how fast', weight: 'the weight', money: 'the cost or amount of money', distance: 'the distance or size',

@@ -32,10 +32,13 @@ export interface QuestionAnalysis {
   questionTerms: Set<string>;
   /** What the question asks about, for "not stated" messages ("how fast the ZT-180 is"). */
   topic: string;
+  /** True when the question asks for a newspaper, magazine or broadcaster (a quoted title fits best). */
+  media?: boolean;
 }
 
 const ORG_NOUN =
   /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|regierung|behörde)$/;
+const MEDIA_NOUN = /^(newspaper|paper|magazine|journal|channel|broadcaster|publisher|network|zeitung|zeitschrift|magazins?|blatt|senders?|verlags?)$/;
 const PERSON_NOUN =
   /^(person|people|man|woman|king|queen|president|leader|author|writer|player|coach|scientist|artist|composer|emperor|minister|chancellor|pope|founder|inventor|actor|singer|person|mann|frau|könig|königin|präsident(in)?|anführer|autor(in)?|schriftsteller(in)?|spieler(in)?|trainer(in)?|wissenschaftler(in)?|künstler(in)?|komponist(in)?|kaiser(in)?|minister(in)?|kanzler(in)?|papst|gründer(in)?|erfinder(in)?|schauspieler(in)?|sänger(in)?|generalsekretär(in)?)$/;
 const PLACE_NOUN =
@@ -86,7 +89,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     if (!WHICH.test(lead) && !WHICH.test(words[i])) continue;
     for (const w of words.slice(i + 1, i + 4)) {
       const n = w.replace(/[^\p{L}-]/gu, '');
-      if (ORG_NOUN.test(n)) return result('organisation', null);
+      if (ORG_NOUN.test(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
       if (PERSON_NOUN.test(n)) return result('person', null);
       if (PLACE_NOUN.test(n)) return result('place', null);
       if (DATE_NOUN.test(n)) return result('date', null);

@@ -33,7 +33,7 @@ export function typeFit(q: QuestionAnalysis, c: Candidate): number {
       // "Who makes …?" is often answered by a company.
       return c.flavour === 'person' ? 1 : c.flavour === 'organisation' ? 0.7 : c.flavour === null ? 0.6 : 0.2;
     case 'organisation':
-      if (c.kind === 'quoted') return c.flavour === 'organisation' ? 1 : 0.7;
+      if (c.kind === 'quoted') return c.flavour === 'organisation' || q.media ? 1 : 0.7;
       if (c.kind !== 'name') return 0;
       return c.flavour === 'organisation' ? 1 : c.flavour === null ? 0.6 : 0.3;
     case 'place':
