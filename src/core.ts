@@ -549,7 +549,8 @@ export class Dossier {
     const fused = await this.fuseDense(q, scope, ranked);
     const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain, { isCommon: this.isCommonWord });
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
-    if (!this.llm.enabled || extractive.abstained) return extractive;
+    // A near miss ("not stated") is never handed to the LLM: it would be asked to answer what the documents lack.
+    if (!this.llm.enabled || extractive.abstained || extractive.notStated) return extractive;
     return llmAnswer(this.llm, q, extractive, { language: query.language, verify: this.verifyHooks });
   }
 

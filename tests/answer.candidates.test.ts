@@ -29,6 +29,8 @@ describe('question analysis (EN and DE)', () => {
     ['Wie schwer ist die Ladung?', 'number', 'weight'],
     ['How far is the harbour from the city?', 'number', 'distance'],
     ['How long did the construction take?', 'duration', null],
+    ['How long is the new quay wall?', 'number', 'distance'],
+    ['Wie lange dauerte der Bau?', 'duration', null],
     ['Is the bridge open?', 'yesno', null],
     ['What is the capital of France?', 'other', null],
   ])('%s → %s', (q, type, unit) => {

@@ -53,6 +53,8 @@ const WH: [RegExp, AnswerType, NumberUnit | null][] = [
   [/^(how far|how (long|high|tall|deep|wide) is (the )?(distance|river|road|line|bridge|tower|building|mountain|wall|track|route|tunnel)|wie weit|wie hoch|wie tief|wie breit)\b/, 'number', 'distance'],
   [/^(what percent(age)?|how many percent|wie viel prozent|wieviel prozent|welche(n|r)? (anteil|prozentsatz))\b/, 'number', 'percent'],
   [/^(how (big|large) (is|was|are|were)|wie groß (ist|war|sind))\b/, 'number', 'any'],
+  // "How long is the wall?" asks for a length; "How long did it take?" for a duration.
+  [/^(how long (is|was|are|were) (the|a|an|this|that|its)\b(?!.*\b(take|took|last|lasted|ago|since|reign|war|trip|journey|flight|ride|process|season|term)\b)|wie lang (ist|war|sind|waren))/, 'number', 'distance'],
   [/^(how long|for how long|wie lange|seit wie vielen? (jahren|monaten|tagen))\b/, 'duration', null],
   [/^(how old|wie alt)\b/, 'number', 'any'],
   [/^(how many|how much|how often|wie viele?|wieviele?|wie oft|wie viel)\b/, 'number', 'count'],
