@@ -75,7 +75,7 @@ const program = new Command()
   .option('--mlqa <file>', 'MLQA de-de records')
   .option('--distractors <file>', '10kGNAD csv (label;text)')
   .option('--sample', 'use the built-in sample even when the public data is present')
-  .addOption(new Option('--embeddings <mode>', 'dense retrieval').choices(['off', 'auto', 'on']).default('off'))
+  .addOption(new Option('--embeddings <mode>', 'dense retrieval').choices(['off', 'auto']).default('off'))
   .option('--resamples <n>', 'bootstrap resamples', (v) => Number(v), 1000)
   .parse();
 const opts = program.opts<{

@@ -66,6 +66,16 @@ const schema = z.object({
   LEXICAL_DEPTH: int(1, 1000).default(50),
   DENSE_DEPTH: int(1, 1000).default(50),
   RRF_K: int(1, 10_000).default(60),
+  /**
+   * With dense retrieval on, a question the lexical coverage would abstain on is still answered
+   * from passages whose cosine similarity to it (query vs passage embedding) is at least this
+   * (src/search/dense-abstain.ts). Above 1 = never. The default 0.45 is calibrated on the
+   * generated 'meaning' test model only (scripts/gen-model.ts; `npx tsx scripts/calibrate.ts
+   * --dense-model-dir DIR --dense-model-id test/meaning`), not on a real model: real e5 models
+   * put most texts at cosine 0.7–1.0, so with one run that command with MODEL_DIR/MODEL_ID of
+   * your model and set the value it prints.
+   */
+  DENSE_THRESHOLD: num(0, 2).default(0.45),
   // --- URLs ---
   FETCH_TIMEOUT_MS: int(100, 120_000).default(15_000),
   FETCH_MAX_REDIRECTS: int(0, 20).default(5),
