@@ -36,6 +36,7 @@ import { buildQuery } from './search/query.js';
 import { PassageSearcher, type ScoredChunk } from './search/passages.js';
 import type { QueryGroup } from './search/lexical.js';
 import { extractAnswer, positionLabel, type Passage } from './answer/extract.js';
+import { languageGap, languageGapAnswer } from './answer/language-gap.js';
 import {
   MAX_SUMMARY_SENTENCES,
   renderSummary,
@@ -547,6 +548,8 @@ export class Dossier {
     const top = ranked[0];
     // Lexical coverage decides, unless a dense hit clears DENSE_THRESHOLD (src/search/dense-abstain.ts).
     const { abstain, ranked: fused } = denseAbstention(!top || top.coverage < this.config.ABSTAIN_THRESHOLD, await this.fuseDense(q, scope, ranked), this.config.DENSE_THRESHOLD);
+    if (!abstain && languageGap(query.language, getDocument(this.db, top.chunk.docId)?.language ?? 'de', this.dict !== null || this.dense !== null))
+      return languageGapAnswer(q);
     const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain);
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
     if (!this.llm.enabled || extractive.abstained) return extractive;
