@@ -197,12 +197,12 @@ export function loadEvalData(o: LoadOptions): EvalData {
  * The 10kGNAD articles (`label;text`, `'` quotes, no header) with their split part (unit = row).
  * @throws Error naming the file when it cannot be read or parsed
  */
-export function readDistractors(file: string): { text: string; part: Part }[] {
+export function readDistractors(file: string, flag = '--distractors'): { text: string; part: Part }[] {
   let rows: string[][];
   try {
     rows = parseCsv(fs.readFileSync(file, 'utf8'), { delimiter: ';', quote: "'", relax_quotes: true, relax_column_count: true }) as string[][];
   } catch (err) {
-    throw new Error(`cannot read ${file} (--distractors) as 10kGNAD csv: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(`cannot read ${file} (${flag}) as 10kGNAD csv: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const part = splitUnits(rows.map((_, i) => `row ${i}`));
   const out: { text: string; part: Part }[] = [];

@@ -56,11 +56,14 @@ export function tokenF1(prediction: string, gold: string): number {
  * backslash escapes and citation marks `[n]` removed, whitespace collapsed.
  */
 export function stripMarkdown(s: string): string {
+  // Escaped characters are set aside (as private-use placeholders) while the markers are removed.
+  const kept: string[] = [];
   return s
+    .replace(/\\([\\`*_~|>#\-[\]()])/g, (_, c: string) => String.fromCharCode(0xe000 + kept.push(c) - 1))
     .replace(/\[\d+\]/g, ' ')
-    .replace(/\\([\\`*_~|>#\-[\]()])/g, '$1')
     .replace(/\*\*|__|~~|\|\||`+/g, '')
     .replace(/(^|\s)[*_](?=\S)|(?<=\S)[*_](?=\s|$)/g, '$1')
+    .replace(/[\ue000-\uf8ff]/g, (c) => kept[c.charCodeAt(0) - 0xe000] ?? c)
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -71,12 +74,12 @@ export function answerLine(answer: string): string {
 }
 
 /**
- * The short answer of an answer: the `short` field when the product gives one, else the first
- * bold span (`**…**`) of the answer line, else '' (no short answer).
+ * The short answer of an answer: the `short` field when the product gives one, else the bold
+ * span (`**…**`) the answer line starts with, else '' (no short answer; the caller decides).
  */
 export function shortAnswerOf(a: { answer: string; short?: unknown }): string {
   if (typeof a.short === 'string') return a.short;
-  const m = /\*\*(.+?)\*\*/.exec(answerLine(a.answer));
+  const m = /^\s*\*\*(.+?)\*\*/.exec(answerLine(a.answer));
   return m ? stripMarkdown(m[1]) : '';
 }
 

@@ -5,13 +5,13 @@
  *
  * Sentence bounds are found by the eval's own rule (independent of src/text/sentences.ts): a
  * boundary is `.`, `!` or `?` (optionally followed by a closing quote or bracket) followed by
- * whitespace and an upper-case letter, digit or opening quote. Single capital-letter
- * abbreviations ("J. Smith") and a few common ones ("z. B.", "Dr.", "St.") do not end a sentence.
+ * whitespace and an upper-case letter, digit or opening quote. Single-letter
+ * abbreviations ("J. Smith", "z. B.") and a few common ones ("z. B.", "Dr.", "St.") do not end a sentence.
  * Linear in the paragraph length.
  */
 
 const BOUNDARY = /[.!?]["'»«“”’)\]]*\s+(?=[\p{Lu}\d"„«»“'(])/gu;
-const NOT_AN_END = /(?:\b\p{Lu}|\b(?:Dr|St|Mr|Mrs|Ms|Nr|bzw|ca|vgl|z\. ?B|u\. ?a|d\. ?h|etc|Jr|Sr|No|Prof|Abs|Art))\.$/u;
+const NOT_AN_END = /(?:(?:^|[\s(])\p{L}|\b(?:Dr|St|Mr|Mrs|Ms|Nr|bzw|ca|vgl|z\. ?B|u\. ?a|d\. ?h|etc|Jr|Sr|No|Prof|Abs|Art))\.$/u;
 
 /** Start offsets of the sentences of `text` (the first is 0). */
 export function sentenceStarts(text: string): number[] {
