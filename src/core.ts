@@ -497,6 +497,26 @@ export class Dossier {
     });
   }
 
+  /**
+   * Bring back bundled corpus files that were removed (all, or those named by file name, e.g.
+   * `000_f6d27b86c4846197.txt`): they are forgotten as removed and ingested again from CORPUS_DIR.
+   * @returns the file names that were marked removed and are now restored.
+   * @throws InputError 'not-found' for a named file that is not a removed bundled file.
+   */
+  async restoreBundled(files: string[] = []): Promise<string[]> {
+    const removed = this.db.prepare('SELECT source FROM removed_bundled ORDER BY source').pluck().all() as string[];
+    const names = removed.map((s) => s.slice('corpus/'.length));
+    const unknown = files.filter((f) => !names.includes(path.basename(f)));
+    if (unknown.length) throw new InputError(`Not a removed bundled file: ${unknown.join(', ')} (removed: ${names.join(', ') || 'none'}).`, 'not-found');
+    const wanted = files.length ? names.filter((n) => files.some((f) => path.basename(f) === n)) : names;
+    await this.serial(() => {
+      const del = this.db.prepare('DELETE FROM removed_bundled WHERE source = ?');
+      this.db.transaction(() => wanted.forEach((n) => del.run(`corpus/${n}`)))();
+    });
+    await this.ingestBundledCorpus();
+    return wanted;
+  }
+
   /** The stored text of a document (citations are slices of it), or undefined. */
   documentText(id: string): string | undefined {
     return getDocumentText(this.db, id);
