@@ -45,6 +45,7 @@ import {
   type SummarySentence,
 } from './answer/summary.js';
 import type { Answer, Summary } from './answer/types.js';
+import { summaryCandidates } from './answer/summary-input.js';
 import { fetchUrl } from './corpus/fetch-url.js';
 import { loadEmbedder } from './embed/transformers.js';
 import { DenseRetriever, readChunkTexts, type SyncReport } from './search/dense.js';
@@ -456,16 +457,21 @@ export class Dossier {
     const chunks = this.db
       .prepare('SELECT id, paragraph_id, start, "end" AS end, terms FROM chunks WHERE doc_id = ? ORDER BY id')
       .all(docId) as { id: number; paragraph_id: number; start: number; end: number; terms: string }[];
+    const byPara = new Map<number, typeof chunks>();
+    for (const c of chunks) {
+      const list = byPara.get(c.paragraph_id);
+      if (list) list.push(c);
+      else byPara.set(c.paragraph_id, [c]);
+    }
     this.searcher.add({
       id: docId,
       scope: doc.scope,
       language: stemLang(doc.language),
+      // Chunks grouped by paragraph in one pass (filtering all chunks per paragraph was quadratic).
       paragraphs: paras.map((p) => ({
         id: p.id,
         terms: splitTerms(p.terms),
-        chunks: chunks
-          .filter((c) => c.paragraph_id === p.id)
-          .map((c) => ({ id: c.id, docId, paragraphId: p.id, start: c.start, end: c.end, terms: splitTerms(c.terms) })),
+        chunks: (byPara.get(p.id) ?? []).map((c) => ({ id: c.id, docId, paragraphId: p.id, start: c.start, end: c.end, terms: splitTerms(c.terms) })),
       })),
     });
   }
@@ -585,21 +591,8 @@ export class Dossier {
       const doc = this.passageDoc(row);
       if (!doc) continue;
       const ref = { id: row.id, title: row.title, date: row.date };
-      const paragraphs = segmentDocument(doc.text, doc.bodyStart, { sentencesPerChunk: 1, overlap: 0 }, row.language);
-      for (const [pi, p] of paragraphs.entries()) {
-        for (const s of p.sentences) {
-          const text = doc.text.slice(s.start, s.end);
-          sentences.push({
-            doc: ref,
-            start: s.start,
-            end: s.end,
-            text,
-            paragraph: pi,
-            position: positionLabel(doc, s.start),
-            terms: indexTerms(text, stemLang(row.language), this.decompounder),
-          });
-        }
-      }
+      // Stops at the cap: a huge document is read only as far as the summariser can use.
+      sentences.push(...summaryCandidates({ ref, text: doc.text, bodyStart: doc.bodyStart, language: row.language, pages: doc.pages }, MAX_SUMMARY_SENTENCES, this.decompounder));
     }
     // A corpus summary over many documents first keeps each document's best few sentences, so the
     // final LexRank graph stays small (it is quadratic in sentences; see MAX_SUMMARY_SENTENCES).
