@@ -41,6 +41,7 @@ import {
 } from './answer/summary.js';
 import type { Answer, Summary } from './answer/types.js';
 import { summaryCandidates } from './answer/summary-input.js';
+import { withStorageErrors } from './store/errors.js';
 import { identifyDocument, ingestLimits, prepareDocument, type IngestLimits } from './ingest/prepare.js';
 import { fetchUrl } from './corpus/fetch-url.js';
 import { loadEmbedder } from './embed/transformers.js';
@@ -196,7 +197,7 @@ export class Dossier {
     const dense = embedder ? DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
     const tDenseOpen = performance.now();
     const d = new Dossier(config, db, dict, decompounder, dense);
-    d.loadIndex();
+    withStorageErrors(db.name, () => d.loadIndex()); // a damaged file shows here first
     const tIndex = performance.now();
     const denseSync = await d.syncDense();
     const tSync = performance.now();
@@ -400,10 +401,10 @@ export class Dossier {
     const { id, title } = prepared;
     const older = this.findPreviousVersion(scope, prepared.source, title);
     let chunkIds: number[] = [];
-    this.db.transaction(() => {
+    withStorageErrors(this.db.name, () => this.db.transaction(() => {
       if (older) this.db.prepare('DELETE FROM documents WHERE id = ?').run(older.id);
       chunkIds = insertDocument(this.db, { ...prepared, scope, pages: prepared.pages ? JSON.stringify(prepared.pages) : null });
-    })();
+    })());
     const removedChunks = older ? this.searcher.remove(older.id) : [];
     this.indexStored(id);
     await this.indexDense(chunkIds, removedChunks);
