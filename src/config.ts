@@ -78,6 +78,15 @@ const schema = z.object({
   ABSTAIN_THRESHOLD: num(0, 1).default(0.31),
   MAX_FILE_BYTES: int(1, 1 << 30).default(10 * 1024 * 1024),
   MAX_QUESTION_CHARS: int(10, 100_000).default(1000),
+  // --- limits per document, enforced while parsing (issue 11); extracted text ≤ 4 × MAX_FILE_BYTES ---
+  MAX_PARAGRAPHS: int(1, 10_000_000).default(50_000),
+  MAX_SENTENCES: int(1, 10_000_000).default(200_000),
+  MAX_HTML_ELEMENTS: int(1, 10_000_000).default(100_000),
+  MAX_HTML_ATTRIBUTES: int(1, 100_000_000).default(500_000),
+  MAX_PDF_PAGES: int(1, 1_000_000).default(5000),
+  MAX_PDF_INFLATED_BYTES: int(1, 1 << 30).default(64 * 1024 * 1024),
+  /** Wall-clock budget for parsing and preparing one document (milliseconds). */
+  INGEST_BUDGET_MS: int(100, 3_600_000).default(60_000),
   // --- dense retrieval ---
   EMBEDDINGS: z.enum(['auto', 'off']).default('auto'),
   MODEL_ID: z.string().min(1).default('Xenova/multilingual-e5-small'),
