@@ -46,8 +46,9 @@ import {
 } from './answer/summary.js';
 import type { Answer, Summary } from './answer/types.js';
 import { fetchUrl } from './corpus/fetch-url.js';
-import { loadEmbedder } from './embed/transformers.js';
-import { DenseRetriever, readChunkTexts, type SyncReport } from './search/dense.js';
+// The embedding model (transformers.js, onnxruntime, sharp) and the vector index (hnswlib) are
+// imported only with EMBEDDINGS on: see Dossier.open. Importing the core stays light (issue 12).
+import type { DenseRetriever, SyncReport } from './search/dense.js';
 import type { Embedder } from './embed/embedder.js';
 import { fuseHybrid } from './search/fusion.js';
 import { LlmClient } from './answer/llm.js';
@@ -194,9 +195,13 @@ export class Dossier {
     const decompounder = dict ? new Decompounder(dict.deFreq) : null;
     const tDict = performance.now();
     // null → one warning was logged; everything below then runs lexical only.
-    const embedder = options.embedder && config.EMBEDDINGS !== 'off' ? options.embedder : await loadEmbedder(config);
+    let embedder: Embedder | null = null;
+    if (config.EMBEDDINGS === 'off') log().info('Dense retrieval disabled (EMBEDDINGS=off); lexical search runs alone.');
+    else embedder = options.embedder ?? (await (await import('./embed/transformers.js')).loadEmbedder(config));
     const tModel = performance.now();
-    const dense = embedder ? DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
+    const dense = embedder
+      ? (await import('./search/dense.js')).DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH })
+      : null;
     const tDenseOpen = performance.now();
     const d = new Dossier(config, db, dict, decompounder, dense);
     d.loadIndex();
@@ -246,6 +251,7 @@ export class Dossier {
     if (!this.dense) return null;
     const ids = this.db.prepare('SELECT id FROM chunks').pluck().all() as number[];
     let next = 0;
+    const { readChunkTexts } = await import('./search/dense.js');
     const rep = await this.dense.sync(ids, (missing) => readChunkTexts(this.db, missing), (done, total) => {
       if (total >= 100 && done >= next) {
         log().info({ done, total }, 'embedding chunks');
@@ -261,6 +267,7 @@ export class Dossier {
     if (!this.dense) return;
     try {
       this.dense.remove(removed);
+      const { readChunkTexts } = await import('./search/dense.js');
       await this.dense.add(readChunkTexts(this.db, added));
     } catch (err) {
       // The document stays stored and lexically searchable; the next open re-embeds what is missing.
@@ -442,12 +449,18 @@ export class Dossier {
     return { status: older ? 'replaced' : 'added', document: this.info(row), replaced: older?.id };
   }
 
+  /**
+   * The stored document a new version replaces: same scope and source, or (without a source) same
+   * scope and title among source-less documents; the oldest such row. One indexed lookup
+   * (documents_source covers (scope, source)), so ingest does not slow down as the store grows.
+   */
   private findPreviousVersion(scope: string | null, source: string | null, title: string): DocumentRow | undefined {
-    const docs = this.db
-      .prepare('SELECT id, scope, title, source FROM documents WHERE scope IS ?')
-      .all(scope) as { id: string; title: string; source: string | null }[];
-    const match = source ? docs.find((d) => d.source === source) : docs.find((d) => !d.source && d.title === title);
-    return match ? getDocument(this.db, match.id) : undefined;
+    const id = (
+      source
+        ? this.db.prepare('SELECT id FROM documents WHERE scope IS ? AND source = ? ORDER BY rowid LIMIT 1').pluck().get(scope, source)
+        : this.db.prepare('SELECT id FROM documents WHERE scope IS ? AND source IS NULL AND title = ? ORDER BY rowid LIMIT 1').pluck().get(scope, title)
+    ) as string | undefined;
+    return id !== undefined ? getDocument(this.db, id) : undefined;
   }
 
   private indexStored(docId: string): void {
