@@ -10,7 +10,8 @@
  * back to their words, German compounds to their parts, other German words to prefix matches),
  * and German questions get English translations while English documents are indexed.
  */
-import { LexicalIndex, type QueryGroup } from './lexical.js';
+import { LexicalIndex, matchedFlags, type QueryGroup, type UnitScores } from './lexical.js';
+import { topK } from './topk.js';
 import { coverage } from './confidence.js';
 import { ConceptIndex, ConceptSpace, type ConceptQueryWord } from './concept.js';
 import type { Dictionary } from './dictionary.js';
@@ -274,56 +275,82 @@ export class PassageSearcher {
    * @returns chunks by descending score; at most `limit`.
    */
   search(groups: QueryGroup[], scope: string | null, limit: number): ScoredChunk[] {
-    if (groups.length === 0) return [];
+    if (groups.length === 0 || limit <= 0) return [];
     groups = this.expandUnknown(groups);
-    const paraVisible = (pid: number) => this.visible(this.paraDoc.get(pid) ?? '', scope);
-    const chunkPara = (cid: number) => this.chunkInfo.get(cid)?.paragraphId ?? -1;
     const qLang = queryLanguage(groups);
     // German question and English paragraphs: those are matched with the translated groups
     // (same order and length), every other paragraph with the question's own groups.
     const english = this.conceptIndex && qLang === 'de' && this.langCount.en > 0 ? this.withEnglish(groups) : null;
     const isEnglish = (pid: number) => this.paraLang.get(pid) === 'en';
-    const para = this.paragraphs.search(groups, english ? (pid) => paraVisible(pid) && !isEnglish(pid) : paraVisible);
-    const chunk = this.chunks.search(groups, english ? (cid) => paraVisible(chunkPara(cid)) && !isEnglish(chunkPara(cid)) : (cid) => paraVisible(chunkPara(cid)));
-    const groupsOf = (pid: number) => (english && isEnglish(pid) ? english : groups);
-    if (english) {
-      const paraEn = this.paragraphs.search(english, (pid) => paraVisible(pid) && isEnglish(pid));
-      const chunkEn = this.chunks.search(english, (cid) => paraVisible(chunkPara(cid)) && isEnglish(chunkPara(cid)));
-      para.hits.push(...paraEn.hits);
-      para.hits.sort((a, b) => b.score - a.score || a.id - b.id);
-      chunk.hits.push(...chunkEn.hits);
-    }
-    const chunkScore = new Map(chunk.hits.map((h) => [h.id, h]));
-    const lambdaOf = (pid: number) => ((this.paraLang.get(pid) ?? 'de') === qLang ? CONCEPT_WEIGHT.same : CONCEPT_WEIGHT.cross);
-    const useConcepts = this.conceptIndex !== null && (CONCEPT_WEIGHT.same > 0 || (CONCEPT_WEIGHT.cross > 0 && this.hasLanguageOtherThan(qLang)));
-    const cosines = useConcepts ? this.concepts!.search(conceptQuery(groups, para.idfs), (pid) => paraVisible(pid) && lambdaOf(pid) > 0) : new Map<number, number>();
-    const out: ScoredChunk[] = [];
-    const push = (pid: number, paraScore: number) => {
+    // BM25 of every touched paragraph and chunk; scope and language are checked once per touched
+    // paragraph below (scores do not depend on the filter: statistics are over all units).
+    const para = this.paragraphs.score(groups);
+    const chunk = this.chunks.score(groups);
+    const paraEn = english ? this.paragraphs.score(english) : null;
+    const chunkEn = english ? this.chunks.score(english) : null;
+    const at = (r: UnitScores) => {
+      const m = new Map<number, number>();
+      for (let i = 0; i < r.count; i++) m.set(r.ids[i], i);
+      return m;
+    };
+    const chunkAt = at(chunk);
+    const chunkAtEn = chunkEn ? at(chunkEn) : null;
+    // Candidates: every chunk of every visible matched paragraph, in parallel arrays.
+    const cand = { cid: [] as number[], pid: [] as number[], score: [] as number[], hit: [] as number[], en: [] as boolean[] };
+    const lexical = new Set<number>();
+    const pushPara = (pid: number, paraScore: number, en: boolean) => {
+      const results = en ? chunkAtEn! : chunkAt;
+      const r = en ? chunkEn! : chunk;
       for (const cid of this.paraChunks.get(pid) ?? []) {
-        const c = chunkScore.get(cid);
-        out.push({
-          chunk: this.chunkInfo.get(cid)!,
-          score: (c?.score ?? 0) + PARAGRAPH_WEIGHT * paraScore,
-          coverage: c ? coverage(groupsOf(pid), c.matched) : 0,
-        });
+        const i = results.get(cid) ?? -1;
+        cand.cid.push(cid);
+        cand.pid.push(pid);
+        cand.score.push((i >= 0 ? r.scores[i] : 0) + PARAGRAPH_WEIGHT * paraScore);
+        cand.hit.push(i);
+        cand.en.push(en);
       }
     };
-    for (const p of para.hits) push(p.id, p.score);
+    const takeParas = (r: UnitScores, en: boolean | null) => {
+      for (let i = 0; i < r.count; i++) {
+        const pid = r.ids[i];
+        if (en !== null && isEnglish(pid) !== en) continue;
+        if (!this.visible(this.paraDoc.get(pid) ?? '', scope)) continue;
+        lexical.add(pid);
+        pushPara(pid, r.scores[i], en === true);
+      }
+    };
+    takeParas(para, english ? false : null);
+    if (paraEn) takeParas(paraEn, true);
+    const lambdaOf = (pid: number) => ((this.paraLang.get(pid) ?? 'de') === qLang ? CONCEPT_WEIGHT.same : CONCEPT_WEIGHT.cross);
+    const useConcepts = this.conceptIndex !== null && (CONCEPT_WEIGHT.same > 0 || (CONCEPT_WEIGHT.cross > 0 && this.hasLanguageOtherThan(qLang)));
+    const cosines = useConcepts
+      ? this.concepts!.search(conceptQuery(groups, para.idfs), (pid) => this.visible(this.paraDoc.get(pid) ?? '', scope) && lambdaOf(pid) > 0)
+      : new Map<number, number>();
     if (cosines.size > 0) {
-      const bestLexical = out.reduce((m, r) => Math.max(m, r.score), 0) || 1;
+      let bestLexical = 0;
+      for (const v of cand.score) bestLexical = Math.max(bestLexical, v);
+      bestLexical ||= 1;
       let bestCos = 0;
       for (const v of cosines.values()) bestCos = Math.max(bestCos, v);
-      for (const r of out) r.score = r.score / bestLexical + (lambdaOf(r.chunk.paragraphId) * (cosines.get(r.chunk.paragraphId) ?? 0)) / bestCos;
-      const lexical = new Set(para.hits.map((p) => p.id));
+      for (let i = 0; i < cand.score.length; i++) {
+        const pid = cand.pid[i];
+        cand.score[i] = cand.score[i] / bestLexical + (lambdaOf(pid) * (cosines.get(pid) ?? 0)) / bestCos;
+      }
       const extra = [...cosines].filter(([pid]) => !lexical.has(pid)).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, CONCEPT_DEPTH);
       for (const [pid, cos] of extra) {
-        const from = out.length;
-        push(pid, 0);
-        for (let i = from; i < out.length; i++) out[i].score = (lambdaOf(pid) * cos) / bestCos;
+        const from = cand.score.length;
+        pushPara(pid, 0, english !== null && isEnglish(pid));
+        for (let i = from; i < cand.score.length; i++) cand.score[i] = (lambdaOf(pid) * cos) / bestCos;
       }
     }
-    out.sort((a, b) => b.score - a.score || a.chunk.id - b.chunk.id);
-    return out.slice(0, limit);
+    const { score, cid } = cand;
+    const best = topK(score.length, limit, (a, b) => score[a] > score[b] || (score[a] === score[b] && cid[a] < cid[b]));
+    return best.map((k) => {
+      const i = cand.hit[k];
+      const r = cand.en[k] ? chunkEn! : chunk;
+      const g = cand.en[k] ? english! : groups;
+      return { chunk: this.chunkInfo.get(cid[k])!, score: score[k], coverage: i >= 0 ? coverage(g, matchedFlags(r, i, g.length)) : 0 };
+    });
   }
 }
 
