@@ -34,6 +34,7 @@ import {
 import { loadDictionary, type Dictionary } from './search/dictionary.js';
 import { buildQuery } from './search/query.js';
 import { PassageSearcher, type ScoredChunk } from './search/passages.js';
+import { openPersistedIndex, savePersistedIndex, type IndexOpen } from './search/persisted-index.js';
 import type { QueryGroup } from './search/lexical.js';
 import { extractAnswer, positionLabel, type Passage } from './answer/extract.js';
 import {
@@ -128,8 +129,10 @@ export interface OpenReport {
   dictionaryMs: number;
   /** Loading the embedding model (0 when EMBEDDINGS=off or an embedder was passed in). */
   modelLoadMs: number;
-  /** Building the in-memory lexical and concept indexes from the store. */
+  /** Loading the lexical index snapshot, or rebuilding it from the store (see `index`). */
   indexMs: number;
+  /** How the lexical index was obtained (src/search/persisted-index.ts). */
+  index: IndexOpen;
   /** Opening the vector index and reconciling it with the store (0 without dense retrieval). */
   denseMs: number;
   /** Checking (and ingesting new or changed) bundled corpus files. */
@@ -152,6 +155,10 @@ export class Dossier {
   private readonly llm: LlmClient;
   private queue: Promise<unknown> = Promise.resolve();
   private openReport: OpenReport | null = null;
+  /** How the lexical index was opened (snapshot or rebuilt). */
+  private indexOpen: IndexOpen | null = null;
+  /** True when documents changed since the snapshot was written (it is rewritten on close). */
+  private indexDirty = false;
 
   private constructor(
     readonly config: Config,
@@ -204,7 +211,7 @@ export class Dossier {
       : null;
     const tDenseOpen = performance.now();
     const d = new Dossier(config, db, dict, decompounder, dense);
-    d.loadIndex();
+    d.indexOpen = openPersistedIndex(d.searcher, db, config.DATA_DIR, () => d.loadIndex());
     const tIndex = performance.now();
     const denseSync = await d.syncDense();
     const tSync = performance.now();
@@ -217,6 +224,7 @@ export class Dossier {
       dictionaryMs: ms(tStore, tDict),
       modelLoadMs,
       indexMs: ms(tDenseOpen, tIndex),
+      index: d.indexOpen!,
       denseMs: ms(tModel, tDenseOpen) + ms(tIndex, tSync),
       corpusMs: ms(tSync, tEnd),
       readyMs: ms(t0, tEnd) - modelLoadMs,
@@ -441,6 +449,7 @@ export class Dossier {
         })),
       });
     })();
+    this.indexDirty = true;
     const removedChunks = older ? this.searcher.remove(older.id) : [];
     this.indexStored(id);
     await this.indexDense(chunkIds, removedChunks);
@@ -499,6 +508,7 @@ export class Dossier {
         }
       })();
       const chunkIds = this.searcher.remove(id);
+      this.indexDirty = true;
       if (this.dense) {
         this.dense.remove(chunkIds);
         this.dense.flush();
@@ -693,6 +703,10 @@ export class Dossier {
   /** Close the store. Safe to call twice. */
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
+    if (this.db.open && this.indexDirty) {
+      savePersistedIndex(this.searcher, this.db, this.config.DATA_DIR);
+      this.indexDirty = false;
+    }
     if (this.db.open) this.db.close();
   }
 }

@@ -249,22 +249,45 @@ export class Postings {
     return w;
   }
 
-  /** True when the live unit in `slot` contains term `tid` (binary search over the sorted lists). */
+  /** True when the live unit in `slot` contains term `tid`. */
   contains(tid: number, slot: number): boolean {
-    if (this.alive[slot] !== 1) return false;
+    return this.alive[slot] === 1 && this.tfOf(tid, slot) > 0;
+  }
+
+  /**
+   * A live unit's terms with repeats, each distinct term `tf` times in a row, distinct terms in
+   * their first-occurrence order (what a consumer counting frequencies in order, such as the
+   * concept index, sees exactly as from the original list). [] for unknown ids.
+   */
+  unitTerms(id: number): string[] {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return [];
+    const out: string[] = [];
+    const tids = this.unitTids(slot);
+    for (let i = 0; i < tids.length; i++) {
+      const tf = this.tfOf(tids[i], slot);
+      for (let k = 0; k < tf; k++) out.push(this.terms[tids[i]]);
+    }
+    return out;
+  }
+
+  /** Frequency of term `tid` in `slot` (0 when absent); binary search in the base, scan in the delta. */
+  private tfOf(tid: number, slot: number): number {
     if (slot < this.baseSlots) {
-      if (tid + 1 >= this.baseOff.length) return false;
+      if (tid + 1 >= this.baseOff.length) return 0;
       let lo = this.baseOff[tid];
-      let hi = this.baseOff[tid + 1];
+      const end = this.baseOff[tid + 1];
+      let hi = end;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if (this.baseSlot[mid] < slot) lo = mid + 1;
         else hi = mid;
       }
-      return lo < this.baseOff[tid + 1] && this.baseSlot[lo] === slot;
+      return lo < end && this.baseSlot[lo] === slot ? this.baseTf[lo] : 0;
     }
     const d = this.delta.get(tid);
-    return d !== undefined && d.slots.includes(slot);
+    const i = d ? d.slots.lastIndexOf(slot) : -1;
+    return i >= 0 ? d!.tfs[i] : 0;
   }
 
   /**
