@@ -29,6 +29,7 @@ import {
 import { loadDictionary, type Dictionary } from './search/dictionary.js';
 import { buildQuery } from './search/query.js';
 import { PassageSearcher, type ScoredChunk } from './search/passages.js';
+import { openPersistedIndex, savePersistedIndex, type IndexOpen } from './search/persisted-index.js';
 import type { QueryGroup } from './search/lexical.js';
 import { extractAnswer, type Passage } from './answer/extract.js';
 import { languageGap, languageGapAnswer } from './answer/language-gap.js';
@@ -45,8 +46,9 @@ import { summaryCandidates } from './answer/summary-input.js';
 import { withStorageErrors } from './store/errors.js';
 import { identifyDocument, ingestLimits, prepareDocument, type IngestLimits } from './ingest/prepare.js';
 import { fetchUrl } from './corpus/fetch-url.js';
-import { loadEmbedder } from './embed/transformers.js';
-import { DenseRetriever, readChunkTexts, type SyncReport } from './search/dense.js';
+// The embedding model (transformers.js, onnxruntime, sharp) and the vector index (hnswlib) are
+// imported only with EMBEDDINGS on: see Dossier.open. Importing the core stays light (issue 12).
+import type { DenseRetriever, SyncReport } from './search/dense.js';
 import { denseAbstention, type FusedChunk } from './search/dense-abstain.js';
 import type { Embedder } from './embed/embedder.js';
 import { fuseHybrid } from './search/fusion.js';
@@ -127,8 +129,10 @@ export interface OpenReport {
   dictionaryMs: number;
   /** Loading the embedding model (0 when EMBEDDINGS=off or an embedder was passed in). */
   modelLoadMs: number;
-  /** Building the in-memory lexical and concept indexes from the store. */
+  /** Loading the lexical index snapshot, or rebuilding it from the store (see `index`). */
   indexMs: number;
+  /** How the lexical index was obtained (src/search/persisted-index.ts). */
+  index: IndexOpen;
   /** Opening the vector index and reconciling it with the store (0 without dense retrieval). */
   denseMs: number;
   /** Checking (and ingesting new or changed) bundled corpus files. */
@@ -151,6 +155,10 @@ export class Dossier {
   private readonly llm: LlmClient;
   private queue: Promise<unknown> = Promise.resolve();
   private openReport: OpenReport | null = null;
+  /** How the lexical index was opened (snapshot or rebuilt). */
+  private indexOpen: IndexOpen | null = null;
+  /** True when documents changed since the snapshot was written (it is rewritten on close). */
+  private indexDirty = false;
 
   private constructor(
     readonly config: Config,
@@ -194,12 +202,16 @@ export class Dossier {
     const decompounder = dict ? new Decompounder(dict.deFreq) : null;
     const tDict = performance.now();
     // null → one warning was logged; everything below then runs lexical only.
-    const embedder = options.embedder && config.EMBEDDINGS !== 'off' ? options.embedder : await loadEmbedder(config);
+    let embedder: Embedder | null = null;
+    if (config.EMBEDDINGS === 'off') log().info('Dense retrieval disabled (EMBEDDINGS=off); lexical search runs alone.');
+    else embedder = options.embedder ?? (await (await import('./embed/transformers.js')).loadEmbedder(config));
     const tModel = performance.now();
-    const dense = embedder ? DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
+    const dense = embedder
+      ? (await import('./search/dense.js')).DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH })
+      : null;
     const tDenseOpen = performance.now();
     const d = new Dossier(config, db, dict, decompounder, dense);
-    withStorageErrors(db.name, () => d.loadIndex()); // a damaged file shows here first
+    d.indexOpen = openPersistedIndex(d.searcher, db, config.DATA_DIR, () => withStorageErrors(db.name, () => d.loadIndex())); // a damaged file shows here first
     const tIndex = performance.now();
     const denseSync = await d.syncDense();
     const tSync = performance.now();
@@ -212,6 +224,7 @@ export class Dossier {
       dictionaryMs: ms(tStore, tDict),
       modelLoadMs,
       indexMs: ms(tDenseOpen, tIndex),
+      index: d.indexOpen!,
       denseMs: ms(tModel, tDenseOpen) + ms(tIndex, tSync),
       corpusMs: ms(tSync, tEnd),
       readyMs: ms(t0, tEnd) - modelLoadMs,
@@ -246,6 +259,7 @@ export class Dossier {
     if (!this.dense) return null;
     const ids = this.db.prepare('SELECT id FROM chunks').pluck().all() as number[];
     let next = 0;
+    const { readChunkTexts } = await import('./search/dense.js');
     const rep = await this.dense.sync(ids, (missing) => readChunkTexts(this.db, missing), (done, total) => {
       if (total >= 100 && done >= next) {
         log().info({ done, total }, 'embedding chunks');
@@ -261,6 +275,7 @@ export class Dossier {
     if (!this.dense) return;
     try {
       this.dense.remove(removed);
+      const { readChunkTexts } = await import('./search/dense.js');
       await this.dense.add(readChunkTexts(this.db, added));
     } catch (err) {
       // The document stays stored and lexically searchable; the next open re-embeds what is missing.
@@ -407,6 +422,7 @@ export class Dossier {
       if (older) this.db.prepare('DELETE FROM documents WHERE id = ?').run(older.id);
       chunkIds = insertDocument(this.db, { ...prepared, scope, pages: prepared.pages ? JSON.stringify(prepared.pages) : null });
     })());
+    this.indexDirty = true;
     const removedChunks = older ? this.searcher.remove(older.id) : [];
     this.indexStored(id);
     await this.indexDense(chunkIds, removedChunks);
@@ -415,12 +431,18 @@ export class Dossier {
     return { status: older ? 'replaced' : 'added', document: this.info(row), replaced: older?.id };
   }
 
+  /**
+   * The stored document a new version replaces: same scope and source, or (without a source) same
+   * scope and title among source-less documents; the oldest such row. One indexed lookup
+   * (documents_source covers (scope, source)), so ingest does not slow down as the store grows.
+   */
   private findPreviousVersion(scope: string | null, source: string | null, title: string): DocumentRow | undefined {
-    const docs = this.db
-      .prepare('SELECT id, scope, title, source FROM documents WHERE scope IS ?')
-      .all(scope) as { id: string; title: string; source: string | null }[];
-    const match = source ? docs.find((d) => d.source === source) : docs.find((d) => !d.source && d.title === title);
-    return match ? getDocument(this.db, match.id) : undefined;
+    const id = (
+      source
+        ? this.db.prepare('SELECT id FROM documents WHERE scope IS ? AND source = ? ORDER BY rowid LIMIT 1').pluck().get(scope, source)
+        : this.db.prepare('SELECT id FROM documents WHERE scope IS ? AND source IS NULL AND title = ? ORDER BY rowid LIMIT 1').pluck().get(scope, title)
+    ) as string | undefined;
+    return id !== undefined ? getDocument(this.db, id) : undefined;
   }
 
   private indexStored(docId: string): void {
@@ -464,6 +486,7 @@ export class Dossier {
         }
       })();
       const chunkIds = this.searcher.remove(id);
+      this.indexDirty = true;
       if (this.dense) {
         this.dense.remove(chunkIds);
         this.dense.flush();
@@ -667,6 +690,10 @@ export class Dossier {
   /** Close the store. Safe to call twice. */
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
+    if (this.db.open && this.indexDirty) {
+      savePersistedIndex(this.searcher, this.db, this.config.DATA_DIR);
+      this.indexDirty = false;
+    }
     if (this.db.open) this.db.close();
   }
 }

@@ -11,8 +11,8 @@ import { InputError, type ParseLimits, type ParsedDocument } from './types.js';
 import { charsetOf, decodeText, sniffHtmlCharset } from './decode.js';
 import { parseHeaderLines } from './header.js';
 import { parseMarkdown } from './markdown.js';
-import { parseHtml } from './html.js';
-import { parsePdf } from './pdf.js';
+// html.ts (linkedom, Readability) and pdf.ts are imported when such a file arrives, so that
+// importing the core stays fast for plain-text use (issue 12).
 import { normalizeLangTag, sanitizeText, sanitizeTitle } from './sanitize.js';
 
 export { sanitizeText, sanitizeTitle } from './sanitize.js';
@@ -113,6 +113,7 @@ export async function parseBytes(bytes: Uint8Array, opts: ParseOptions): Promise
   const lim = opts.limits ?? {};
   const maxChars = lim.maxChars ?? Math.max(opts.maxBytes * 4, 1_000_000);
   if (format === 'pdf') {
+    const { parsePdf } = await import('./pdf.js');
     const pdf = await parsePdf(bytes, {
       maxChars,
       maxPages: lim.maxPdfPages,
@@ -133,6 +134,7 @@ export async function parseBytes(bytes: Uint8Array, opts: ParseOptions): Promise
 
   if (format === 'html') {
     const baseUrl = opts.source && /^https?:\/\//i.test(opts.source) ? opts.source : undefined;
+    const { parseHtml } = await import('./html.js');
     const html = parseHtml(decoded, baseUrl, {
       maxElements: lim.maxHtmlElements ?? 200_000,
       maxAttributes: lim.maxHtmlAttributes ?? 1_000_000,
