@@ -529,8 +529,8 @@ describe('parseText (Discord messages) and detectFormat', () => {
 });
 
 describe('estimateHtmlDepth', () => {
-  it('counts nesting, ignoring void and implicitly closed elements and quoted ">"', () => {
-    expect(estimateHtmlDepth('<div data-x="a>b"><p>x<p>y<ul><li>a<li>b</ul><br/><x-y/><img src=x></div>')).toBe(2);
+  it('counts nesting as htmlparser2 builds it (void and implicitly closed elements) and quoted ">"', () => {
+    expect(estimateHtmlDepth('<div data-x="a>b"><p>x<p>y<ul><li>a<li>b</ul><br/><x-y/><img src=x></div>')).toBe(3) // div > ul > li, as htmlparser2 builds it;
     expect(estimateHtmlDepth('<div>'.repeat(7000), 5000)).toBe(5001); // stops early
   });
   it('stays linear on unclosed quotes', () => {
