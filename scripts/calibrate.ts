@@ -38,7 +38,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../src/config.js';
 import { setLogLevel } from '../src/log.js';
 import { loadDictionary } from '../src/search/dictionary.js';
@@ -64,7 +64,7 @@ const program = new Command()
   .option('--no-distractors', 'skip the 10kGNAD regime (faster)')
   .option('--unanswerable-share <x>', 'assumed share of unanswerable questions, in (0, 1)', (v) => {
     const x = Number(v);
-    if (!(x > 0 && x < 1)) throw new Error(`--unanswerable-share must be in (0, 1), got ${v}`);
+    if (!(x > 0 && x < 1)) throw new InvalidArgumentError(`--unanswerable-share must be in (0, 1), got ${v}`);
     return x;
   }, 0.2)
   .option('--seed <file>', 'the bundled report', path.join(ROOT, 'corpus', '000_f6d27b86c4846197.txt'))

@@ -45,7 +45,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../src/config.js';
 import { setLogLevel } from '../src/log.js';
 import { Dossier } from '../src/core.js';
@@ -66,7 +66,7 @@ const program = new Command()
   .option('--only <runs>', `comma-separated subset of: ${RUNS.join(', ')}`)
   .option('--limit <n>', 'at most n questions per run and part (quick runs)', (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--limit must be a positive integer, got ${v}`);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--limit must be a positive integer, got ${v}`);
     return n;
   })
   .option('--data <dir>', 'folder holding xquad/, mlqa/, 10kgnad/ (default SHARED_DATA_DIR or ../shared/data)')
@@ -76,7 +76,11 @@ const program = new Command()
   .option('--distractors <file>', '10kGNAD csv (label;text)')
   .option('--sample', 'use the built-in sample even when the public data is present')
   .addOption(new Option('--embeddings <mode>', 'dense retrieval').choices(['off', 'auto']).default('off'))
-  .option('--resamples <n>', 'bootstrap resamples', (v) => Number(v), 1000)
+  .option('--resamples <n>', 'bootstrap resamples', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError(`--resamples must be an integer in 1..100000, got ${v}`);
+    return n;
+  }, 1000)
   .parse();
 const opts = program.opts<{
   json?: boolean;
