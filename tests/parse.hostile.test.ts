@@ -345,6 +345,8 @@ describe('dictionary cache check', () => {
     const dir = tempDir();
     const dict = path.join(dir, 'de-en');
     fs.writeFileSync(dict, 'Drohne {f} | Drohnen {pl} :: drone | drones\nLieferung {f} :: delivery\nHafen {m} :: harbour; port\n');
+    const when = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(dict, when, when);
     const cache = path.join(dir, 'cache');
     const first = loadDictionary(dict, cache)!;
     expect(first.en.get('drone')).toContain('drohne');
@@ -354,8 +356,7 @@ describe('dictionary cache check', () => {
     // A second path with the same size and time maps to the same cache file (not the in-process copy).
     const copy = path.join(dir, 'de-en-copy');
     fs.copyFileSync(dict, copy);
-    const st = fs.statSync(dict);
-    fs.utimesSync(copy, st.atime, st.mtime);
+    fs.utimesSync(copy, when, when);
     const { result: second, lines } = await captureLogs(() => loadDictionary(copy, cache));
     expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
     expect(lines.find((l) => l.level === 40)!.msg).toMatch(/damaged/);
