@@ -31,6 +31,7 @@ import { buildQuery } from './search/query.js';
 import { PassageSearcher, type ScoredChunk } from './search/passages.js';
 import type { QueryGroup } from './search/lexical.js';
 import { extractAnswer, type Passage } from './answer/extract.js';
+import { languageGap, languageGapAnswer } from './answer/language-gap.js';
 import {
   MAX_SUMMARY_SENTENCES,
   renderSummary,
@@ -46,6 +47,7 @@ import { identifyDocument, ingestLimits, prepareDocument, type IngestLimits } fr
 import { fetchUrl } from './corpus/fetch-url.js';
 import { loadEmbedder } from './embed/transformers.js';
 import { DenseRetriever, readChunkTexts, type SyncReport } from './search/dense.js';
+import { denseAbstention, type FusedChunk } from './search/dense-abstain.js';
 import type { Embedder } from './embed/embedder.js';
 import { fuseHybrid } from './search/fusion.js';
 import { LlmClient } from './answer/llm.js';
@@ -471,6 +473,26 @@ export class Dossier {
     });
   }
 
+  /**
+   * Bring back bundled corpus files that were removed (all, or those named by file name, e.g.
+   * `000_f6d27b86c4846197.txt`): they are forgotten as removed and ingested again from CORPUS_DIR.
+   * @returns the file names that were marked removed and are now restored.
+   * @throws InputError 'not-found' for a named file that is not a removed bundled file.
+   */
+  async restoreBundled(files: string[] = []): Promise<string[]> {
+    const removed = this.db.prepare('SELECT source FROM removed_bundled ORDER BY source').pluck().all() as string[];
+    const names = removed.map((s) => s.slice('corpus/'.length));
+    const unknown = files.filter((f) => !names.includes(path.basename(f)));
+    if (unknown.length) throw new InputError(`Not a removed bundled file: ${unknown.join(', ')} (removed: ${names.join(', ') || 'none'}).`, 'not-found');
+    const wanted = files.length ? names.filter((n) => files.some((f) => path.basename(f) === n)) : names;
+    await this.serial(() => {
+      const del = this.db.prepare('DELETE FROM removed_bundled WHERE source = ?');
+      this.db.transaction(() => wanted.forEach((n) => del.run(`corpus/${n}`)))();
+    });
+    await this.ingestBundledCorpus();
+    return wanted;
+  }
+
   /** The stored text of a document (citations are slices of it), or undefined. */
   documentText(id: string): string | undefined {
     return getDocumentText(this.db, id);
@@ -503,7 +525,7 @@ export class Dossier {
   /**
    * Answer a question from the documents visible in `opts.scope`, citing verbatim passages.
    * Abstains (answer says so, no citations) when the best passage covers less than
-   * ABSTAIN_THRESHOLD of the question's idf mass.
+   * ABSTAIN_THRESHOLD of the question's idf mass and no dense hit reaches DENSE_THRESHOLD.
    * @throws InputError for an empty or too long question.
    */
   async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
@@ -520,9 +542,10 @@ export class Dossier {
     const ranked = this.searcher.search(groups, scope, Math.max(limit, this.config.LEXICAL_DEPTH));
     const idfs = this.searcher.groupIdfs(groups);
     const top = ranked[0];
-    // Abstention stays lexical until a dense threshold is calibrated with the real model.
-    const abstain = !top || top.coverage < this.config.ABSTAIN_THRESHOLD;
-    const fused = await this.fuseDense(q, scope, ranked);
+    // Lexical coverage decides, unless a dense hit clears DENSE_THRESHOLD (src/search/dense-abstain.ts).
+    const { abstain, ranked: fused } = denseAbstention(!top || top.coverage < this.config.ABSTAIN_THRESHOLD, await this.fuseDense(q, scope, ranked), this.config.DENSE_THRESHOLD);
+    if (!abstain && languageGap(query.language, getDocument(this.db, top.chunk.docId)?.language ?? 'de', this.dict !== null || this.dense !== null))
+      return languageGapAnswer(q);
     const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain);
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
     if (!this.llm.enabled || extractive.abstained) return extractive;
@@ -600,7 +623,7 @@ export class Dossier {
    * lexical ranking unchanged otherwise or when embedding the question fails. A dense-only chunk
    * gets the coverage of its paragraph's best lexical chunk, or 0.
    */
-  private async fuseDense(question: string, scope: string | null, ranked: ScoredChunk[]): Promise<ScoredChunk[]> {
+  private async fuseDense(question: string, scope: string | null, ranked: ScoredChunk[]): Promise<FusedChunk[]> {
     if (!this.dense) return ranked;
     let hits;
     try {
@@ -615,10 +638,11 @@ export class Dossier {
     const byId = new Map(ranked.map((r) => [r.chunk.id, r]));
     const paraCoverage = new Map<number, number>();
     for (const r of ranked) if (!paraCoverage.has(r.chunk.paragraphId)) paraCoverage.set(r.chunk.paragraphId, r.coverage);
-    const out: ScoredChunk[] = [];
+    const similarity = new Map(hits.map((h) => [h.id, h.score]));
+    const out: FusedChunk[] = [];
     for (const f of fuseHybrid(ranked.map((r) => r.chunk.id), hits.map((h) => h.id), this.config)) {
       const chunk = byId.get(f.id)?.chunk ?? this.searcher.chunk(f.id);
-      if (chunk) out.push({ chunk, score: f.score, coverage: byId.get(f.id)?.coverage ?? paraCoverage.get(chunk.paragraphId) ?? 0 });
+      if (chunk) out.push({ chunk, score: f.score, coverage: byId.get(f.id)?.coverage ?? paraCoverage.get(chunk.paragraphId) ?? 0, similarity: similarity.get(f.id) });
     }
     return out;
   }

@@ -509,12 +509,15 @@ describe('parseText (Discord messages) and detectFormat', () => {
   });
   it('rejects empty and overlong messages', () => {
     expect(() => parseText(' \u200B ')).toThrow(InputError);
+    let err: unknown;
     try {
       parseText('x'.repeat(50), { maxChars: 10 });
     } catch (e) {
-      expect((e as InputError).reason).toBe('too-large');
-      expectHumanMessage((e as InputError).message);
+      err = e;
     }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).reason).toBe('too-large');
+    expectHumanMessage((err as InputError).message);
   });
   it('decides formats by magic, extension, type, sniffing', () => {
     expect(detectFormat(enc('%PDF-1.4'), 'a.txt')).toBe('pdf');
