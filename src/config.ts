@@ -89,6 +89,8 @@ const schema = z.object({
   MAX_PDF_INFLATED_BYTES: int(1, 1 << 30).default(64 * 1024 * 1024),
   /** Wall-clock budget for parsing and preparing one document (milliseconds). */
   INGEST_BUDGET_MS: int(100, 3_600_000).default(60_000),
+  /** Inputs of at least this many bytes are prepared on a worker thread (0 = all of them). */
+  INGEST_WORKER_MIN_BYTES: int(0, 1 << 30).default(256 * 1024),
   // --- dense retrieval ---
   EMBEDDINGS: z.enum(['auto', 'off']).default('auto'),
   MODEL_ID: z.string().min(1).default('Xenova/multilingual-e5-small'),

@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
 import { log, setLogLevel } from './log.js';
-import { InputError, type PageSpan, type ParsedDocument } from './corpus/types.js';
-import { parseBytes, parseText, sanitizeText, sanitizeTitle } from './corpus/parse.js';
+import { InputError, type PageSpan } from './corpus/types.js';
+import { sanitizeText } from './corpus/parse.js';
 import { stemLang } from './text/stem.js';
 import { Decompounder } from './text/decompound.js';
 import {
@@ -44,8 +44,9 @@ import {
 import type { Answer, Summary } from './answer/types.js';
 import { summaryCandidates } from './answer/summary-input.js';
 import { withStorageErrors } from './store/errors.js';
-import { identifyDocument, ingestLimits, prepareDocument, type IngestLimits } from './ingest/prepare.js';
-import { fetchUrl } from './corpus/fetch-url.js';
+import type { PreparedDocument } from './ingest/prepare.js';
+import { ingestJob } from './ingest/input.js';
+import { PrepareThread } from './ingest/thread.js';
 // The embedding model (transformers.js, onnxruntime, sharp) and the vector index (hnswlib) are
 // imported only with EMBEDDINGS on: see Dossier.open. Importing the core stays light (issue 12).
 import type { DenseRetriever, SyncReport } from './search/dense.js';
@@ -150,6 +151,8 @@ const CONTEXT_WEIGHT = 0.5;
 /** The facade over store, index and answering. Create with {@link Dossier.open}. */
 export class Dossier {
   private readonly searcher: PassageSearcher;
+  /** Ingestion preparation (a worker thread for large inputs; src/ingest/thread.ts). */
+  private readonly preparer: PrepareThread;
   private readonly summaries = new SummaryCache();
   /** Optional OpenAI-compatible LLM (disabled without LLM_BASE_URL). */
   private readonly llm: LlmClient;
@@ -170,6 +173,12 @@ export class Dossier {
     private readonly dense: DenseRetriever | null,
   ) {
     this.searcher = new PassageSearcher(dict);
+    this.preparer = new PrepareThread({
+      minBytes: config.INGEST_WORKER_MIN_BYTES,
+      dict: dict ? { path: config.DICT_PATH, cacheDir: config.CACHE_DIR } : null,
+      decompounder,
+      logLevel: config.LOG_LEVEL,
+    });
     this.llm = LlmClient.fromConfig(config);
     if (this.llm.enabled) log().info({ model: this.llm.model }, 'LLM answers on (checked against the cited passages before they are shown)');
   }
@@ -362,59 +371,16 @@ export class Dossier {
    */
   ingest(input: IngestInput): Promise<IngestResult> {
     return this.serial(async () => {
-      const limits = ingestLimits(this.config);
-      const parsed = await this.parse(input, limits);
-      return await this.store(parsed, input.scope || null, limits); // '' is no guild: shared
+      const job = await ingestJob(input, this.config);
+      // Parsing, segmentation and index terms run on a worker thread for large inputs.
+      const prepared = await this.preparer.prepare(job);
+      return await this.store(prepared, job.scope);
     });
   }
 
-  /** Bytes or text → a parsed document (format detection, decoding, header lines, sanitising). */
-  private async parse(input: IngestInput, limits: IngestLimits): Promise<ParsedDocument> {
-    let parsed: ParsedDocument;
-    if (input.text !== undefined) {
-      if (Buffer.byteLength(input.text, 'utf8') > this.config.MAX_FILE_BYTES)
-        throw new InputError(`The text is larger than the limit of ${this.config.MAX_FILE_BYTES} bytes.`, 'too-large');
-      parsed = parseText(input.text, { source: input.source });
-    } else if (input.url) {
-      const fetched = await fetchUrl(input.url, {
-        timeoutMs: this.config.FETCH_TIMEOUT_MS,
-        maxBytes: this.config.MAX_FILE_BYTES,
-        maxRedirects: this.config.FETCH_MAX_REDIRECTS,
-        allowPrivate: this.config.ALLOW_PRIVATE_URLS,
-      });
-      parsed = await parseBytes(fetched.bytes, {
-        filename: new URL(fetched.finalUrl).pathname.split('/').pop() || undefined,
-        contentType: fetched.contentType,
-        maxBytes: this.config.MAX_FILE_BYTES,
-        source: fetched.finalUrl,
-        limits,
-      });
-      parsed.source = input.source ?? input.url;
-    } else if (input.bytes) {
-      parsed = await parseBytes(input.bytes, {
-        filename: input.filename,
-        contentType: input.contentType,
-        maxBytes: this.config.MAX_FILE_BYTES,
-        source: input.source,
-        limits,
-      });
-    } else {
-      throw new InputError('Nothing to add: give a text, a file or a URL.', 'empty');
-    }
-    const title = input.title !== undefined ? sanitizeTitle(input.title) : undefined;
-    return {
-      ...parsed,
-      title: title ?? parsed.title,
-      date: input.date ?? parsed.date,
-      source: input.source ?? parsed.source,
-    };
-  }
-
-  private async store(parsed: ParsedDocument, scope: string | null, limits: IngestLimits): Promise<IngestResult> {
-    const ident = identifyDocument(parsed, scope, limits.maxChars);
-    const existing = getDocument(this.db, ident.id);
+  private async store(prepared: PreparedDocument, scope: string | null): Promise<IngestResult> {
+    const existing = getDocument(this.db, prepared.id);
     if (existing) return { status: 'unchanged', document: this.info(existing) };
-    const prepared = prepareDocument(parsed, ident, { sentencesPerChunk: this.config.CHUNK_SENTENCES, overlap: this.config.CHUNK_OVERLAP }, limits, this.decompounder);
     const { id, title } = prepared;
     const older = this.findPreviousVersion(scope, prepared.source, title);
     let chunkIds: number[] = [];
@@ -694,6 +660,7 @@ export class Dossier {
       savePersistedIndex(this.searcher, this.db, this.config.DATA_DIR);
       this.indexDirty = false;
     }
+    await this.preparer.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -143,6 +143,10 @@ export function scanHtml(html: string, limits: Partial<HtmlScanLimits> = {}): Ht
       if (!VOID.has(name) && (open.get(name) ?? 0) > 0) {
         while (stack.length && stack[stack.length - 1] !== name) pop();
         pop();
+      } else if (name === 'p' || name === 'br') {
+        // htmlparser2 turns a stray </p> into an empty <p></p> and </br> into <br>
+        shape.elements++;
+        if (stack.length + 1 > shape.depth) shape.depth = stack.length + 1;
       }
       i = html.indexOf('<', end + 1);
       continue;
@@ -159,7 +163,7 @@ export function scanHtml(html: string, limits: Partial<HtmlScanLimits> = {}): Ht
     if (!VOID.has(name) && !selfClosing) {
       push(name);
       if (shape.depth > lim.maxDepth) return { ...shape, exceeded: 'maxDepth' };
-    }
+    } else if (stack.length + 1 > shape.depth) shape.depth = stack.length + 1; // a leaf element
     if (RAW_TEXT.has(name)) {
       const close = indexOfCaseless(html, `</${name}`, end + 1);
       if (close === -1) break;

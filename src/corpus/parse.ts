@@ -270,8 +270,8 @@ function cleanSource(s: unknown): string | undefined {
 
 /**
  * A metadata date kept only when it reads as a date: ISO 8601 (`2023`, `2023-02`, `2023-02-24`,
- * with an optional time), German `24.02.2023` / `24. Februar 2023` / `Februar 2023`, or anything
- * `Date.parse` understands that contains a four-digit year ("February 24, 2023"). Anything else
+ * with an optional time), German `24.02.2023` / `24. Februar 2023` / `Februar 2023`, English
+ * `February 24, 2023` / `24 Feb 2023` / RFC 2822 `Fri, 24 Feb 2023 10:00:00 GMT`. Anything else
  * (`not a date`) is dropped rather than stored and listed as a date.
  */
 export function cleanDate(s: unknown): string | undefined {
@@ -281,7 +281,8 @@ export function cleanDate(s: unknown): string | undefined {
   const iso = /^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
   const de = /^(?:\d{1,2}\.\s?(?:\d{1,2}\.|(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember))\s?|(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\s)\d{4}$/i;
   if (iso.test(t) || de.test(t)) return t;
-  if (/\b\d{4}\b/.test(t) && !Number.isNaN(Date.parse(t))) return t;
+  const en = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?(?:\d{1,2}\s+)?(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}(?:\s+\d{2}:\d{2}(?::\d{2})?(?:\s*(?:GMT|UTC|Z|[+-]\d{4}))?)?$/i;
+  if (en.test(t) && !Number.isNaN(Date.parse(t))) return t;
   return undefined;
 }
 

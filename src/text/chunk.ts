@@ -68,12 +68,15 @@ export function segmentDocument(text: string, from: number, opts: ChunkOptions, 
   const { sentencesPerChunk: n, overlap } = opts;
   const maxChars = opts.maxChars ?? 1200;
   if (n < 1 || overlap < 0 || overlap >= n) throw new RangeError('chunk overlap must be smaller than the chunk size');
-  const paras = paragraphSpans(text, from);
-  if (opts.maxParagraphs !== undefined && paras.length > opts.maxParagraphs) {
-    throw new InputError(
-      `The document has ${paras.length.toLocaleString('en')} paragraphs; the limit is ${opts.maxParagraphs.toLocaleString('en')} (MAX_PARAGRAPHS).`,
-      'too-large',
-    );
+  const paras: Span[] = [];
+  for (const p of iterateParagraphs(text, from)) {
+    if (opts.maxParagraphs !== undefined && paras.length >= opts.maxParagraphs) {
+      throw new InputError(
+        `The document has more than ${opts.maxParagraphs.toLocaleString('en')} paragraphs (MAX_PARAGRAPHS).`,
+        'too-large',
+      );
+    }
+    paras.push(p);
   }
   let sentenceCount = 0;
   return paras.map((p) => {

@@ -44,16 +44,15 @@ function segmenter(lang: string): Intl.Segmenter {
 export function splitSentences(text: string, lang = 'de'): Span[] {
   // Same length as `text`, so offsets carry over: single newlines become spaces.
   const flat = text.replace(/([^\n])\n(?=[^\n])/g, '$1 ');
-  const raw: Span[] = [];
+  // ICU segments are merged as they come (no array of all raw segments: a run of "a. a. a. …"
+  // yields millions of them).
+  const merged: Span[] = [];
   for (const seg of segmenter(lang).segment(flat)) {
     const span = trimSpan(text, seg.index, seg.index + seg.segment.length);
-    if (span) raw.push(span);
-  }
-  const merged: Span[] = [];
-  for (const span of raw) {
+    if (!span) continue;
     const prev = merged[merged.length - 1];
     if (prev && shouldJoin(text, prev, span)) prev.end = span.end;
-    else merged.push({ ...span });
+    else merged.push(span);
   }
   return merged.flatMap((span) => (span.end - span.start > MAX_SENTENCE_CHARS ? cutLong(text, span) : [span]));
 }
