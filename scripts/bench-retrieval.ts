@@ -202,7 +202,9 @@ async function benchCorpus(name: string, docs: BenchDoc[], questions: { de: stri
   const searchB = (q: string) => mini.search(q);
   const times = { de: { a: [] as number[], b: [] as number[] }, en: { a: [] as number[], b: [] as number[] } };
   for (const lang of ['de', 'en'] as const) {
-    const qs = questions[lang].slice(0, o.queries + 10);
+    // 10 warm-up questions, then `queries` timed ones (a short list, as the built-in one, repeats).
+    const pool = questions[lang];
+    const qs = pool.length ? Array.from({ length: o.queries + 10 }, (_, i) => pool[i % pool.length]) : [];
     qs.forEach((q, i) => {
       const order = i % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
       for (const sys of order) {
