@@ -508,9 +508,16 @@ export class PassageSearcher {
       bestLexical ||= 1;
       let bestCos = 0;
       for (const v of cosines.values()) bestCos = Math.max(bestCos, v);
+      // A paragraph's chunks are consecutive candidates: its concept term is computed once.
+      let lastPid = NaN;
+      let conceptTerm = 0;
       for (let i = 0; i < cand.score.length; i++) {
         const pid = cand.pid[i];
-        cand.score[i] = cand.score[i] / bestLexical + (lambdaOf(pid) * (cosines.get(pid) ?? 0)) / bestCos;
+        if (pid !== lastPid) {
+          lastPid = pid;
+          conceptTerm = (lambdaOf(pid) * (cosines.get(pid) ?? 0)) / bestCos;
+        }
+        cand.score[i] = cand.score[i] / bestLexical + conceptTerm;
       }
       // The CONCEPT_DEPTH best concept-only paragraphs (cosine descending, id ascending), by heap.
       const onlyPid: number[] = [];
