@@ -99,7 +99,7 @@ export function loadBenchData(maxMedium?: number): BenchData {
   const corpusDir = path.join(ROOT, 'corpus');
   const seed = fs.readdirSync(corpusDir).filter((f) => /\.(txt|md)$/i.test(f)).map((f) => fs.readFileSync(path.join(corpusDir, f), 'utf8'));
   const sentences = sentencesOf(seed);
-  const gen = (n: number, docSentences: number, tag: string, seedNo: number) => syntheticDocs(sentences, n * docSentences * 120, seedNo, docSentences).slice(0, n).map((d, i) => ({ text: d, source: `${tag}:${i}` }));
+  const gen = (n: number, docSentences: number, tag: string, seedNo: number) => syntheticDocs(sentences, Infinity, seedNo, docSentences, n).map((d, i) => ({ text: d, source: `${tag}:${i}` }));
   return {
     origin: 'builtin',
     small: gen(240, 5, 'sample-small', 1),
@@ -123,14 +123,14 @@ function perturb(word: string, rand: () => number): string {
 /**
  * Synthetic documents of about `chars` characters in total: paragraphs of 3–5 random sentences,
  * `sentencesPerDoc` sentences a document, each word of 5+ letters perturbed with probability 0.15.
- * Deterministic for a seed.
+ * At most `maxDocs` documents. Deterministic for a seed.
  */
-export function syntheticDocs(sentences: string[], chars: number, seed: number, sentencesPerDoc = 12): string[] {
+export function syntheticDocs(sentences: string[], chars: number, seed: number, sentencesPerDoc = 12, maxDocs = Infinity): string[] {
   if (sentences.length === 0) throw new Error('no sentences to make synthetic documents from');
   const rand = rng(seed);
   const docs: string[] = [];
   let total = 0;
-  while (total < chars) {
+  while (total < chars && docs.length < maxDocs) {
     const paras: string[] = [];
     let n = 0;
     while (n < sentencesPerDoc) {

@@ -7,7 +7,7 @@
  *
  * Corpora (scripts/bench-data.ts): small = XQuAD's 240 German paragraphs, medium = 10kGNAD's
  * 1,028 test articles, large = synthetic documents of 10kGNAD sentences with perturbed words
- * (default 12 M characters, ~53k chunks); without /work/shared the built-in sample stands in.
+ * (default 15 M characters, ~54k chunks); without /work/shared the built-in sample stands in.
  * Per corpus it reports:
  * - ingest: `Dossier.ingest` (EMBEDDINGS=off) docs/s per batch of 500 documents (flat = the cost
  *   of an ingest does not grow with the store);
@@ -202,7 +202,9 @@ async function benchCorpus(name: string, docs: BenchDoc[], questions: { de: stri
   const searchB = (q: string) => mini.search(q);
   const times = { de: { a: [] as number[], b: [] as number[] }, en: { a: [] as number[], b: [] as number[] } };
   for (const lang of ['de', 'en'] as const) {
-    const qs = questions[lang].slice(0, o.queries + 10);
+    // 10 warm-up questions, then `queries` timed ones (a short list, as the built-in one, repeats).
+    const pool = questions[lang];
+    const qs = pool.length ? Array.from({ length: o.queries + 10 }, (_, i) => pool[i % pool.length]) : [];
     qs.forEach((q, i) => {
       const order = i % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
       for (const sys of order) {
@@ -304,7 +306,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
     const { Command } = await import('commander');
     const p = new Command()
       .option('--sizes <list>', 'corpora: small,medium,large', 'small,medium,large')
-      .option('--large-chars <n>', 'characters of the synthetic corpus', (v) => parseInt(v, 10), 12_000_000)
+      .option('--large-chars <n>', 'characters of the synthetic corpus', (v) => parseInt(v, 10), 15_000_000)
       .option('--queries <n>', 'timed questions per language', (v) => parseInt(v, 10), 200)
       .option('--rounds <n>', 'build rounds per system', (v) => parseInt(v, 10), 2)
       .option('--limit <n>', 'articles of the medium corpus', (v) => parseInt(v, 10))

@@ -162,6 +162,11 @@ export class Dossier {
   private indexOpen: IndexOpen | null = null;
   /** True when documents changed since the snapshot was written (it is rewritten on close). */
   private indexDirty = false;
+  /**
+   * SQLite's `PRAGMA data_version` when the index was built: it changes only when another
+   * connection commits, i.e. when this process's index may lack someone else's documents.
+   */
+  private dataVersion: unknown = null;
 
   private constructor(
     readonly config: Config,
@@ -220,7 +225,8 @@ export class Dossier {
       : null;
     const tDenseOpen = performance.now();
     const d = new Dossier(config, db, dict, decompounder, dense);
-    d.indexOpen = openPersistedIndex(d.searcher, db, config.DATA_DIR, () => withStorageErrors(db.name, () => d.loadIndex())); // a damaged file shows here first
+    d.indexOpen = withStorageErrors(db.name, () => openPersistedIndex(d.searcher, db, config.DATA_DIR, () => d.loadIndex())); // a damaged file shows here first
+    d.dataVersion = db.pragma('data_version', { simple: true });
     const tIndex = performance.now();
     const denseSync = await d.syncDense();
     const tSync = performance.now();
@@ -656,7 +662,9 @@ export class Dossier {
   /** Close the store. Safe to call twice. */
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
-    if (this.db.open && this.indexDirty) {
+    // Saved only when no other connection wrote meanwhile (else this index may lack its
+    // documents; the next open then rebuilds from the store).
+    if (this.db.open && this.indexDirty && this.db.pragma('data_version', { simple: true }) === this.dataVersion) {
       savePersistedIndex(this.searcher, this.db, this.config.DATA_DIR);
       this.indexDirty = false;
     }

@@ -199,4 +199,22 @@ describe('Dossier with a persisted lexical index', () => {
     const after = await third.ask(q);
     expect(after.citations.every((c) => c.document.id !== doc.id)).toBe(true);
   });
+
+  it('does not save an index that lacks another connection\'s documents', async () => {
+    const config = testConfig({}, { corpus: 'empty' });
+    const a = await Dossier.open(config);
+    const b = await Dossier.open(config);
+    open.push(a, b);
+    await a.ingest({ text: 'Die Fabrik in Jelabuga soll ab 2025 jeden Monat 300 Drohnen herstellen.', title: 'A' });
+    await b.ingest({ text: 'Der Kuchen aus Leipzig wurde im Sommer gebacken und verkauft.', title: 'B' });
+    // Each index lacks the other's document; neither may be saved as current.
+    await a.close();
+    await b.close();
+    open.length = 0;
+    const c = await Dossier.open(config);
+    open.push(c);
+    expect(c.startup.index.source).toBe('rebuilt');
+    expect((await c.ask('Wie viele Drohnen pro Monat?')).citations[0]?.document.title).toBe('A');
+    expect((await c.ask('Wo wurde der Kuchen gebacken?')).citations[0]?.document.title).toBe('B');
+  });
 });

@@ -517,11 +517,26 @@ export class PassageSearcher {
       bestLexical ||= 1;
       let bestCos = 0;
       for (const v of cosines.values()) bestCos = Math.max(bestCos, v);
+      // A paragraph's chunks are consecutive candidates: its concept term is computed once.
+      let lastPid = NaN;
+      let conceptTerm = 0;
       for (let i = 0; i < cand.score.length; i++) {
         const pid = cand.pid[i];
-        cand.score[i] = cand.score[i] / bestLexical + (lambdaOf(pid) * (cosines.get(pid) ?? 0)) / bestCos;
+        if (pid !== lastPid) {
+          lastPid = pid;
+          conceptTerm = (lambdaOf(pid) * (cosines.get(pid) ?? 0)) / bestCos;
+        }
+        cand.score[i] = cand.score[i] / bestLexical + conceptTerm;
       }
-      const extra = [...cosines].filter(([pid]) => !lexical.has(pid)).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, CONCEPT_DEPTH);
+      // The CONCEPT_DEPTH best concept-only paragraphs (cosine descending, id ascending), by heap.
+      const onlyPid: number[] = [];
+      const onlyCos: number[] = [];
+      for (const [pid, cos] of cosines) {
+        if (lexical.has(pid)) continue;
+        onlyPid.push(pid);
+        onlyCos.push(cos);
+      }
+      const extra = topK(onlyPid.length, CONCEPT_DEPTH, (a, b) => onlyCos[a] > onlyCos[b] || (onlyCos[a] === onlyCos[b] && onlyPid[a] < onlyPid[b])).map((k) => [onlyPid[k], onlyCos[k]] as const);
       for (const [pid, cos] of extra) {
         const from = cand.score.length;
         pushPara(pid, 0, english !== null && isEnglish(pid));

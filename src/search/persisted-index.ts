@@ -41,16 +41,22 @@ export function openPersistedIndex(searcher: PassageSearcher, db: DB, dir: strin
     reason = 'unusable';
   }
   for (const d of searcher.documentIds()) searcher.remove(d);
+  // Tagged with the version read before the rebuild: a write by another process meanwhile makes
+  // the snapshot stale (rebuilt next time), never wrongly current.
   rebuild();
   searcher.compact();
-  savePersistedIndex(searcher, db, dir);
+  savePersistedIndex(searcher, db, dir, version);
   return { source: 'rebuilt', reason };
 }
 
-/** Write the snapshot for the store's current version; a failure is logged (the next open rebuilds). */
-export function savePersistedIndex(searcher: PassageSearcher, db: DB, dir: string): void {
+/**
+ * Write the snapshot, tagged with `version` (default: the store's current version — the caller
+ * must know that the index reflects every change in the store, e.g. no other connection wrote).
+ * A failure is logged (the next open rebuilds).
+ */
+export function savePersistedIndex(searcher: PassageSearcher, db: DB, dir: string, version = storeIndexVersion(db)): void {
   try {
-    searcher.save(path.join(dir, SNAPSHOT_FILE), storeIndexVersion(db));
+    searcher.save(path.join(dir, SNAPSHOT_FILE), version);
   } catch (err) {
     log().warn({ err: (err as Error).message, dir }, 'could not write the lexical index snapshot; the next start rebuilds the index');
   }

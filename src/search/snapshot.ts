@@ -141,9 +141,15 @@ export function readSnapshot(file: string): SnapshotContent | null {
     if (!T || !Number.isInteger(length) || length < 0) fail(`bad array ${name}`);
     const bytes = length * T.BYTES_PER_ELEMENT;
     if (at + bytes > body.length) fail(`array ${name} runs past the end`);
-    // Copied into its own aligned buffer (the file buffer's offset need not be aligned).
-    const a = new T(length);
-    new Uint8Array(a.buffer).set(body.subarray(at, at + bytes));
+    // A view on the file's buffer when it is aligned for the type (the usual case: a large file
+    // is read into a buffer of its own and the layout pads to 8); else a copy.
+    const off = body.byteOffset + at;
+    let a: TypedArray;
+    if (off % T.BYTES_PER_ELEMENT === 0) a = new T(body.buffer as ArrayBuffer, off, length);
+    else {
+      a = new T(length);
+      new Uint8Array(a.buffer).set(body.subarray(at, at + bytes));
+    }
     arrays[name] = a;
     at += pad8(bytes);
   }
