@@ -117,6 +117,11 @@ export interface OpenOptions {
    * one; ignored when EMBEDDINGS=off. The caller keeps ownership (close() does not dispose it).
    */
   embedder?: Embedder;
+  /**
+   * Load only the guild documents of guilds this returns true for (a shard's own guilds,
+   * src/discord/shards.ts); shared documents are always loaded. Default: every guild.
+   */
+  serves?: (guildId: string) => boolean;
 }
 
 /** What {@link Dossier.open} did and how long each step took (milliseconds, wall clock). */
@@ -137,6 +142,8 @@ export interface OpenReport {
   readyMs: number;
   /** The vector index reconciliation (re-embedded chunks etc.); null without dense retrieval. */
   denseSync: SyncReport | null;
+  /** Stored documents loaded into the in-memory index at open (fewer than stored with `serves`). */
+  documentsLoaded: number;
 }
 
 /** Weight of query groups that come from the conversation context rather than the question. */
@@ -199,7 +206,7 @@ export class Dossier {
     const dense = embedder ? DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
     const tDenseOpen = performance.now();
     const d = new Dossier(config, db, dict, decompounder, dense);
-    d.loadIndex();
+    const documentsLoaded = d.loadIndex(options.serves);
     const tIndex = performance.now();
     const denseSync = await d.syncDense();
     const tSync = performance.now();
@@ -216,6 +223,7 @@ export class Dossier {
       corpusMs: ms(tSync, tEnd),
       readyMs: ms(t0, tEnd) - modelLoadMs,
       denseSync,
+      documentsLoaded,
     };
     log().debug(d.openReport, 'ready');
     // Concept vectors of the stored paragraphs are built in the background from here; a question
@@ -274,7 +282,9 @@ export class Dossier {
     return this.dict !== null;
   }
 
-  private loadIndex(): void {
+  /** Build the in-memory indexes from the store. @returns how many documents were loaded. */
+  private loadIndex(serves?: (guildId: string) => boolean): number {
+    let loaded = 0;
     const paras = this.db.prepare('SELECT id, doc_id, terms FROM paragraphs ORDER BY id').all() as { id: number; doc_id: string; terms: string }[];
     const chunks = this.db
       .prepare('SELECT id, doc_id, paragraph_id, start, "end" AS end, terms FROM chunks ORDER BY id')
@@ -292,6 +302,8 @@ export class Dossier {
       list.push(p);
     }
     for (const doc of allDocuments(this.db)) {
+      if (doc.scope !== null && serves && !serves(doc.scope)) continue;
+      loaded++;
       this.searcher.add({
         id: doc.id,
         scope: doc.scope,
@@ -310,6 +322,7 @@ export class Dossier {
         })),
       }, { deferConcepts: true });
     }
+    return loaded;
   }
 
   private async ingestBundledCorpus(): Promise<void> {
