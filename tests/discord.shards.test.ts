@@ -13,17 +13,10 @@ import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { loadConfig } from '../src/config.js';
 import { Dossier } from '../src/core.js';
 import { guildFilter, shardOf } from '../src/discord/shards.js';
-import { FakeDiscord, shardOf as fakeShardOf } from './kit/fake-discord.js';
+import { FakeDiscord, shardOf as fakeShardOf, snowflakeOnShard } from './kit/fake-discord.js';
 import { textOf } from './kit/bot-harness.js';
 import { ROOT, tempDir } from './helpers.js';
 
-const EPOCH = 1420070400000n;
-/** A guild id (snowflake) that lands on shard `shard` of `count`: its timestamp part ≡ shard (mod count). */
-function guildIdOn(shard: number, count: number, salt = 0): string {
-  let ms = BigInt(Date.now()) - EPOCH - BigInt(salt) * BigInt(count);
-  ms -= ms % BigInt(count);
-  return (((ms + BigInt(shard)) << 22n) | BigInt(salt & 0xfff)).toString();
-}
 
 describe('shard formula', () => {
   it('is (guild_id >> 22) % num_shards, in the bot and in the fake', () => {
@@ -31,13 +24,13 @@ describe('shard formula', () => {
     expect(shardOf('197038439483310086', 1)).toBe(0);
     expect(shardOf(((1000n << 22n) | 0x3fffffn).toString(), 7)).toBe(1000 % 7);
     for (let s = 0; s < 5; s++) {
-      const id = guildIdOn(s, 5, s + 1);
+      const id = snowflakeOnShard(s, 5);
       expect(shardOf(id, 5)).toBe(s);
       expect(fakeShardOf(id, 5)).toBe(s);
     }
     const serves = guildFilter({ ids: [1], count: 3 })!;
-    expect(serves(guildIdOn(1, 3))).toBe(true);
-    expect(serves(guildIdOn(2, 3))).toBe(false);
+    expect(serves(snowflakeOnShard(1, 3))).toBe(true);
+    expect(serves(snowflakeOnShard(2, 3))).toBe(false);
     expect(serves('not-a-snowflake')).toBe(false);
     expect(guildFilter(null)).toBeUndefined();
   });
@@ -54,8 +47,8 @@ describe('fake discord with two shards', () => {
 
   it('recommends 2 shards, opens one session per shard and routes guilds and interactions by the formula', async () => {
     fake = await FakeDiscord.start({ shards: 2 });
-    const g0 = fake.addGuild('zero', guildIdOn(0, 2, 1));
-    const g1 = fake.addGuild('one', guildIdOn(1, 2, 2));
+    const g0 = fake.addGuild('zero', snowflakeOnShard(0, 2));
+    const g1 = fake.addGuild('one', snowflakeOnShard(1, 2));
     client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiBase }, shards: 'auto' });
     const ready = new Promise((resolve) => client!.once(Events.ClientReady, resolve));
     await client.login(fake.token);
@@ -66,7 +59,7 @@ describe('fake discord with two shards', () => {
     expect(client.guilds.cache.get(g1.id)?.shardId).toBe(1);
     // A guild added later arrives on its own shard only.
     const late = new Promise<{ id: string; shardId: number }>((resolve) => client!.once(Events.GuildCreate, (g) => resolve({ id: g.id, shardId: g.shardId })));
-    const g1b = fake.addGuild('one-b', guildIdOn(1, 2, 3));
+    const g1b = fake.addGuild('one-b', snowflakeOnShard(1, 2));
     expect(await late).toEqual({ id: g1b.id, shardId: 1 });
     // Interactions go to the session of the guild's shard; DMs to shard 0.
     const seen: { guild: string | null; shard: number }[] = [];
@@ -104,8 +97,8 @@ describe('SHARDS=auto: the bot under the ShardingManager', () => {
 
   it('runs one process per shard; each answers its own guilds from shared + its guilds\' documents', async () => {
     fake = await FakeDiscord.start({ shards: 2 });
-    const gA = fake.addGuild('A', guildIdOn(0, 2, 5));
-    const gB = fake.addGuild('B', guildIdOn(1, 2, 6));
+    const gA = fake.addGuild('A', snowflakeOnShard(0, 2));
+    const gB = fake.addGuild('B', snowflakeOnShard(1, 2));
     const root = tempDir('dossier-shards-');
     const dataDir = path.join(root, 'data');
     const corpus = path.join(root, 'corpus');

@@ -144,6 +144,18 @@ export function shardOf(guildId: string, shards: number): number {
   return Number((BigInt(guildId) >> 22n) % BigInt(shards));
 }
 
+/**
+ * A new snowflake whose guild would land on shard `shard` of `count`: its timestamp part (the
+ * bits above 22) ≡ shard (mod count), a few ms in the past; a fresh counter in the low bits.
+ */
+export function snowflakeOnShard(shard: number, count: number): string {
+  increment = (increment + 1n) & 0xfffn;
+  const n = BigInt(count);
+  let ms = BigInt(Date.now()) - DISCORD_EPOCH - n;
+  ms -= ms % n;
+  return (((ms + BigInt(shard)) << 22n) | (1n << 17n) | increment).toString();
+}
+
 /** One gateway session (one shard). */
 interface Session {
   id: string;
