@@ -36,6 +36,15 @@ describe('shard formula', () => {
   });
 });
 
+/** Poll `check` every 20 ms (client-side state changes emit no event on the fake). */
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('fake discord with two shards', () => {
   let fake: FakeDiscord | undefined;
   let client: Client | undefined;
@@ -68,7 +77,7 @@ describe('fake discord with two shards', () => {
     const r0 = fake.slash({ guild: g0, user, name: 'x' });
     const r1 = fake.slash({ guild: g1, user, name: 'x' });
     const dm = fake.slash({ guild: null, user, name: 'x' });
-    await fake.waitFor(() => seen.length === 3, 5000, 'three interactions');
+    await until(() => seen.length === 3, 5000, 'three interactions');
     expect([r0.shard, r1.shard, dm.shard]).toEqual([0, 1, 0]);
     // Two sockets: arrival order across shards is not defined.
     expect(seen).toHaveLength(3);
@@ -76,7 +85,7 @@ describe('fake discord with two shards', () => {
     // Dropping shard 1 resumes shard 1 alone; its missed interaction is replayed there.
     fake.dropConnection(4000, 1);
     const missed = fake.slash({ guild: g1, user, name: 'x' });
-    await fake.waitFor(() => fake!.gateway.resumes === 1 && seen.length === 4, 10_000, 'resume of shard 1');
+    await until(() => fake!.gateway.resumes === 1 && seen.length === 4, 15_000, 'resume of shard 1');
     expect(missed.shard).toBe(1);
     expect(fake.gateway.identifies).toHaveLength(2);
   });
