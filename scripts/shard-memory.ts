@@ -3,6 +3,7 @@
  * against the fake Discord (tests/kit/fake-discord.ts) on 127.0.0.1.
  *
  *   nice -n 10 npx tsx scripts/shard-memory.ts [--shards 2] [--articles 1000] [--guilds 20]
+ *   nice -n 10 node --expose-gc --import tsx scripts/shard-memory.ts --vectors 16384
  *
  * Two runs on fresh data directories: (1) the bundled corpus only, (2) the bundled corpus plus
  * `--articles` 10kGNAD articles (../shared/data/10kgnad/test.csv, as in `npm run bench`) spread
@@ -11,7 +12,11 @@
  * `serves`), and one /ask per guild builds the lazily built structures (concept vectors, caches);
  * then VmRSS of every process is read from /proc. The slope between the runs gives MiB per 1,000
  * chunks a shard holds. Real settings otherwise (TRANSLATE=true with the Ding dictionary);
- * EMBEDDINGS=off, since no real model can be loaded here (see the README for the vector index).
+ * EMBEDDINGS=off, since no real model can be loaded here.
+ *
+ * `--vectors N` instead measures what dense retrieval adds per shard beyond the model: the RSS
+ * growth of one VectorIndex (src/store/vectors.ts defaults, M 32) holding N random 384-dimensional
+ * vectors (multilingual-e5-small's size), in MiB per 1,000 vectors.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +30,7 @@ import { Dossier } from '../src/core.js';
 import { shardOf } from '../src/discord/shards.js';
 import { setLogLevel } from '../src/log.js';
 import { FakeDiscord, snowflakeOnShard } from '../tests/kit/fake-discord.js';
+import { VectorIndex } from '../src/store/vectors.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SHARED = process.env.SHARED_DATA_DIR ?? path.resolve(ROOT, '..', 'shared', 'data');
@@ -33,8 +39,9 @@ const opts = new Command()
   .option('--shards <n>', 'shard count', '2')
   .option('--articles <n>', '10kGNAD articles in the loaded run', '1000')
   .option('--guilds <n>', 'guilds the articles are spread over', '20')
+  .option('--vectors <n>', 'measure the vector index alone with this many 384-d vectors')
   .parse()
-  .opts<{ shards: string; articles: string; guilds: string }>();
+  .opts<{ shards: string; articles: string; guilds: string; vectors?: string }>();
 const SHARDS = Number(opts.shards);
 const ARTICLES = Number(opts.articles);
 const GUILDS = Number(opts.guilds);
@@ -134,7 +141,32 @@ async function run(articleCount: number): Promise<RunResult> {
   }
 }
 
+/** RSS growth of a VectorIndex holding `n` random 384-d vectors, MiB per 1,000. */
+function vectorMemory(n: number): { vectors: number; capacity: number; mibPer1kVectors: number } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-vecmem-'));
+  const gc = (globalThis as { gc?: () => void }).gc;
+  try {
+    const index = VectorIndex.open(dir, { modelId: 'memory-probe', dim: 384 });
+    gc?.();
+    const before = process.memoryUsage().rss;
+    const v = new Float32Array(384);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < v.length; j++) v[j] = Math.random() - 0.5;
+      index.add(i + 1, v);
+    }
+    gc?.();
+    const grown = process.memoryUsage().rss - before;
+    return { vectors: n, capacity: index.capacity, mibPer1kVectors: Math.round((grown / 2 ** 20 / (n / 1000)) * 100) / 100 };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 setLogLevel('warn');
+if (opts.vectors) {
+  console.log(JSON.stringify(vectorMemory(Number(opts.vectors))));
+  process.exit(0);
+}
 const empty = await run(0);
 const loaded = await run(ARTICLES);
 const slopes = loaded.perShard.map((s, i) => {
