@@ -10,12 +10,11 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { log, setLogLevel } from './log.js';
-import { Dossier } from './core.js';
-import { formatAnswer } from './answer/format.js';
-import { DossierBot } from './discord/bot.js';
+import type { Dossier } from './core.js';
 import { inviteUrl } from './discord/register.js';
 import { guildFilter, runShardManager, stopShards } from './discord/shards.js';
-import { FeedbackStore } from './store/feedback.js';
+// The core, the bot and their dependencies are imported where they are used, so that a sharding
+// manager process (which only starts and watches shards) does not load them.
 
 const GUIDANCE = `dossier: DISCORD_TOKEN is not set, so the Discord bot is not started.
 
@@ -78,6 +77,7 @@ async function runManager(config: Config): Promise<void> {
 }
 
 async function runBot(config: Config): Promise<void> {
+  const [{ Dossier }, { DossierBot }, { FeedbackStore }] = await Promise.all([import('./core.js'), import('./discord/bot.js'), import('./store/feedback.js')]);
   const dossier = await Dossier.open(config, { serves: guildFilter(config.SHARD) });
   if (config.SHARD) log().info({ shard: config.SHARD.ids, of: config.SHARD.count, documents: dossier.startup.documentsLoaded }, 'shard store open (shared documents + this shard\'s guilds)');
   const bot = new DossierBot({ dossier, config, feedback: new FeedbackStore(dossier.db) });
@@ -122,13 +122,18 @@ async function consoleMode(config: Config): Promise<void> {
     rl.prompt();
   }
   let dossier: Dossier | undefined;
+  let formatAnswer: typeof import('./answer/format.js').formatAnswer | undefined;
   try {
     for await (const line of rl) {
       const question = line.trim();
       if (question) {
-        dossier ??= await Dossier.open(config);
+        if (!dossier) {
+          const [{ Dossier }, format] = await Promise.all([import('./core.js'), import('./answer/format.js')]);
+          formatAnswer = format.formatAnswer;
+          dossier = await Dossier.open(config);
+        }
         try {
-          process.stdout.write(`${formatAnswer(await dossier.ask(question))}\n\n`);
+          process.stdout.write(`${formatAnswer!(await dossier.ask(question))}\n\n`);
         } catch (e) {
           if ((e as Error).name !== 'InputError') throw e;
           process.stdout.write(`${(e as Error).message}\n\n`);
