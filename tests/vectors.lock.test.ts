@@ -13,7 +13,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockTimeoutError, withFileLock } from '../src/store/file-lock.js';
 import { VectorIndex } from '../src/store/vectors.js';
-import { modelTree } from './kit/dense-kit.js';
+import { DenseRetriever } from '../src/search/dense.js';
+import type { Embedder } from '../src/embed/embedder.js';
+import { captureLog, modelTree, warnings } from './kit/dense-kit.js';
 import { ROOT, tempDir } from './helpers.js';
 
 const SPACE = { modelId: 'test', dim: 4 };
@@ -115,6 +117,39 @@ describe('vector index with two replicas', () => {
     }
     a.save(); // the holder died: its lock is stale
     expect(VectorIndex.open(dir, SPACE).ids()).toEqual([1]);
+  });
+});
+
+describe('dense retriever flush', () => {
+  it('reports a save that cannot take the lock (false + one warning), keeps the vectors, and saves on the next flush', async () => {
+    const lines = captureLog();
+    const dir = tempDir();
+    const embedder: Embedder = {
+      modelId: 'probe',
+      dim: 4,
+      fingerprint: 'probe',
+      embed: async (texts) => texts.map((t) => {
+        const v = new Float32Array([1, t.length % 5, t.charCodeAt(0) % 7, 1]);
+        const n = Math.hypot(...v);
+        return v.map((x) => x / n);
+      }),
+    };
+    const db = new Database(':memory:');
+    const dense = DenseRetriever.open({ embedder, db, dir, index: { lock: { timeoutMs: 100 } } });
+    await dense.add([{ id: 1, text: 'eins' }, { id: 2, text: 'zwei' }]);
+    const live = await sleeper();
+    const lock = path.join(dir, 'vectors.lock');
+    try {
+      fs.writeFileSync(lock, JSON.stringify({ pid: live.pid, host: os.hostname(), token: 'live', at: Date.now() }));
+      expect(dense.flush()).toBe(false);
+      expect(warnings(lines).map((l) => l.msg)).toEqual([expect.stringMatching(/could not save the vector index/)]);
+    } finally {
+      live.kill('SIGKILL');
+      await new Promise((r) => live.once('exit', r));
+    }
+    expect(dense.flush()).toBe(true);
+    expect(VectorIndex.open(dir, { modelId: 'probe', dim: 4 }).ids().sort()).toEqual([1, 2]);
+    db.close();
   });
 });
 
