@@ -70,7 +70,7 @@ async function runManager(config: Config): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   try {
-    manager = await runShardManager(config, fileURLToPath(import.meta.url));
+    await runShardManager(config, fileURLToPath(import.meta.url), (m) => (manager = m));
   } catch (e) {
     throw new Error(`could not start the shards: ${(e as Error).message ?? String(e)}`);
   }

@@ -54,11 +54,13 @@ const SHARD_READY_TIMEOUT_MS = 10 * 60_000;
  * normally src/main.ts) with this process's Node flags (tsx's loader). Shards start one after the
  * other, SHARD_SPAWN_DELAY_MS apart, each after the previous one is ready (so the first one
  * ingests the bundled corpus alone); a shard that dies later is restarted by discord.js.
+ * @param onManager called with the manager before any shard starts (so a signal handler can stop
+ *   shards that are already running while the rest are still starting).
  * @returns the manager once every shard is ready.
  * @throws Error when DISCORD_TOKEN or SHARDS is missing, the recommended count cannot be read,
  *   or a shard dies or times out before it is ready.
  */
-export async function runShardManager(config: Config, file: string): Promise<ShardingManager> {
+export async function runShardManager(config: Config, file: string, onManager?: (m: ShardingManager) => void): Promise<ShardingManager> {
   if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
   if (config.SHARDS === undefined) throw new Error('SHARDS is not set');
   const total = config.SHARDS === 'auto' ? await recommendedShards(config) : config.SHARDS;
@@ -69,6 +71,7 @@ export async function runShardManager(config: Config, file: string): Promise<Sha
     respawn: true,
     execArgv: process.execArgv,
   });
+  onManager?.(manager);
   manager.on('shardCreate', (shard: Shard) => {
     log().info({ shard: shard.id, of: total }, 'starting shard');
     shard.on('death', (p) => log().warn({ shard: shard.id, exitCode: (p as { exitCode?: number | null }).exitCode ?? null }, 'shard process exited'));
