@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
-import { loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { Dossier } from '../src/core.js';
 import { guildFilter, shardOf } from '../src/discord/shards.js';
 import { FakeDiscord, shardOf as fakeShardOf, snowflakeOnShard } from './kit/fake-discord.js';
@@ -44,6 +44,22 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('SHARDS configuration', () => {
+  it('takes auto or a count; a shard process reads its assignment from the manager, never SHARDS', () => {
+    expect(loadConfig({}, {}).SHARDS).toBeUndefined();
+    expect(loadConfig({}, { SHARDS: 'auto' }).SHARDS).toBe('auto');
+    expect(loadConfig({}, { SHARDS: ' 3 ' }).SHARDS).toBe(3);
+    for (const bad of ['0', 'two', '-1', '2.5', '5000']) expect(() => loadConfig({}, { SHARDS: bad }), bad).toThrow(ConfigError);
+    expect(loadConfig({}, {}).SHARD).toBeNull();
+    // What discord.js's ShardingManager puts in a shard's environment.
+    const child = loadConfig({}, { SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '2' });
+    expect(child.SHARDS).toBeUndefined();
+    expect(child.SHARD).toEqual({ ids: [1], count: 2 });
+    expect(loadConfig({}, { SHARDING_MANAGER: 'true', SHARDS: '[0,2]', SHARD_COUNT: '3' }).SHARD).toEqual({ ids: [0, 2], count: 3 });
+    expect(() => loadConfig({}, { SHARDING_MANAGER: 'true', SHARDS: '2', SHARD_COUNT: '2' })).toThrow(/SHARD_COUNT/);
+  });
+});
 
 describe('fake discord with two shards', () => {
   let fake: FakeDiscord | undefined;
