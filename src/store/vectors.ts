@@ -30,7 +30,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import hnswlib from 'hnswlib-node';
-import { LockTimeoutError, withFileLock, type FileLockOptions } from './file-lock.js';
+import { withFileLock, type FileLockOptions } from './file-lock.js';
 
 type HNSW = InstanceType<typeof hnswlib.HierarchicalNSW>;
 
@@ -184,9 +184,10 @@ export class VectorIndex {
     let found: ReturnType<VectorIndex['load']>;
     try {
       found = withFileLock(vi.lockPath, () => vi.load(), vi.opts.lock);
-    } catch (err) {
-      if (!(err instanceof LockTimeoutError)) throw err;
-      found = vi.load(); // a writer holds it too long: read what is there (verified below anyway)
+    } catch {
+      // A writer holds the lock too long, or the lock file cannot be created (read-only data
+      // directory): read what is there; load() verifies it and never throws.
+      found = vi.load();
     }
     vi.openState = found.state;
     // Anything but a verified index is rewritten by the next save().
