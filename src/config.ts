@@ -134,6 +134,24 @@ const schema = z.object({
   MODERATOR_ROLE_ID: optStr,
   MENTIONS: bool.default(false),
   RATE_LIMIT_PER_MINUTE: int(0, 10_000).default(6),
+  /**
+   * Unset (default): the bot runs in this one process. `N` or `auto`: this process becomes a
+   * discord.js ShardingManager that runs N shard processes (auto = the count Discord recommends
+   * in GET /gateway/bot, about one per 1,000 guilds); each serves the guilds of its shard.
+   */
+  SHARDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const s = (v ?? '').trim().toLowerCase();
+      if (s === '') return undefined;
+      if (s === 'auto') return 'auto' as const;
+      if (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 1024) return Number(s);
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be "auto" or a shard count 1..1024' });
+      return z.NEVER;
+    }),
+  /** Pause between starting two shards (Discord allows one IDENTIFY per 5 s per bucket; discord.js waits 5.5 s). */
+  SHARD_SPAWN_DELAY_MS: int(0, 120_000).default(5500),
   // --- optional LLM (OpenAI-compatible) ---
   LLM_BASE_URL: optStr,
   LLM_MODEL: optStr,
@@ -143,8 +161,18 @@ const schema = z.object({
   LLM_CONCURRENCY: int(1, 64).default(2),
 });
 
-/** Validated configuration; CACHE_DIR is always resolved. */
-export type Config = Omit<z.infer<typeof schema>, 'CACHE_DIR'> & { CACHE_DIR: string };
+/** The shard(s) this process runs when a ShardingManager started it. */
+export interface ShardAssignment {
+  ids: number[];
+  count: number;
+}
+
+/**
+ * Validated configuration; CACHE_DIR is always resolved. `SHARD` is set only in a shard process
+ * started by the ShardingManager (from the SHARDING_MANAGER, SHARDS and SHARD_COUNT variables
+ * discord.js passes to it); there `SHARDS` is undefined, so a shard never starts a manager.
+ */
+export type Config = Omit<z.infer<typeof schema>, 'CACHE_DIR'> & { CACHE_DIR: string; SHARD: ShardAssignment | null };
 
 /** Error raised for an invalid configuration value; `message` names every bad variable. */
 export class ConfigError extends Error {}
@@ -164,6 +192,9 @@ export function loadConfig(
   for (const key of Object.keys(schema.shape)) {
     if (env[key] !== undefined) raw[key] = env[key];
   }
+  // In a shard process discord.js's ShardingManager sets SHARDS to the shard id (not a count).
+  const shard = shardAssignment(env);
+  if (shard) delete raw.SHARDS;
   Object.assign(raw, overrides);
   const parsed = schema
     .superRefine((c, ctx) => {
@@ -191,5 +222,27 @@ export function loadConfig(
     DATA_DIR: dataDir,
     CORPUS_DIR: path.resolve(c.CORPUS_DIR),
     CACHE_DIR: path.resolve(c.CACHE_DIR ?? '.cache'),
+    SHARD: shard,
   };
+}
+
+/**
+ * The shard ids and count discord.js's ShardingManager hands a shard process (environment:
+ * SHARDING_MANAGER, SHARDS = id or JSON list of ids, SHARD_COUNT), or null outside one.
+ * @throws ConfigError when they are set but malformed.
+ */
+function shardAssignment(env: NodeJS.ProcessEnv): ShardAssignment | null {
+  if (!env.SHARDING_MANAGER) return null;
+  let ids: unknown;
+  try {
+    ids = JSON.parse(String(env.SHARDS));
+  } catch {
+    ids = undefined;
+  }
+  const list = Array.isArray(ids) ? ids : [ids];
+  const count = Number(env.SHARD_COUNT);
+  if (!Number.isInteger(count) || count < 1 || list.length === 0 || !list.every((i) => Number.isInteger(i) && i >= 0 && i < count)) {
+    throw new ConfigError(`Invalid configuration:\n  SHARDS/SHARD_COUNT from the sharding manager: got ${JSON.stringify(env.SHARDS)} of ${JSON.stringify(env.SHARD_COUNT)}`);
+  }
+  return { ids: list as number[], count };
 }

@@ -120,6 +120,11 @@ export interface OpenOptions {
    * one; ignored when EMBEDDINGS=off. The caller keeps ownership (close() does not dispose it).
    */
   embedder?: Embedder;
+  /**
+   * Load only the guild documents of guilds this returns true for (a shard's own guilds,
+   * src/discord/shards.ts); shared documents are always loaded. Default: every guild.
+   */
+  serves?: (guildId: string) => boolean;
 }
 
 /** What {@link Dossier.open} did and how long each step took (milliseconds, wall clock). */
@@ -142,6 +147,8 @@ export interface OpenReport {
   readyMs: number;
   /** The vector index reconciliation (re-embedded chunks etc.); null without dense retrieval. */
   denseSync: SyncReport | null;
+  /** Stored documents loaded into the in-memory index at open (fewer than stored with `serves`). */
+  documentsLoaded: number;
 }
 
 /** Weight of query groups that come from the conversation context rather than the question. */
@@ -162,6 +169,8 @@ export class Dossier {
   private indexOpen: IndexOpen | null = null;
   /** True when documents changed since the snapshot was written (it is rewritten on close). */
   private indexDirty = false;
+  /** False for a shard's partial index: it never overwrites the shared snapshot. */
+  private snapshotWritable = true;
   /**
    * SQLite's `PRAGMA data_version` when the index was built: it changes only when another
    * connection commits, i.e. when this process's index may lack someone else's documents.
@@ -225,7 +234,17 @@ export class Dossier {
       : null;
     const tDenseOpen = performance.now();
     const d = new Dossier(config, db, dict, decompounder, dense);
-    d.indexOpen = withStorageErrors(db.name, () => openPersistedIndex(d.searcher, db, config.DATA_DIR, () => d.loadIndex())); // a damaged file shows here first
+    // A shard serving only some guilds builds a partial index: it neither reads nor writes the
+    // shared snapshot file (which always holds every stored document).
+    let documentsLoaded = 0;
+    if (options.serves) {
+      documentsLoaded = withStorageErrors(db.name, () => d.loadIndex(options.serves)); // a damaged file shows here first
+      d.indexOpen = { source: 'rebuilt', reason: 'partial' };
+      d.snapshotWritable = false;
+    } else {
+      d.indexOpen = withStorageErrors(db.name, () => openPersistedIndex(d.searcher, db, config.DATA_DIR, () => { documentsLoaded = d.loadIndex(); }));
+      if (d.indexOpen.source === 'snapshot') documentsLoaded = d.searcher.documentCount;
+    }
     d.dataVersion = db.pragma('data_version', { simple: true });
     const tIndex = performance.now();
     const denseSync = await d.syncDense();
@@ -244,6 +263,7 @@ export class Dossier {
       corpusMs: ms(tSync, tEnd),
       readyMs: ms(t0, tEnd) - modelLoadMs,
       denseSync,
+      documentsLoaded,
     };
     log().debug(d.openReport, 'ready');
     // Concept vectors of the stored paragraphs are built in the background from here; a question
@@ -304,7 +324,9 @@ export class Dossier {
     return this.dict !== null;
   }
 
-  private loadIndex(): void {
+  /** Build the in-memory indexes from the store. @returns how many documents were loaded. */
+  private loadIndex(serves?: (guildId: string) => boolean): number {
+    let loaded = 0;
     const paras = this.db.prepare('SELECT id, doc_id, terms FROM paragraphs ORDER BY id').all() as { id: number; doc_id: string; terms: string }[];
     const chunks = this.db
       .prepare('SELECT id, doc_id, paragraph_id, start, "end" AS end, terms FROM chunks ORDER BY id')
@@ -322,6 +344,8 @@ export class Dossier {
       list.push(p);
     }
     for (const doc of allDocuments(this.db)) {
+      if (doc.scope !== null && serves && !serves(doc.scope)) continue;
+      loaded++;
       this.searcher.add({
         id: doc.id,
         scope: doc.scope,
@@ -340,6 +364,7 @@ export class Dossier {
         })),
       }, { deferConcepts: true });
     }
+    return loaded;
   }
 
   private async ingestBundledCorpus(): Promise<void> {
@@ -664,7 +689,7 @@ export class Dossier {
     await this.queue.catch(() => undefined);
     // Saved only when no other connection wrote meanwhile (else this index may lack its
     // documents; the next open then rebuilds from the store).
-    if (this.db.open && this.indexDirty && this.db.pragma('data_version', { simple: true }) === this.dataVersion) {
+    if (this.db.open && this.indexDirty && this.snapshotWritable && this.db.pragma('data_version', { simple: true }) === this.dataVersion) {
       savePersistedIndex(this.searcher, this.db, this.config.DATA_DIR);
       this.indexDirty = false;
     }

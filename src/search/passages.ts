@@ -138,6 +138,11 @@ export class PassageSearcher {
     }
   }
 
+  /** Number of indexed documents. */
+  get documentCount(): number {
+    return this.docScope.size;
+  }
+
   /** Number of indexed chunks. */
   get size(): number {
     return this.chunkInfo.size;

@@ -19,7 +19,7 @@ export const SNAPSHOT_FILE = 'lexical.idx';
 /** How the index was obtained: `snapshot` (loaded) or `rebuilt` (with the reason). */
 export interface IndexOpen {
   source: 'snapshot' | 'rebuilt';
-  reason?: 'missing' | 'stale' | 'unusable';
+  reason?: 'missing' | 'stale' | 'unusable' | 'partial';
 }
 
 /**
