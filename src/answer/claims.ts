@@ -7,8 +7,8 @@
  *    counts must be one the passage counts there (within a few words of the passage's number,
  *    matched across English and German through the dictionary hook);
  *  - codes with digits ("ZT-180") must occur verbatim (ignoring case, hyphens, spaces);
- *  - names (capitalised words, acronyms, also sentence-initial ones unless they are ordinary
- *    words) must match a word of the cited passages exactly, by stem, as a part of a compound,
+ *  - names (capitalised words, acronyms, also sentence-initial ones unless the isCommonWord hook
+ *    calls them ordinary words; without the hook they count as content words) must match a word of the cited passages exactly, by stem, as a part of a compound,
  *    by a shared stem prefix (Russia/Russland: ≥ 4 letters and ≥ 60 % of the shorter word), by a
  *    dictionary translation, or by a known transliteration (TRANSLITERATIONS) — never by edit
  *    distance, so "Xi'an Bongo" does not pass for "Xi'an Bingo";
@@ -373,7 +373,7 @@ export function checkClaim(
     if (capital && initial && !index.matches(w.surface, hooks)) {
       // Sentence-initial: a name unless it is an ordinary word.
       const ordinary = hooks.isCommonWord?.(w.surface.toLowerCase()) || isHedge(w.surface) || META.has(f);
-      if (!ordinary && (lang === 'de' || hooks.isCommonWord)) {
+      if (!ordinary && hooks.isCommonWord) {
         add('name', `"${w.surface}" is not in the cited passages`);
         continue;
       }

@@ -87,7 +87,9 @@ async function attempt(
   let check = verifyReply(reply, passages, verifyOptions);
   let calls = 1;
   const lang = languageName(verifyOptions.language);
-  if (!check.ok && lang && check.problems.every((p) => p.kind === 'language')) {
+  // Relevance and content words depend on the language too; anything else is not a language slip.
+  const languageOnly = (ps: VerifyProblem[]) => ps.some((p) => p.kind === 'language') && ps.every((p) => ['language', 'irrelevant', 'content'].includes(p.kind));
+  if (!check.ok && lang && languageOnly(check.problems)) {
     calls = 2;
     const again = await chat([
       ...first,

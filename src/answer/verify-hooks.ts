@@ -1,7 +1,7 @@
 /**
  * Dictionary hooks for checking LLM replies (verify.ts): English → German translations of a
- * reply word, and whether a lower-case English word is an ordinary word (an entry of the Ding
- * dictionary's English side) rather than a name.
+ * reply word, and whether a word is an ordinary English or German word (known to the Ding
+ * dictionary) rather than a name.
  */
 import { translateEnglish, type Dictionary } from '../search/dictionary.js';
 import type { VerifyOptions } from './verify.js';
@@ -11,6 +11,6 @@ export function verifyHooks(dict: Dictionary | null): Pick<VerifyOptions, 'trans
   if (!dict) return undefined;
   return {
     translate: (w: string) => translateEnglish(dict, w.toLowerCase()),
-    isCommonWord: (w: string) => dict.en.get(w.toLowerCase()) !== undefined,
+    isCommonWord: (w: string) => dict.en.get(w.toLowerCase()) !== undefined || (dict.deFreq.get(w.toLowerCase()) ?? 0) > 0,
   };
 }
