@@ -30,8 +30,8 @@ const PATTERNS: Array<[string, RegExp]> = [
   ['role', /\b(?:du bist (?:jetzt|nun|ab sofort)|ab (?:jetzt|sofort) (?:bist|antwortest|sagst) du|neue anweisungen?:|systemprompt|system-prompt|entwicklermodus)/i],
   ['address', /\b(?:(?:dear|attention|note to|hey)\s+(?:ai|llm|assistant|chatbot|language model|model)|(?:ai|llm|assistant|language model)s?\s*[:,]\s*(?:please\s+)?(?:ignore|answer|reply|respond|say|output|print|write))/i],
   ['address', /\b(?:(?:liebe|lieber|hallo|achtung)\s+(?:ki|assistent|sprachmodell|chatbot)|(?:ki|assistent|sprachmodell)\s*[:,]\s*(?:bitte\s+)?(?:ignoriere|antworte|sage|schreibe|gib))/i],
-  ['dictate', /\b(?:answer|reply|respond|say|output|print|write|return)\s+(?:only|just|exactly|always|nothing but|with only)?\s*(?:with\s+)?(?:the\s+(?:word|text|string|phrase)\s+)?["'“„«]?[\p{Lu}\d_]{3,}["'”“»]?(?:\s|[.!]|$)/u],
-  ['dictate', /\b(?:antworte|antworten\s+sie|sage|sagen\s+sie|schreibe|gib)\s+(?:nur|ausschließlich|immer|genau)?\s*(?:mit\s+)?(?:dem\s+wort\s+)?["'“„«]?[\p{Lu}\d_]{3,}["'”“»]?(?:\s|[.!]|$)/u],
+  ['dictate', /\b(?:[Aa]nswer|[Rr]eply|[Rr]espond|[Ss]ay|[Oo]utput|[Pp]rint|[Ww]rite|[Rr]eturn)\s+(?:only|just|exactly|always|nothing but|with only)?\s*(?:with\s+)?(?:the\s+(?:word|text|string|phrase)\s+)?["'“„«]?[\p{Lu}\d_]{3,}["'”“»]?(?:\s|[.!]|$)/u],
+  ['dictate', /\b(?:[Aa]ntworte|[Aa]ntworten\s+[Ss]ie|[Ss]age|[Ss]agen\s+[Ss]ie|[Ss]chreibe|[Gg]ib)\s+(?:nur|ausschließlich|immer|genau)?\s*(?:mit\s+)?(?:dem\s+wort\s+)?["'“„«]?[\p{Lu}\d_]{3,}["'”“»]?(?:\s|[.!]|$)/u],
   ['hidden', /<\/?(?:system|assistant|user|instructions?|im_start|im_end)\b|\[\/?(?:INST|SYS)\]|<<\/?SYS>>/i],
 ];
 

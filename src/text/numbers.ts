@@ -163,6 +163,8 @@ function tokens(text: string): Tok[] {
 /** True when the digits at [start, end) are part of a code or name ("ZT-180", "MH17", "F-16A"). */
 function inCode(text: string, start: number, end: number): boolean {
   if (/\p{L}[-‐‑]?$/u.test(text.slice(Math.max(0, start - 2), start))) return true;
+  // The month or day of an ISO date ("2023-02", "2023-02-24").
+  if (end - start === 2 && /(?:^|[^\d])\d{4}-(?:\d\d-)?$/.test(text.slice(Math.max(0, start - 9), start))) return true;
   // Glued letters that are not a unit ("100er", "50kg" are quantities; "3D" is a code).
   const glued = /^(\p{L}+)/u.exec(text.slice(end, end + 12));
   return !!glued && !/^(?:km|kg|m|mm|cm|t|g|h|s|min|er|x|k|bn|mn|mio|mrd|tsd|ms|mb|gb|kb)$/i.test(glued[1]);
