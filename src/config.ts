@@ -19,8 +19,28 @@ const bool = z
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected true/false, got "${v}"` });
     return z.NEVER;
   });
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+/**
+ * A number from the environment: a string of digits (or a number from overrides), checked to be
+ * in [min, max] (and whole for `int`). Every failure gives one sentence with the allowed range
+ * (zod's own wording, "Expected number, received nan", told a user nothing; issue 14).
+ */
+function numberIn(min: number, max: number, whole: boolean) {
+  const what = `${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+  return z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const s = typeof v === 'string' ? v.trim() : v;
+    const n = typeof s === 'number' ? s : s === '' ? NaN : Number(s);
+    if (!Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < min || n > max) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be ${what}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+const int = (min: number, max: number) => numberIn(min, max, true);
+const num = (min: number, max: number) => numberIn(min, max, false);
+
+/** Pino's level names; LOG_LEVEL must be one of them (src/log.ts checks the raw variable too). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const optStr = z
   .string()
   .optional()
@@ -31,7 +51,13 @@ const schema = z.object({
   CORPUS_DIR: z.string().min(1).default('./corpus'),
   /** Where derived caches live (the parsed dictionary); default `./.cache`, shared by all data dirs. */
   CACHE_DIR: optStr,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .refine((v): v is (typeof LOG_LEVELS)[number] => (LOG_LEVELS as readonly string[]).includes(v), {
+      message: `must be one of ${LOG_LEVELS.join(', ')}`,
+    })
+    .default('info'),
   /** Path of the Ding German–English dictionary (Debian package trans-de-en). */
   DICT_PATH: z.string().default('/usr/share/trans/de-en'),
   /** Cross-lingual query translation on/off (needs DICT_PATH). */
@@ -52,6 +78,15 @@ const schema = z.object({
   ABSTAIN_THRESHOLD: num(0, 1).default(0.31),
   MAX_FILE_BYTES: int(1, 1 << 30).default(10 * 1024 * 1024),
   MAX_QUESTION_CHARS: int(10, 100_000).default(1000),
+  // --- limits per document, enforced while parsing (issue 11); extracted text ≤ 4 × MAX_FILE_BYTES ---
+  MAX_PARAGRAPHS: int(1, 10_000_000).default(50_000),
+  MAX_SENTENCES: int(1, 10_000_000).default(200_000),
+  MAX_HTML_ELEMENTS: int(1, 10_000_000).default(100_000),
+  MAX_HTML_ATTRIBUTES: int(1, 100_000_000).default(500_000),
+  MAX_PDF_PAGES: int(1, 1_000_000).default(5000),
+  MAX_PDF_INFLATED_BYTES: int(1, 1 << 30).default(64 * 1024 * 1024),
+  /** Wall-clock budget for parsing and preparing one document (milliseconds). */
+  INGEST_BUDGET_MS: int(100, 3_600_000).default(60_000),
   // --- dense retrieval ---
   EMBEDDINGS: z.enum(['auto', 'off']).default('auto'),
   MODEL_ID: z.string().min(1).default('Xenova/multilingual-e5-small'),
@@ -66,6 +101,17 @@ const schema = z.object({
   LEXICAL_DEPTH: int(1, 1000).default(50),
   DENSE_DEPTH: int(1, 1000).default(50),
   RRF_K: int(1, 10_000).default(60),
+  /**
+   * With dense retrieval on, a question the lexical coverage would abstain on is still answered
+   * from passages whose cosine similarity to it (query vs passage embedding) is at least this
+   * (src/search/dense-abstain.ts). Above 1 = never. The default 0.34 is calibrated on the
+   * generated 'meaning' test model only (chosen on the tuning part; `npx tsx scripts/gen-model.ts
+   * /tmp/m/test/meaning meaning && QUERY_PREFIX= PASSAGE_PREFIX= npx tsx scripts/calibrate.ts
+   * --dense-model-dir /tmp/m --dense-model-id test/meaning`), not on a real model: real e5 models
+   * put most texts at cosine 0.7–1.0 (model card), so there 0.34 answers nearly everything. With
+   * a real model run that command with your MODEL_DIR/MODEL_ID and set the value it prints.
+   */
+  DENSE_THRESHOLD: num(0, 2).default(0.34),
   // --- URLs ---
   FETCH_TIMEOUT_MS: int(100, 120_000).default(15_000),
   FETCH_MAX_REDIRECTS: int(0, 20).default(5),

@@ -13,12 +13,7 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { log, setLogLevel } from './log.js';
 import { InputError, type PageSpan, type ParsedDocument } from './corpus/types.js';
-import { contentHash, deriveTitle, documentId } from './corpus/document.js';
 import { parseBytes, parseText, sanitizeText, sanitizeTitle } from './corpus/parse.js';
-import { detectLanguage } from './text/language.js';
-import { canonicalText } from './text/normalize.js';
-import { segmentDocument } from './text/chunk.js';
-import { indexTerms } from './text/terms.js';
 import { stemLang } from './text/stem.js';
 import { Decompounder } from './text/decompound.js';
 import {
@@ -35,7 +30,8 @@ import { loadDictionary, type Dictionary } from './search/dictionary.js';
 import { buildQuery } from './search/query.js';
 import { PassageSearcher, type ScoredChunk } from './search/passages.js';
 import type { QueryGroup } from './search/lexical.js';
-import { extractAnswer, positionLabel, type Passage } from './answer/extract.js';
+import { extractAnswer, type Passage } from './answer/extract.js';
+import { languageGap, languageGapAnswer } from './answer/language-gap.js';
 import {
   MAX_SUMMARY_SENTENCES,
   renderSummary,
@@ -45,9 +41,13 @@ import {
   type SummarySentence,
 } from './answer/summary.js';
 import type { Answer, Summary } from './answer/types.js';
+import { summaryCandidates } from './answer/summary-input.js';
+import { withStorageErrors } from './store/errors.js';
+import { identifyDocument, ingestLimits, prepareDocument, type IngestLimits } from './ingest/prepare.js';
 import { fetchUrl } from './corpus/fetch-url.js';
 import { loadEmbedder } from './embed/transformers.js';
 import { DenseRetriever, readChunkTexts, type SyncReport } from './search/dense.js';
+import { denseAbstention, type FusedChunk } from './search/dense-abstain.js';
 import type { Embedder } from './embed/embedder.js';
 import { fuseHybrid } from './search/fusion.js';
 import { LlmClient } from './answer/llm.js';
@@ -198,7 +198,7 @@ export class Dossier {
     const dense = embedder ? DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
     const tDenseOpen = performance.now();
     const d = new Dossier(config, db, dict, decompounder, dense);
-    d.loadIndex();
+    withStorageErrors(db.name, () => d.loadIndex()); // a damaged file shows here first
     const tIndex = performance.now();
     const denseSync = await d.syncDense();
     const tSync = performance.now();
@@ -346,13 +346,14 @@ export class Dossier {
    */
   ingest(input: IngestInput): Promise<IngestResult> {
     return this.serial(async () => {
-      const parsed = await this.parse(input);
-      return await this.store(parsed, input.scope || null); // '' is no guild: shared
+      const limits = ingestLimits(this.config);
+      const parsed = await this.parse(input, limits);
+      return await this.store(parsed, input.scope || null, limits); // '' is no guild: shared
     });
   }
 
   /** Bytes or text → a parsed document (format detection, decoding, header lines, sanitising). */
-  private async parse(input: IngestInput): Promise<ParsedDocument> {
+  private async parse(input: IngestInput, limits: IngestLimits): Promise<ParsedDocument> {
     let parsed: ParsedDocument;
     if (input.text !== undefined) {
       if (Buffer.byteLength(input.text, 'utf8') > this.config.MAX_FILE_BYTES)
@@ -370,6 +371,7 @@ export class Dossier {
         contentType: fetched.contentType,
         maxBytes: this.config.MAX_FILE_BYTES,
         source: fetched.finalUrl,
+        limits,
       });
       parsed.source = input.source ?? input.url;
     } else if (input.bytes) {
@@ -378,6 +380,7 @@ export class Dossier {
         contentType: input.contentType,
         maxBytes: this.config.MAX_FILE_BYTES,
         source: input.source,
+        limits,
       });
     } else {
       throw new InputError('Nothing to add: give a text, a file or a URL.', 'empty');
@@ -391,50 +394,20 @@ export class Dossier {
     };
   }
 
-  private async store(parsed: ParsedDocument, scope: string | null): Promise<IngestResult> {
-    const text = canonicalText(parsed.text);
-    const bodyStart = Math.min(parsed.bodyStart ?? 0, text.length);
-    if (text.slice(bodyStart).trim().length === 0) throw new InputError('The document has no text.', 'empty');
-    const id = documentId(text, scope);
-    const existing = getDocument(this.db, id);
+  private async store(parsed: ParsedDocument, scope: string | null, limits: IngestLimits): Promise<IngestResult> {
+    const ident = identifyDocument(parsed, scope, limits.maxChars);
+    const existing = getDocument(this.db, ident.id);
     if (existing) return { status: 'unchanged', document: this.info(existing) };
-    const language = parsed.language ?? detectLanguage(text);
-    const title = (parsed.title ?? deriveTitle(text, bodyStart)).slice(0, 200);
-    const date = parsed.date ?? null;
-    const source = parsed.source ?? null;
-    const sl = stemLang(language);
-    const paragraphs = segmentDocument(text, bodyStart, {
-      sentencesPerChunk: this.config.CHUNK_SENTENCES,
-      overlap: Math.min(this.config.CHUNK_OVERLAP, this.config.CHUNK_SENTENCES - 1),
-    }, language);
-    if (paragraphs.length === 0) throw new InputError('The document has no sentences to index.', 'empty');
-    const instructions = this.instructionFlags.count(id, () => text);
+    const prepared = prepareDocument(parsed, ident, { sentencesPerChunk: this.config.CHUNK_SENTENCES, overlap: this.config.CHUNK_OVERLAP }, limits, this.decompounder);
+    const { id, title } = prepared;
+    const instructions = this.instructionFlags.count(id, () => prepared.text);
     if (instructions > 0) log().warn({ event: 'instruction-text', id, title, sentences: instructions }, 'document contains text that reads as instructions to an LLM; it never counts as support for LLM answers');
-    const older = this.findPreviousVersion(scope, source, title);
+    const older = this.findPreviousVersion(scope, prepared.source, title);
     let chunkIds: number[] = [];
-    this.db.transaction(() => {
+    withStorageErrors(this.db.name, () => this.db.transaction(() => {
       if (older) this.db.prepare('DELETE FROM documents WHERE id = ?').run(older.id);
-      chunkIds = insertDocument(this.db, {
-        id,
-        scope,
-        title,
-        date,
-        source,
-        language,
-        text,
-        bodyStart,
-        pages: parsed.pages ? JSON.stringify(parsed.pages) : null,
-        paragraphs: paragraphs.map((p) => ({
-          start: p.start,
-          end: p.end,
-          terms: indexTerms(text.slice(p.start, p.end), sl, this.decompounder).join(' '),
-          chunks: p.chunks.map((c) => {
-            const chunkText = text.slice(c.start, c.end);
-            return { start: c.start, end: c.end, terms: indexTerms(chunkText, sl, this.decompounder).join(' '), hash: contentHash(chunkText) };
-          }),
-        })),
-      });
-    })();
+      chunkIds = insertDocument(this.db, { ...prepared, scope, pages: prepared.pages ? JSON.stringify(prepared.pages) : null });
+    })());
     const removedChunks = older ? this.searcher.remove(older.id) : [];
     this.indexStored(id);
     await this.indexDense(chunkIds, removedChunks);
@@ -457,16 +430,21 @@ export class Dossier {
     const chunks = this.db
       .prepare('SELECT id, paragraph_id, start, "end" AS end, terms FROM chunks WHERE doc_id = ? ORDER BY id')
       .all(docId) as { id: number; paragraph_id: number; start: number; end: number; terms: string }[];
+    const byPara = new Map<number, typeof chunks>();
+    for (const c of chunks) {
+      const list = byPara.get(c.paragraph_id);
+      if (list) list.push(c);
+      else byPara.set(c.paragraph_id, [c]);
+    }
     this.searcher.add({
       id: docId,
       scope: doc.scope,
       language: stemLang(doc.language),
+      // Chunks grouped by paragraph in one pass (filtering all chunks per paragraph was quadratic).
       paragraphs: paras.map((p) => ({
         id: p.id,
         terms: splitTerms(p.terms),
-        chunks: chunks
-          .filter((c) => c.paragraph_id === p.id)
-          .map((c) => ({ id: c.id, docId, paragraphId: p.id, start: c.start, end: c.end, terms: splitTerms(c.terms) })),
+        chunks: (byPara.get(p.id) ?? []).map((c) => ({ id: c.id, docId, paragraphId: p.id, start: c.start, end: c.end, terms: splitTerms(c.terms) })),
       })),
     });
   }
@@ -494,6 +472,26 @@ export class Dossier {
       log().info({ id, title: doc.title }, 'document removed');
       return true;
     });
+  }
+
+  /**
+   * Bring back bundled corpus files that were removed (all, or those named by file name, e.g.
+   * `000_f6d27b86c4846197.txt`): they are forgotten as removed and ingested again from CORPUS_DIR.
+   * @returns the file names that were marked removed and are now restored.
+   * @throws InputError 'not-found' for a named file that is not a removed bundled file.
+   */
+  async restoreBundled(files: string[] = []): Promise<string[]> {
+    const removed = this.db.prepare('SELECT source FROM removed_bundled ORDER BY source').pluck().all() as string[];
+    const names = removed.map((s) => s.slice('corpus/'.length));
+    const unknown = files.filter((f) => !names.includes(path.basename(f)));
+    if (unknown.length) throw new InputError(`Not a removed bundled file: ${unknown.join(', ')} (removed: ${names.join(', ') || 'none'}).`, 'not-found');
+    const wanted = files.length ? names.filter((n) => files.some((f) => path.basename(f) === n)) : names;
+    await this.serial(() => {
+      const del = this.db.prepare('DELETE FROM removed_bundled WHERE source = ?');
+      this.db.transaction(() => wanted.forEach((n) => del.run(`corpus/${n}`)))();
+    });
+    await this.ingestBundledCorpus();
+    return wanted;
   }
 
   /** The stored text of a document (citations are slices of it), or undefined. */
@@ -529,7 +527,7 @@ export class Dossier {
   /**
    * Answer a question from the documents visible in `opts.scope`, citing verbatim passages.
    * Abstains (answer says so, no citations) when the best passage covers less than
-   * ABSTAIN_THRESHOLD of the question's idf mass.
+   * ABSTAIN_THRESHOLD of the question's idf mass and no dense hit reaches DENSE_THRESHOLD.
    * @throws InputError for an empty or too long question.
    */
   async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
@@ -546,9 +544,10 @@ export class Dossier {
     const ranked = this.searcher.search(groups, scope, Math.max(limit, this.config.LEXICAL_DEPTH));
     const idfs = this.searcher.groupIdfs(groups);
     const top = ranked[0];
-    // Abstention stays lexical until a dense threshold is calibrated with the real model.
-    const abstain = !top || top.coverage < this.config.ABSTAIN_THRESHOLD;
-    const fused = await this.fuseDense(q, scope, ranked);
+    // Lexical coverage decides, unless a dense hit clears DENSE_THRESHOLD (src/search/dense-abstain.ts).
+    const { abstain, ranked: fused } = denseAbstention(!top || top.coverage < this.config.ABSTAIN_THRESHOLD, await this.fuseDense(q, scope, ranked), this.config.DENSE_THRESHOLD);
+    if (!abstain && languageGap(query.language, getDocument(this.db, top.chunk.docId)?.language ?? 'de', this.dict !== null || this.dense !== null))
+      return languageGapAnswer(q);
     const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain);
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
     if (!this.llm.enabled || extractive.abstained) return extractive;
@@ -587,21 +586,8 @@ export class Dossier {
       const doc = this.passageDoc(row);
       if (!doc) continue;
       const ref = { id: row.id, title: row.title, date: row.date };
-      const paragraphs = segmentDocument(doc.text, doc.bodyStart, { sentencesPerChunk: 1, overlap: 0 }, row.language);
-      for (const [pi, p] of paragraphs.entries()) {
-        for (const s of p.sentences) {
-          const text = doc.text.slice(s.start, s.end);
-          sentences.push({
-            doc: ref,
-            start: s.start,
-            end: s.end,
-            text,
-            paragraph: pi,
-            position: positionLabel(doc, s.start),
-            terms: indexTerms(text, stemLang(row.language), this.decompounder),
-          });
-        }
-      }
+      // Stops at the cap: a huge document is read only as far as the summariser can use.
+      sentences.push(...summaryCandidates({ ref, text: doc.text, bodyStart: doc.bodyStart, language: row.language, pages: doc.pages }, MAX_SUMMARY_SENTENCES, this.decompounder));
     }
     // A corpus summary over many documents first keeps each document's best few sentences, so the
     // final LexRank graph stays small (it is quadratic in sentences; see MAX_SUMMARY_SENTENCES).
@@ -639,7 +625,7 @@ export class Dossier {
    * lexical ranking unchanged otherwise or when embedding the question fails. A dense-only chunk
    * gets the coverage of its paragraph's best lexical chunk, or 0.
    */
-  private async fuseDense(question: string, scope: string | null, ranked: ScoredChunk[]): Promise<ScoredChunk[]> {
+  private async fuseDense(question: string, scope: string | null, ranked: ScoredChunk[]): Promise<FusedChunk[]> {
     if (!this.dense) return ranked;
     let hits;
     try {
@@ -654,10 +640,11 @@ export class Dossier {
     const byId = new Map(ranked.map((r) => [r.chunk.id, r]));
     const paraCoverage = new Map<number, number>();
     for (const r of ranked) if (!paraCoverage.has(r.chunk.paragraphId)) paraCoverage.set(r.chunk.paragraphId, r.coverage);
-    const out: ScoredChunk[] = [];
+    const similarity = new Map(hits.map((h) => [h.id, h.score]));
+    const out: FusedChunk[] = [];
     for (const f of fuseHybrid(ranked.map((r) => r.chunk.id), hits.map((h) => h.id), this.config)) {
       const chunk = byId.get(f.id)?.chunk ?? this.searcher.chunk(f.id);
-      if (chunk) out.push({ chunk, score: f.score, coverage: byId.get(f.id)?.coverage ?? paraCoverage.get(chunk.paragraphId) ?? 0 });
+      if (chunk) out.push({ chunk, score: f.score, coverage: byId.get(f.id)?.coverage ?? paraCoverage.get(chunk.paragraphId) ?? 0, similarity: similarity.get(f.id) });
     }
     return out;
   }

@@ -48,8 +48,7 @@ describe('gateway', () => {
     const answers = await Promise.all(records.map((r) => h!.fake.waitForReply(r, (m) => m.some((x) => x.components?.length), 60_000)));
     for (const r of records) {
       const rec = h.fake.interactions.get(r.id)!;
-      expect(rec.callbackAttempts.map((a) => a.status)).toEqual([204]); // the fake refuses callbacks after 3 s
-      expect(rec.callback!.ackMs).toBeLessThanOrEqual(3000);
+      expect(rec.callbackAttempts.map((a) => a.status)).toEqual([204]); // the fake refuses callbacks after 3 s (10062)
     }
     for (const messages of answers) expect(textOf(messages)).toContain('100 Drohnen im Monat');
     expect(h.fake.rejected()).toEqual([]);

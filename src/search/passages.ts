@@ -120,7 +120,7 @@ export class PassageSearcher {
    * at once. Resolves when none are left.
    */
   async warmUp(slice = 32): Promise<void> {
-    while (this.conceptQueue.size > 0) {
+    while (this.conceptIndex && this.conceptQueue.size > 0) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       this.buildConcepts(slice);
     }
@@ -142,7 +142,9 @@ export class PassageSearcher {
     this.docParas.set(doc.id, doc.paragraphs.map((p) => p.id));
     for (const p of doc.paragraphs) {
       this.paragraphs.add(p.id, p.terms);
-      if (options.deferConcepts) this.conceptQueue.set(p.id, { terms: p.terms, lang: doc.language ?? 'de' });
+      // Without a concept index nothing is ever built, so nothing may be queued: a queue that
+      // cannot drain kept warmUp() spinning and the process from exiting (issue 14).
+      if (options.deferConcepts && this.conceptIndex) this.conceptQueue.set(p.id, { terms: p.terms, lang: doc.language ?? 'de' });
       else this.conceptIndex?.add(p.id, p.terms, doc.language ?? 'de');
       this.paraLang.set(p.id, doc.language ?? 'de');
       this.langCount[doc.language ?? 'de']++;
