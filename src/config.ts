@@ -159,6 +159,10 @@ const schema = z.object({
   LLM_TIMEOUT_MS: int(100, 600_000).default(30_000),
   LLM_MAX_RETRIES: int(0, 10).default(3),
   LLM_CONCURRENCY: int(1, 64).default(2),
+  /** One deadline per LLM answer (ms): queue wait, every attempt and backoff; then the extractive answer. */
+  LLM_DEADLINE_MS: int(500, 600_000).default(20_000),
+  /** `max_tokens` sent with each LLM request (the reply is also capped in characters and bytes). */
+  LLM_MAX_TOKENS: int(16, 8_192).default(512),
 });
 
 /** The shard(s) this process runs when a ShardingManager started it. */

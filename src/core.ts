@@ -55,7 +55,8 @@ import type { Embedder } from './embed/embedder.js';
 import { fuseHybrid } from './search/fusion.js';
 import { LlmClient } from './answer/llm.js';
 import { llmAnswer, llmSummary, type LlmAnswerOptions } from './answer/llm-answer.js';
-import { translateEnglish } from './search/dictionary.js';
+import { verifyHooks } from './answer/verify-hooks.js';
+import { InstructionFlags } from './answer/injection.js';
 
 /** Public description of a stored document. */
 export interface DocumentInfo {
@@ -69,6 +70,8 @@ export interface DocumentInfo {
   chars: number;
   chunks: number;
   addedAt: string;
+  /** Sentences that read as instructions to an LLM (answer/injection.ts); never count as LLM support. */
+  instructions?: number;
 }
 
 /** What to ingest: text, or bytes of a file, with optional metadata overrides. */
@@ -161,6 +164,7 @@ export class Dossier {
   /** Ingestion preparation (a worker thread for large inputs; src/ingest/thread.ts). */
   private readonly preparer: PrepareThread;
   private readonly summaries = new SummaryCache();
+  private readonly instructionFlags = new InstructionFlags();
   /** Optional OpenAI-compatible LLM (disabled without LLM_BASE_URL). */
   private readonly llm: LlmClient;
   private queue: Promise<unknown> = Promise.resolve();
@@ -197,14 +201,9 @@ export class Dossier {
     if (this.llm.enabled) log().info({ model: this.llm.model }, 'LLM answers on (checked against the cited passages before they are shown)');
   }
 
-  /** Dictionary hooks for checking LLM replies (German nouns, English↔German names). */
+  /** Dictionary hooks for checking LLM replies (English→German words, ordinary English words). */
   private get verifyHooks(): LlmAnswerOptions['verify'] {
-    const dict = this.dict;
-    if (!dict) return undefined;
-    return {
-      translate: (w: string) => translateEnglish(dict, w.toLowerCase()),
-      isCommonNoun: (w: string) => (dict.deFreq.get(w.toLowerCase()) ?? 0) > 0,
-    };
+    return verifyHooks(this.dict);
   }
 
   /**
@@ -413,6 +412,8 @@ export class Dossier {
     const existing = getDocument(this.db, prepared.id);
     if (existing) return { status: 'unchanged', document: this.info(existing) };
     const { id, title } = prepared;
+    const instructions = this.instructionFlags.count(id, () => prepared.text);
+    if (instructions > 0) log().warn({ event: 'instruction-text', id, title, sentences: instructions }, 'document contains text that reads as instructions to an LLM; it never counts as support for LLM answers');
     const older = this.findPreviousVersion(scope, prepared.source, title);
     let chunkIds: number[] = [];
     withStorageErrors(this.db.name, () => this.db.transaction(() => {
@@ -530,7 +531,8 @@ export class Dossier {
 
   private info(d: DocumentRow): DocumentInfo {
     const chunks = (this.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE doc_id = ?').get(d.id) as { n: number }).n;
-    return { id: d.id, title: d.title, date: d.date, source: d.source, language: d.language, scope: d.scope, chars: d.chars, chunks, addedAt: d.added_at };
+    const instructions = this.instructionFlags.count(d.id, () => getDocumentText(this.db, d.id) ?? '');
+    return { id: d.id, title: d.title, date: d.date, source: d.source, language: d.language, scope: d.scope, chars: d.chars, chunks, addedAt: d.added_at, ...(instructions ? { instructions } : {}) };
   }
 
   /** Validate and clean a question. @throws InputError when empty or too long. */
