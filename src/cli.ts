@@ -5,8 +5,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig, ConfigError } from './config.js';
 import { log, setLogLevel, useHumanLogs } from './log.js';
-import { Dossier } from './core.js';
+import { Dossier, type DocumentInfo } from './core.js';
 import { InputError } from './corpus/types.js';
+import { StorageError } from './store/errors.js';
 import { formatAnswer, formatSummary } from './answer/format.js';
 
 /**
@@ -28,6 +29,30 @@ async function withDossier<T>(fn: (d: Dossier) => Promise<T>, opts: { dense?: bo
   }
 }
 
+/** Commander option parser for a whole number in [min, max]. */
+function integerIn(min: number, max: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/**
+ * The document meant by `value`: an exact id, else the one document whose title equals it
+ * (case-insensitive, blanks trimmed), as Discord /remove accepts.
+ * @throws InputError 'not-found' when none matches, or when several share the title (their ids listed).
+ */
+function findDocument(docs: DocumentInfo[], value: string): DocumentInfo {
+  const v = value.trim();
+  const byId = docs.find((x) => x.id === v);
+  if (byId) return byId;
+  const byTitle = docs.filter((x) => x.title.trim().toLowerCase() === v.toLowerCase());
+  if (byTitle.length === 1) return byTitle[0];
+  if (byTitle.length > 1) throw new InputError(`${byTitle.length} documents are titled "${v}"; remove one by id: ${byTitle.map((x) => x.id).join(', ')}.`, 'not-found');
+  throw new InputError(`No document with the id or title "${v}" (see \`list\` for ids and titles).`, 'not-found');
+}
+
 const program = new Command()
   .name('dossier')
   .description('Answers questions about a report and related documents, with cited passages.')
@@ -37,15 +62,21 @@ program
   .command('ask')
   .description('answer a question from the documents')
   .argument('<question...>', 'the question')
-  .option('--json', 'print one JSON object on stdout')
-  .option('-k, --passages <n>', 'number of passages to cite', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError('must be an integer from 1 to 50');
-    return n;
-  })
+  .option('--json', 'print one JSON object on stdout (also for a refused question: {"question", "error"})')
+  .option('-k, --passages <n>', 'number of passages to cite, 1 to 50 (default: ANSWER_PASSAGES, 3)', integerIn(1, 50))
   .action(async (words: string[], opts: { json?: boolean; passages?: number }) => {
+    const question = words.join(' ');
     await withDossier(async (d) => {
-      const answer = await d.ask(words.join(' '), { limit: opts.passages });
+      let answer;
+      try {
+        answer = await d.ask(question, { limit: opts.passages });
+      } catch (e) {
+        if (!(e instanceof InputError) || !opts.json) throw e;
+        // --json promises one JSON object on stdout, refusals included; the exit code stays 2.
+        process.stdout.write(`${JSON.stringify({ question, error: { reason: e.reason, message: e.message } })}\n`);
+        process.exitCode = 2;
+        return;
+      }
       process.stdout.write(opts.json ? `${JSON.stringify(answer)}\n` : `${formatAnswer(answer)}\n`);
     });
   });
@@ -64,13 +95,24 @@ program
 
 program
   .command('remove')
-  .description('remove a document by id')
-  .argument('<id>', 'document id (see `list`)')
-  .action(async (id: string) => {
+  .description('remove a document by id or exact title (bundled ones come back with `restore`)')
+  .argument('<id or title...>', 'document id or exact title, case-insensitive (see `list`)')
+  .action(async (words: string[]) => {
     await withDossier(async (d) => {
-      const ok = await d.remove(id);
-      if (!ok) throw new InputError(`No document with id ${id}.`, 'not-found');
-      process.stdout.write(`removed ${id}\n`);
+      const doc = findDocument(d.listAll(), words.join(' '));
+      await d.remove(doc.id);
+      process.stdout.write(`removed ${doc.id}  ${doc.title}\n`);
+    }, { dense: false });
+  });
+
+program
+  .command('restore')
+  .description('bring back removed bundled documents (from CORPUS_DIR)')
+  .argument('[files...]', 'file names in the corpus folder; all removed ones when omitted')
+  .action(async (files: string[]) => {
+    await withDossier(async (d) => {
+      const restored = await d.restoreBundled(files);
+      process.stdout.write(restored.length ? restored.map((f) => `restored ${f}\n`).join('') : 'no bundled document was removed\n');
     }, { dense: false });
   });
 
@@ -78,11 +120,7 @@ program
   .command('summary')
   .description('a cited extractive summary of one document or of all')
   .argument('[id]', 'document id (see `list`); all documents when omitted')
-  .option('-n, --sentences <n>', 'number of sentences', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 20) throw new InvalidArgumentError('must be an integer from 1 to 20');
-    return n;
-  })
+  .option('-n, --sentences <n>', 'number of sentences, 1 to 20 (default: 3)', integerIn(1, 20))
   .option('--json', 'print JSON')
   .action(async (id: string | undefined, opts: { sentences?: number; json?: boolean }) => {
     await withDossier(async (d) => {
@@ -104,7 +142,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof InputError || err instanceof ConfigError) {
+  if (err instanceof InputError || err instanceof ConfigError || err instanceof StorageError) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exitCode = 2;
     return;

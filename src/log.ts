@@ -4,7 +4,17 @@
  */
 import pino, { type Logger } from 'pino';
 
-let current: Logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+/**
+ * The level the logger starts with, before the configuration is validated: LOG_LEVEL when pino
+ * knows it, else `info`. An unknown value must not reach pino (it throws a stack trace at import
+ * time); src/config.ts then reports it as a configuration error naming the variable.
+ */
+function startLevel(raw: string | undefined): string {
+  const v = raw?.trim().toLowerCase();
+  return v && Object.hasOwn(pino.levels.values, v) ? v : v === 'silent' ? 'silent' : 'info';
+}
+
+let current: Logger = pino({ level: startLevel(process.env.LOG_LEVEL) }, pino.destination(2));
 
 /** The process-wide logger. */
 export function log(): Logger {

@@ -8,6 +8,7 @@
  * candidates in each sentence, rank.ts scores them by proximity to the matched words.
  */
 import { splitSentences, type Span } from '../text/sentences.js';
+import { escapeMarkdown } from '../text/markdown.js';
 import { paragraphSpans } from '../text/chunk.js';
 import { tokenize, type Token } from '../text/tokenize.js';
 import { termsOfTokens } from '../text/terms.js';
@@ -72,10 +73,8 @@ export function positionLabel(doc: Passage['doc'], offset: number): string {
   return page ? `p. ${page}, ¶${n}` : `¶${n}`;
 }
 
-/** Escape Discord/Markdown emphasis characters in text we wrap in bold. */
-function escapeMd(s: string): string {
-  return s.replace(/([*_~`|\\])/g, '\\$1');
-}
+/** Document text shown literally in Discord Markdown (links, headings, mentions too). */
+const escapeMd = escapeMarkdown;
 
 /** The sentence text with matched tokens and numbers in **bold** (Markdown). */
 function highlight(text: string, s: ScoredSentence): string {

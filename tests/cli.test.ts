@@ -1,0 +1,44 @@
+/** The CLI as a user runs it (issue 14 items 7 and 8): remove by title, restore, JSON refusals. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from './helpers.js';
+
+const env = { ...process.env, EMBEDDINGS: 'off', DATA_DIR: path.join(tempDir(), 'data'), CORPUS_DIR: path.join(ROOT, 'corpus'), LOG_LEVEL: 'error' };
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, out: r.stdout, err: r.stderr };
+}
+const listed = () => JSON.parse(cli('list', '--json').out) as { id: string; title: string }[];
+
+describe('cli', () => {
+  it('removes a document by exact title (any case) and restores the bundled one', () => {
+    const [seed] = listed();
+    expect(seed.title.length).toBeGreaterThan(10);
+    const miss = cli('remove', seed.title.slice(0, 20));
+    expect(miss.status).toBe(2);
+    expect(miss.err).toContain('No document with the id or title');
+    const rm = cli('remove', seed.title.toUpperCase());
+    expect(rm.status).toBe(0);
+    expect(rm.out).toContain(`removed ${seed.id}`);
+    expect(listed()).toEqual([]);
+    const back = cli('restore');
+    expect(back.out).toBe('restored 000_f6d27b86c4846197.txt\n');
+    expect(listed().map((d) => d.id)).toEqual([seed.id]);
+    expect(cli('restore').out).toBe('no bundled document was removed\n');
+    expect(cli('restore', 'other.txt').status).toBe(2);
+  }, 120_000);
+
+  it('ask --json prints a JSON error for a refused question', () => {
+    const r = cli('ask', '--json', '');
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.out)).toEqual({ question: '', error: { reason: 'empty', message: 'The question is empty.' } });
+  }, 60_000);
+
+  it('option help gives range and default; bad counts are refused in words', () => {
+    expect(cli('ask', '--help').out).toMatch(/-k, --passages <n>\s+number of passages to cite, 1 to 50\s+\(default:/);
+    const bad = cli('summary', '-n', 'x');
+    expect(bad.status).not.toBe(0);
+    expect(bad.err).toContain('must be a whole number from 1 to 20');
+  }, 60_000);
+});
