@@ -555,10 +555,12 @@ export class Dossier {
     const q = this.cleanQuestion(question);
     const scope = opts.scope ?? null;
     const limit = clampInt(opts.limit, 1, 50, this.config.ANSWER_PASSAGES);
-    const query = buildQuery(q, this.dict);
+    // German questions get English translations only when English documents are stored.
+    const qopts = { germanToEnglish: this.db.prepare("SELECT 1 FROM documents WHERE language = 'en' LIMIT 1").get() !== undefined };
+    const query = buildQuery(q, this.dict, qopts);
     const groups: QueryGroup[] = [...query.groups];
     if (opts.context) {
-      const ctx = buildQuery(sanitizeText(opts.context).slice(0, this.config.MAX_QUESTION_CHARS), this.dict);
+      const ctx = buildQuery(sanitizeText(opts.context).slice(0, this.config.MAX_QUESTION_CHARS), this.dict, qopts);
       const have = new Set(groups.map((g) => g.label));
       for (const g of ctx.groups) if (!have.has(g.label)) groups.push({ ...g, weight: g.weight * CONTEXT_WEIGHT });
     }
