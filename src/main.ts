@@ -6,7 +6,7 @@
  */
 import readline from 'node:readline';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { log, setLogLevel } from './log.js';
+import { log, setLogLevel, useHumanLogs } from './log.js';
 import { Dossier } from './core.js';
 import { formatAnswer } from './answer/format.js';
 import { DossierBot } from './discord/bot.js';
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   }
   setLogLevel(config.LOG_LEVEL);
   if (!config.DISCORD_TOKEN) {
+    // Console mode is a terminal session: the same `dossier: warning: …` lines as the CLI.
+    useHumanLogs();
     process.stderr.write(GUIDANCE);
     await consoleMode(config);
     return;
