@@ -118,6 +118,11 @@ export interface OpenOptions {
    * one; ignored when EMBEDDINGS=off. The caller keeps ownership (close() does not dispose it).
    */
   embedder?: Embedder;
+  /**
+   * May the embedding model be downloaded from the hub (default true: the bot)? The CLI passes
+   * false: dense retrieval then runs only when the model is already on disk.
+   */
+  download?: boolean;
 }
 
 /** What {@link Dossier.open} did and how long each step took (milliseconds, wall clock). */
@@ -195,7 +200,7 @@ export class Dossier {
     const decompounder = dict ? new Decompounder(dict.deFreq) : null;
     const tDict = performance.now();
     // null → one warning was logged; everything below then runs lexical only.
-    const embedder = options.embedder && config.EMBEDDINGS !== 'off' ? options.embedder : await loadEmbedder(config);
+    const embedder = options.embedder && config.EMBEDDINGS !== 'off' ? options.embedder : await loadEmbedder(config, { download: options.download });
     const tModel = performance.now();
     const dense = embedder ? DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
     const tDenseOpen = performance.now();
