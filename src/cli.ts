@@ -7,6 +7,7 @@ import { loadConfig, ConfigError } from './config.js';
 import { log, setLogLevel, useHumanLogs } from './log.js';
 import { Dossier, type DocumentInfo } from './core.js';
 import { InputError } from './corpus/types.js';
+import { StorageError } from './store/errors.js';
 import { formatAnswer, formatSummary } from './answer/format.js';
 
 /**
@@ -142,7 +143,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof InputError || err instanceof ConfigError) {
+  if (err instanceof InputError || err instanceof ConfigError || err instanceof StorageError) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exitCode = 2;
     return;

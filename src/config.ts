@@ -69,15 +69,28 @@ const schema = z.object({
   /**
    * The bot abstains when the top passage's coverage (0..1: the share of the question's words,
    * weighted by their dictionary specificity, found in the passage; src/search/confidence.ts) is
-   * below this. 0.31 = the output of `npx tsx scripts/calibrate.ts`: the lowest cost on hold-out
-   * pools from one document to 1,268 (seed report, XQuAD, MLQA, XQuAD + 10kGNAD), assuming 20%
-   * of questions are unanswerable. There it abstained on 64% of unanswerable questions (99% on
-   * the seed report, 36% among 1,028 distractor articles) with precision 0.92, and dropped 4.7%
-   * of correctly retrieved answers. Re-run the script after changing retrieval. 0 = never abstain.
+   * below this. 0.31 = the output of `SHARED_DATA_DIR=… npx tsx scripts/calibrate.ts`, chosen on
+   * the tuning part: the lowest cost on hold-out pools from one document to ~750 (seed report,
+   * XQuAD, MLQA, XQuAD + 10kGNAD), assuming 20% of questions are unanswerable. On the reporting
+   * part it abstains on 66% of unanswerable questions with precision 0.70 at that 20% prior
+   * (0.91 as sampled, about half unanswerable), abstains on 6.9% of answerable ones and drops
+   * 5.4% of correctly retrieved answers. tests/calibration.pin.test.ts fails at ±0.1. Re-run the
+   * script after changing retrieval. 0 = never abstain.
    */
   ABSTAIN_THRESHOLD: num(0, 1).default(0.31),
   MAX_FILE_BYTES: int(1, 1 << 30).default(10 * 1024 * 1024),
   MAX_QUESTION_CHARS: int(10, 100_000).default(1000),
+  // --- limits per document, enforced while parsing (issue 11); extracted text ≤ 4 × MAX_FILE_BYTES ---
+  MAX_PARAGRAPHS: int(1, 10_000_000).default(50_000),
+  MAX_SENTENCES: int(1, 10_000_000).default(200_000),
+  MAX_HTML_ELEMENTS: int(1, 10_000_000).default(100_000),
+  MAX_HTML_ATTRIBUTES: int(1, 100_000_000).default(500_000),
+  MAX_PDF_PAGES: int(1, 1_000_000).default(5000),
+  MAX_PDF_INFLATED_BYTES: int(1, 1 << 30).default(64 * 1024 * 1024),
+  /** Wall-clock budget for parsing and preparing one document (milliseconds). */
+  INGEST_BUDGET_MS: int(100, 3_600_000).default(60_000),
+  /** Inputs of at least this many bytes are prepared on a worker thread (0 = all of them). */
+  INGEST_WORKER_MIN_BYTES: int(0, 1 << 30).default(256 * 1024),
   // --- dense retrieval ---
   EMBEDDINGS: z.enum(['auto', 'off']).default('auto'),
   MODEL_ID: z.string().min(1).default('Xenova/multilingual-e5-small'),
@@ -92,6 +105,17 @@ const schema = z.object({
   LEXICAL_DEPTH: int(1, 1000).default(50),
   DENSE_DEPTH: int(1, 1000).default(50),
   RRF_K: int(1, 10_000).default(60),
+  /**
+   * With dense retrieval on, a question the lexical coverage would abstain on is still answered
+   * from passages whose cosine similarity to it (query vs passage embedding) is at least this
+   * (src/search/dense-abstain.ts). Above 1 = never. The default 0.34 is calibrated on the
+   * generated 'meaning' test model only (chosen on the tuning part; `npx tsx scripts/gen-model.ts
+   * /tmp/m/test/meaning meaning && QUERY_PREFIX= PASSAGE_PREFIX= npx tsx scripts/calibrate.ts
+   * --dense-model-dir /tmp/m --dense-model-id test/meaning`), not on a real model: real e5 models
+   * put most texts at cosine 0.7–1.0 (model card), so there 0.34 answers nearly everything. With
+   * a real model run that command with your MODEL_DIR/MODEL_ID and set the value it prints.
+   */
+  DENSE_THRESHOLD: num(0, 2).default(0.34),
   // --- URLs ---
   FETCH_TIMEOUT_MS: int(100, 120_000).default(15_000),
   FETCH_MAX_REDIRECTS: int(0, 20).default(5),
@@ -110,6 +134,24 @@ const schema = z.object({
   MODERATOR_ROLE_ID: optStr,
   MENTIONS: bool.default(false),
   RATE_LIMIT_PER_MINUTE: int(0, 10_000).default(6),
+  /**
+   * Unset (default): the bot runs in this one process. `N` or `auto`: this process becomes a
+   * discord.js ShardingManager that runs N shard processes (auto = the count Discord recommends
+   * in GET /gateway/bot, about one per 1,000 guilds); each serves the guilds of its shard.
+   */
+  SHARDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const s = (v ?? '').trim().toLowerCase();
+      if (s === '') return undefined;
+      if (s === 'auto') return 'auto' as const;
+      if (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 1024) return Number(s);
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be "auto" or a shard count 1..1024' });
+      return z.NEVER;
+    }),
+  /** Pause between starting two shards (Discord allows one IDENTIFY per 5 s per bucket; discord.js waits 5.5 s). */
+  SHARD_SPAWN_DELAY_MS: int(0, 120_000).default(5500),
   // --- optional LLM (OpenAI-compatible) ---
   LLM_BASE_URL: optStr,
   LLM_MODEL: optStr,
@@ -117,10 +159,24 @@ const schema = z.object({
   LLM_TIMEOUT_MS: int(100, 600_000).default(30_000),
   LLM_MAX_RETRIES: int(0, 10).default(3),
   LLM_CONCURRENCY: int(1, 64).default(2),
+  /** One deadline per LLM answer (ms): queue wait, every attempt and backoff; then the extractive answer. */
+  LLM_DEADLINE_MS: int(500, 600_000).default(20_000),
+  /** `max_tokens` sent with each LLM request (the reply is also capped in characters and bytes). */
+  LLM_MAX_TOKENS: int(16, 8_192).default(512),
 });
 
-/** Validated configuration; CACHE_DIR is always resolved. */
-export type Config = Omit<z.infer<typeof schema>, 'CACHE_DIR'> & { CACHE_DIR: string };
+/** The shard(s) this process runs when a ShardingManager started it. */
+export interface ShardAssignment {
+  ids: number[];
+  count: number;
+}
+
+/**
+ * Validated configuration; CACHE_DIR is always resolved. `SHARD` is set only in a shard process
+ * started by the ShardingManager (from the SHARDING_MANAGER, SHARDS and SHARD_COUNT variables
+ * discord.js passes to it); there `SHARDS` is undefined, so a shard never starts a manager.
+ */
+export type Config = Omit<z.infer<typeof schema>, 'CACHE_DIR'> & { CACHE_DIR: string; SHARD: ShardAssignment | null };
 
 /** Error raised for an invalid configuration value; `message` names every bad variable. */
 export class ConfigError extends Error {}
@@ -140,6 +196,9 @@ export function loadConfig(
   for (const key of Object.keys(schema.shape)) {
     if (env[key] !== undefined) raw[key] = env[key];
   }
+  // In a shard process discord.js's ShardingManager sets SHARDS to the shard id (not a count).
+  const shard = shardAssignment(env);
+  if (shard) delete raw.SHARDS;
   Object.assign(raw, overrides);
   const parsed = schema
     .superRefine((c, ctx) => {
@@ -167,5 +226,27 @@ export function loadConfig(
     DATA_DIR: dataDir,
     CORPUS_DIR: path.resolve(c.CORPUS_DIR),
     CACHE_DIR: path.resolve(c.CACHE_DIR ?? '.cache'),
+    SHARD: shard,
   };
+}
+
+/**
+ * The shard ids and count discord.js's ShardingManager hands a shard process (environment:
+ * SHARDING_MANAGER, SHARDS = id or JSON list of ids, SHARD_COUNT), or null outside one.
+ * @throws ConfigError when they are set but malformed.
+ */
+function shardAssignment(env: NodeJS.ProcessEnv): ShardAssignment | null {
+  if (!env.SHARDING_MANAGER) return null;
+  let ids: unknown;
+  try {
+    ids = JSON.parse(String(env.SHARDS));
+  } catch {
+    ids = undefined;
+  }
+  const list = Array.isArray(ids) ? ids : [ids];
+  const count = Number(env.SHARD_COUNT);
+  if (!Number.isInteger(count) || count < 1 || list.length === 0 || !list.every((i) => Number.isInteger(i) && i >= 0 && i < count)) {
+    throw new ConfigError(`Invalid configuration:\n  SHARDS/SHARD_COUNT from the sharding manager: got ${JSON.stringify(env.SHARDS)} of ${JSON.stringify(env.SHARD_COUNT)}`);
+  }
+  return { ids: list as number[], count };
 }

@@ -12,13 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
 import { log, setLogLevel } from './log.js';
-import { InputError, type PageSpan, type ParsedDocument } from './corpus/types.js';
-import { contentHash, deriveTitle, documentId } from './corpus/document.js';
-import { parseBytes, parseText, sanitizeText, sanitizeTitle } from './corpus/parse.js';
-import { detectLanguage } from './text/language.js';
-import { canonicalText } from './text/normalize.js';
-import { segmentDocument } from './text/chunk.js';
-import { indexTerms } from './text/terms.js';
+import { InputError, type PageSpan } from './corpus/types.js';
+import { sanitizeText } from './corpus/parse.js';
 import { stemLang } from './text/stem.js';
 import { Decompounder } from './text/decompound.js';
 import {
@@ -34,8 +29,9 @@ import {
 import { loadDictionary, type Dictionary } from './search/dictionary.js';
 import { buildQuery } from './search/query.js';
 import { PassageSearcher, type ScoredChunk } from './search/passages.js';
+import { openPersistedIndex, savePersistedIndex, type IndexOpen } from './search/persisted-index.js';
 import type { QueryGroup } from './search/lexical.js';
-import { extractAnswer, positionLabel, type Passage } from './answer/extract.js';
+import { extractAnswer, type Passage } from './answer/extract.js';
 import { languageGap, languageGapAnswer } from './answer/language-gap.js';
 import {
   MAX_SUMMARY_SENTENCES,
@@ -46,14 +42,21 @@ import {
   type SummarySentence,
 } from './answer/summary.js';
 import type { Answer, Summary } from './answer/types.js';
-import { fetchUrl } from './corpus/fetch-url.js';
-import { loadEmbedder } from './embed/transformers.js';
-import { DenseRetriever, readChunkTexts, type SyncReport } from './search/dense.js';
+import { summaryCandidates } from './answer/summary-input.js';
+import { withStorageErrors } from './store/errors.js';
+import type { PreparedDocument } from './ingest/prepare.js';
+import { ingestJob } from './ingest/input.js';
+import { PrepareThread } from './ingest/thread.js';
+// The embedding model (transformers.js, onnxruntime, sharp) and the vector index (hnswlib) are
+// imported only with EMBEDDINGS on: see Dossier.open. Importing the core stays light (issue 12).
+import type { DenseRetriever, SyncReport } from './search/dense.js';
+import { denseAbstention, type FusedChunk } from './search/dense-abstain.js';
 import type { Embedder } from './embed/embedder.js';
 import { fuseHybrid } from './search/fusion.js';
 import { LlmClient } from './answer/llm.js';
 import { llmAnswer, llmSummary, type LlmAnswerOptions } from './answer/llm-answer.js';
-import { translateEnglish } from './search/dictionary.js';
+import { verifyHooks } from './answer/verify-hooks.js';
+import { InstructionFlags } from './answer/injection.js';
 
 /** Public description of a stored document. */
 export interface DocumentInfo {
@@ -67,6 +70,8 @@ export interface DocumentInfo {
   chars: number;
   chunks: number;
   addedAt: string;
+  /** Sentences that read as instructions to an LLM (answer/injection.ts); never count as LLM support. */
+  instructions?: number;
 }
 
 /** What to ingest: text, or bytes of a file, with optional metadata overrides. */
@@ -123,6 +128,11 @@ export interface OpenOptions {
    * false: dense retrieval then runs only when the model is already on disk.
    */
   download?: boolean;
+  /**
+   * Load only the guild documents of guilds this returns true for (a shard's own guilds,
+   * src/discord/shards.ts); shared documents are always loaded. Default: every guild.
+   */
+  serves?: (guildId: string) => boolean;
 }
 
 /** What {@link Dossier.open} did and how long each step took (milliseconds, wall clock). */
@@ -133,8 +143,10 @@ export interface OpenReport {
   dictionaryMs: number;
   /** Loading the embedding model (0 when EMBEDDINGS=off or an embedder was passed in). */
   modelLoadMs: number;
-  /** Building the in-memory lexical and concept indexes from the store. */
+  /** Loading the lexical index snapshot, or rebuilding it from the store (see `index`). */
   indexMs: number;
+  /** How the lexical index was obtained (src/search/persisted-index.ts). */
+  index: IndexOpen;
   /** Opening the vector index and reconciling it with the store (0 without dense retrieval). */
   denseMs: number;
   /** Checking (and ingesting new or changed) bundled corpus files. */
@@ -143,6 +155,8 @@ export interface OpenReport {
   readyMs: number;
   /** The vector index reconciliation (re-embedded chunks etc.); null without dense retrieval. */
   denseSync: SyncReport | null;
+  /** Stored documents loaded into the in-memory index at open (fewer than stored with `serves`). */
+  documentsLoaded: number;
 }
 
 /** Weight of query groups that come from the conversation context rather than the question. */
@@ -152,11 +166,25 @@ const CONTEXT_WEIGHT = 0.5;
 /** The facade over store, index and answering. Create with {@link Dossier.open}. */
 export class Dossier {
   private readonly searcher: PassageSearcher;
+  /** Ingestion preparation (a worker thread for large inputs; src/ingest/thread.ts). */
+  private readonly preparer: PrepareThread;
   private readonly summaries = new SummaryCache();
+  private readonly instructionFlags = new InstructionFlags();
   /** Optional OpenAI-compatible LLM (disabled without LLM_BASE_URL). */
   private readonly llm: LlmClient;
   private queue: Promise<unknown> = Promise.resolve();
   private openReport: OpenReport | null = null;
+  /** How the lexical index was opened (snapshot or rebuilt). */
+  private indexOpen: IndexOpen | null = null;
+  /** True when documents changed since the snapshot was written (it is rewritten on close). */
+  private indexDirty = false;
+  /** False for a shard's partial index: it never overwrites the shared snapshot. */
+  private snapshotWritable = true;
+  /**
+   * SQLite's `PRAGMA data_version` when the index was built: it changes only when another
+   * connection commits, i.e. when this process's index may lack someone else's documents.
+   */
+  private dataVersion: unknown = null;
 
   private constructor(
     readonly config: Config,
@@ -168,18 +196,19 @@ export class Dossier {
     private readonly dense: DenseRetriever | null,
   ) {
     this.searcher = new PassageSearcher(dict);
+    this.preparer = new PrepareThread({
+      minBytes: config.INGEST_WORKER_MIN_BYTES,
+      dict: dict ? { path: config.DICT_PATH, cacheDir: config.CACHE_DIR } : null,
+      decompounder,
+      logLevel: config.LOG_LEVEL,
+    });
     this.llm = LlmClient.fromConfig(config);
     if (this.llm.enabled) log().info({ model: this.llm.model }, 'LLM answers on (checked against the cited passages before they are shown)');
   }
 
-  /** Dictionary hooks for checking LLM replies (German nouns, English↔German names). */
+  /** Dictionary hooks for checking LLM replies (English→German words, ordinary English words). */
   private get verifyHooks(): LlmAnswerOptions['verify'] {
-    const dict = this.dict;
-    if (!dict) return undefined;
-    return {
-      translate: (w: string) => translateEnglish(dict, w.toLowerCase()),
-      isCommonNoun: (w: string) => (dict.deFreq.get(w.toLowerCase()) ?? 0) > 0,
-    };
+    return verifyHooks(this.dict);
   }
 
   /**
@@ -200,12 +229,27 @@ export class Dossier {
     const decompounder = dict ? new Decompounder(dict.deFreq) : null;
     const tDict = performance.now();
     // null → one warning was logged; everything below then runs lexical only.
-    const embedder = options.embedder && config.EMBEDDINGS !== 'off' ? options.embedder : await loadEmbedder(config, { download: options.download });
+    let embedder: Embedder | null = null;
+    if (config.EMBEDDINGS === 'off') log().info('Dense retrieval disabled (EMBEDDINGS=off); lexical search runs alone.');
+    else embedder = options.embedder ?? (await (await import('./embed/transformers.js')).loadEmbedder(config, { download: options.download }));
     const tModel = performance.now();
-    const dense = embedder ? DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
+    const dense = embedder
+      ? (await import('./search/dense.js')).DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH })
+      : null;
     const tDenseOpen = performance.now();
     const d = new Dossier(config, db, dict, decompounder, dense);
-    d.loadIndex();
+    // A shard serving only some guilds builds a partial index: it neither reads nor writes the
+    // shared snapshot file (which always holds every stored document).
+    let documentsLoaded = 0;
+    if (options.serves) {
+      documentsLoaded = withStorageErrors(db.name, () => d.loadIndex(options.serves)); // a damaged file shows here first
+      d.indexOpen = { source: 'rebuilt', reason: 'partial' };
+      d.snapshotWritable = false;
+    } else {
+      d.indexOpen = withStorageErrors(db.name, () => openPersistedIndex(d.searcher, db, config.DATA_DIR, () => { documentsLoaded = d.loadIndex(); }));
+      if (d.indexOpen.source === 'snapshot') documentsLoaded = d.searcher.documentCount;
+    }
+    d.dataVersion = db.pragma('data_version', { simple: true });
     const tIndex = performance.now();
     const denseSync = await d.syncDense();
     const tSync = performance.now();
@@ -218,10 +262,12 @@ export class Dossier {
       dictionaryMs: ms(tStore, tDict),
       modelLoadMs,
       indexMs: ms(tDenseOpen, tIndex),
+      index: d.indexOpen!,
       denseMs: ms(tModel, tDenseOpen) + ms(tIndex, tSync),
       corpusMs: ms(tSync, tEnd),
       readyMs: ms(t0, tEnd) - modelLoadMs,
       denseSync,
+      documentsLoaded,
     };
     log().debug(d.openReport, 'ready');
     // Concept vectors of the stored paragraphs are built in the background from here; a question
@@ -252,6 +298,7 @@ export class Dossier {
     if (!this.dense) return null;
     const ids = this.db.prepare('SELECT id FROM chunks').pluck().all() as number[];
     let next = 0;
+    const { readChunkTexts } = await import('./search/dense.js');
     const rep = await this.dense.sync(ids, (missing) => readChunkTexts(this.db, missing), (done, total) => {
       if (total >= 100 && done >= next) {
         log().info({ done, total }, 'embedding chunks');
@@ -267,6 +314,7 @@ export class Dossier {
     if (!this.dense) return;
     try {
       this.dense.remove(removed);
+      const { readChunkTexts } = await import('./search/dense.js');
       await this.dense.add(readChunkTexts(this.db, added));
     } catch (err) {
       // The document stays stored and lexically searchable; the next open re-embeds what is missing.
@@ -280,7 +328,9 @@ export class Dossier {
     return this.dict !== null;
   }
 
-  private loadIndex(): void {
+  /** Build the in-memory indexes from the store. @returns how many documents were loaded. */
+  private loadIndex(serves?: (guildId: string) => boolean): number {
+    let loaded = 0;
     const paras = this.db.prepare('SELECT id, doc_id, terms FROM paragraphs ORDER BY id').all() as { id: number; doc_id: string; terms: string }[];
     const chunks = this.db
       .prepare('SELECT id, doc_id, paragraph_id, start, "end" AS end, terms FROM chunks ORDER BY id')
@@ -298,6 +348,8 @@ export class Dossier {
       list.push(p);
     }
     for (const doc of allDocuments(this.db)) {
+      if (doc.scope !== null && serves && !serves(doc.scope)) continue;
+      loaded++;
       this.searcher.add({
         id: doc.id,
         scope: doc.scope,
@@ -316,6 +368,7 @@ export class Dossier {
         })),
       }, { deferConcepts: true });
     }
+    return loaded;
   }
 
   private async ingestBundledCorpus(): Promise<void> {
@@ -353,93 +406,26 @@ export class Dossier {
    */
   ingest(input: IngestInput): Promise<IngestResult> {
     return this.serial(async () => {
-      const parsed = await this.parse(input);
-      return await this.store(parsed, input.scope || null); // '' is no guild: shared
+      const job = await ingestJob(input, this.config);
+      // Parsing, segmentation and index terms run on a worker thread for large inputs.
+      const prepared = await this.preparer.prepare(job);
+      return await this.store(prepared, job.scope);
     });
   }
 
-  /** Bytes or text → a parsed document (format detection, decoding, header lines, sanitising). */
-  private async parse(input: IngestInput): Promise<ParsedDocument> {
-    let parsed: ParsedDocument;
-    if (input.text !== undefined) {
-      if (Buffer.byteLength(input.text, 'utf8') > this.config.MAX_FILE_BYTES)
-        throw new InputError(`The text is larger than the limit of ${this.config.MAX_FILE_BYTES} bytes.`, 'too-large');
-      parsed = parseText(input.text, { source: input.source });
-    } else if (input.url) {
-      const fetched = await fetchUrl(input.url, {
-        timeoutMs: this.config.FETCH_TIMEOUT_MS,
-        maxBytes: this.config.MAX_FILE_BYTES,
-        maxRedirects: this.config.FETCH_MAX_REDIRECTS,
-        allowPrivate: this.config.ALLOW_PRIVATE_URLS,
-      });
-      parsed = await parseBytes(fetched.bytes, {
-        filename: new URL(fetched.finalUrl).pathname.split('/').pop() || undefined,
-        contentType: fetched.contentType,
-        maxBytes: this.config.MAX_FILE_BYTES,
-        source: fetched.finalUrl,
-      });
-      parsed.source = input.source ?? input.url;
-    } else if (input.bytes) {
-      parsed = await parseBytes(input.bytes, {
-        filename: input.filename,
-        contentType: input.contentType,
-        maxBytes: this.config.MAX_FILE_BYTES,
-        source: input.source,
-      });
-    } else {
-      throw new InputError('Nothing to add: give a text, a file or a URL.', 'empty');
-    }
-    const title = input.title !== undefined ? sanitizeTitle(input.title) : undefined;
-    return {
-      ...parsed,
-      title: title ?? parsed.title,
-      date: input.date ?? parsed.date,
-      source: input.source ?? parsed.source,
-    };
-  }
-
-  private async store(parsed: ParsedDocument, scope: string | null): Promise<IngestResult> {
-    const text = canonicalText(parsed.text);
-    const bodyStart = Math.min(parsed.bodyStart ?? 0, text.length);
-    if (text.slice(bodyStart).trim().length === 0) throw new InputError('The document has no text.', 'empty');
-    const id = documentId(text, scope);
-    const existing = getDocument(this.db, id);
+  private async store(prepared: PreparedDocument, scope: string | null): Promise<IngestResult> {
+    const existing = getDocument(this.db, prepared.id);
     if (existing) return { status: 'unchanged', document: this.info(existing) };
-    const language = parsed.language ?? detectLanguage(text);
-    const title = (parsed.title ?? deriveTitle(text, bodyStart)).slice(0, 200);
-    const date = parsed.date ?? null;
-    const source = parsed.source ?? null;
-    const sl = stemLang(language);
-    const paragraphs = segmentDocument(text, bodyStart, {
-      sentencesPerChunk: this.config.CHUNK_SENTENCES,
-      overlap: Math.min(this.config.CHUNK_OVERLAP, this.config.CHUNK_SENTENCES - 1),
-    }, language);
-    if (paragraphs.length === 0) throw new InputError('The document has no sentences to index.', 'empty');
-    const older = this.findPreviousVersion(scope, source, title);
+    const { id, title } = prepared;
+    const instructions = this.instructionFlags.count(id, () => prepared.text);
+    if (instructions > 0) log().warn({ event: 'instruction-text', id, title, sentences: instructions }, 'document contains text that reads as instructions to an LLM; it never counts as support for LLM answers');
+    const older = this.findPreviousVersion(scope, prepared.source, title);
     let chunkIds: number[] = [];
-    this.db.transaction(() => {
+    withStorageErrors(this.db.name, () => this.db.transaction(() => {
       if (older) this.db.prepare('DELETE FROM documents WHERE id = ?').run(older.id);
-      chunkIds = insertDocument(this.db, {
-        id,
-        scope,
-        title,
-        date,
-        source,
-        language,
-        text,
-        bodyStart,
-        pages: parsed.pages ? JSON.stringify(parsed.pages) : null,
-        paragraphs: paragraphs.map((p) => ({
-          start: p.start,
-          end: p.end,
-          terms: indexTerms(text.slice(p.start, p.end), sl, this.decompounder).join(' '),
-          chunks: p.chunks.map((c) => {
-            const chunkText = text.slice(c.start, c.end);
-            return { start: c.start, end: c.end, terms: indexTerms(chunkText, sl, this.decompounder).join(' '), hash: contentHash(chunkText) };
-          }),
-        })),
-      });
-    })();
+      chunkIds = insertDocument(this.db, { ...prepared, scope, pages: prepared.pages ? JSON.stringify(prepared.pages) : null });
+    })());
+    this.indexDirty = true;
     const removedChunks = older ? this.searcher.remove(older.id) : [];
     this.indexStored(id);
     await this.indexDense(chunkIds, removedChunks);
@@ -448,12 +434,18 @@ export class Dossier {
     return { status: older ? 'replaced' : 'added', document: this.info(row), replaced: older?.id };
   }
 
+  /**
+   * The stored document a new version replaces: same scope and source, or (without a source) same
+   * scope and title among source-less documents; the oldest such row. One indexed lookup
+   * (documents_source covers (scope, source)), so ingest does not slow down as the store grows.
+   */
   private findPreviousVersion(scope: string | null, source: string | null, title: string): DocumentRow | undefined {
-    const docs = this.db
-      .prepare('SELECT id, scope, title, source FROM documents WHERE scope IS ?')
-      .all(scope) as { id: string; title: string; source: string | null }[];
-    const match = source ? docs.find((d) => d.source === source) : docs.find((d) => !d.source && d.title === title);
-    return match ? getDocument(this.db, match.id) : undefined;
+    const id = (
+      source
+        ? this.db.prepare('SELECT id FROM documents WHERE scope IS ? AND source = ? ORDER BY rowid LIMIT 1').pluck().get(scope, source)
+        : this.db.prepare('SELECT id FROM documents WHERE scope IS ? AND source IS NULL AND title = ? ORDER BY rowid LIMIT 1').pluck().get(scope, title)
+    ) as string | undefined;
+    return id !== undefined ? getDocument(this.db, id) : undefined;
   }
 
   private indexStored(docId: string): void {
@@ -462,16 +454,21 @@ export class Dossier {
     const chunks = this.db
       .prepare('SELECT id, paragraph_id, start, "end" AS end, terms FROM chunks WHERE doc_id = ? ORDER BY id')
       .all(docId) as { id: number; paragraph_id: number; start: number; end: number; terms: string }[];
+    const byPara = new Map<number, typeof chunks>();
+    for (const c of chunks) {
+      const list = byPara.get(c.paragraph_id);
+      if (list) list.push(c);
+      else byPara.set(c.paragraph_id, [c]);
+    }
     this.searcher.add({
       id: docId,
       scope: doc.scope,
       language: stemLang(doc.language),
+      // Chunks grouped by paragraph in one pass (filtering all chunks per paragraph was quadratic).
       paragraphs: paras.map((p) => ({
         id: p.id,
         terms: splitTerms(p.terms),
-        chunks: chunks
-          .filter((c) => c.paragraph_id === p.id)
-          .map((c) => ({ id: c.id, docId, paragraphId: p.id, start: c.start, end: c.end, terms: splitTerms(c.terms) })),
+        chunks: (byPara.get(p.id) ?? []).map((c) => ({ id: c.id, docId, paragraphId: p.id, start: c.start, end: c.end, terms: splitTerms(c.terms) })),
       })),
     });
   }
@@ -492,6 +489,7 @@ export class Dossier {
         }
       })();
       const chunkIds = this.searcher.remove(id);
+      this.indexDirty = true;
       if (this.dense) {
         this.dense.remove(chunkIds);
         this.dense.flush();
@@ -538,7 +536,8 @@ export class Dossier {
 
   private info(d: DocumentRow): DocumentInfo {
     const chunks = (this.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE doc_id = ?').get(d.id) as { n: number }).n;
-    return { id: d.id, title: d.title, date: d.date, source: d.source, language: d.language, scope: d.scope, chars: d.chars, chunks, addedAt: d.added_at };
+    const instructions = this.instructionFlags.count(d.id, () => getDocumentText(this.db, d.id) ?? '');
+    return { id: d.id, title: d.title, date: d.date, source: d.source, language: d.language, scope: d.scope, chars: d.chars, chunks, addedAt: d.added_at, ...(instructions ? { instructions } : {}) };
   }
 
   /** Validate and clean a question. @throws InputError when empty or too long. */
@@ -553,7 +552,7 @@ export class Dossier {
   /**
    * Answer a question from the documents visible in `opts.scope`, citing verbatim passages.
    * Abstains (answer says so, no citations) when the best passage covers less than
-   * ABSTAIN_THRESHOLD of the question's idf mass.
+   * ABSTAIN_THRESHOLD of the question's idf mass and no dense hit reaches DENSE_THRESHOLD.
    * @throws InputError for an empty or too long question.
    */
   async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
@@ -572,10 +571,9 @@ export class Dossier {
     const ranked = this.searcher.search(groups, scope, Math.max(limit, this.config.LEXICAL_DEPTH));
     const idfs = this.searcher.groupIdfs(groups);
     const top = ranked[0];
-    // Abstention stays lexical until a dense threshold is calibrated with the real model.
-    const abstain = !top || top.coverage < this.config.ABSTAIN_THRESHOLD;
-    const fused = await this.fuseDense(q, scope, ranked);
-    if (!abstain && languageGap(query.language, getDocument(this.db, top.chunk.docId)?.language ?? 'de', this.dict !== null || this.dense !== null))
+    // Lexical coverage decides, unless a dense hit clears DENSE_THRESHOLD (src/search/dense-abstain.ts).
+    const { abstain, ranked: fused } = denseAbstention(!top || top.coverage < this.config.ABSTAIN_THRESHOLD, await this.fuseDense(q, scope, ranked), this.config.DENSE_THRESHOLD);
+    if (!abstain && top && languageGap(query.language, getDocument(this.db, top.chunk.docId)?.language ?? 'de', this.dict !== null || this.dense !== null))
       return languageGapAnswer(q);
     const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain);
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
@@ -615,21 +613,8 @@ export class Dossier {
       const doc = this.passageDoc(row);
       if (!doc) continue;
       const ref = { id: row.id, title: row.title, date: row.date };
-      const paragraphs = segmentDocument(doc.text, doc.bodyStart, { sentencesPerChunk: 1, overlap: 0 }, row.language);
-      for (const [pi, p] of paragraphs.entries()) {
-        for (const s of p.sentences) {
-          const text = doc.text.slice(s.start, s.end);
-          sentences.push({
-            doc: ref,
-            start: s.start,
-            end: s.end,
-            text,
-            paragraph: pi,
-            position: positionLabel(doc, s.start),
-            terms: indexTerms(text, stemLang(row.language), this.decompounder),
-          });
-        }
-      }
+      // Stops at the cap: a huge document is read only as far as the summariser can use.
+      sentences.push(...summaryCandidates({ ref, text: doc.text, bodyStart: doc.bodyStart, language: row.language, pages: doc.pages }, MAX_SUMMARY_SENTENCES, this.decompounder));
     }
     // A corpus summary over many documents first keeps each document's best few sentences, so the
     // final LexRank graph stays small (it is quadratic in sentences; see MAX_SUMMARY_SENTENCES).
@@ -667,7 +652,7 @@ export class Dossier {
    * lexical ranking unchanged otherwise or when embedding the question fails. A dense-only chunk
    * gets the coverage of its paragraph's best lexical chunk, or 0.
    */
-  private async fuseDense(question: string, scope: string | null, ranked: ScoredChunk[]): Promise<ScoredChunk[]> {
+  private async fuseDense(question: string, scope: string | null, ranked: ScoredChunk[]): Promise<FusedChunk[]> {
     if (!this.dense) return ranked;
     let hits;
     try {
@@ -682,10 +667,11 @@ export class Dossier {
     const byId = new Map(ranked.map((r) => [r.chunk.id, r]));
     const paraCoverage = new Map<number, number>();
     for (const r of ranked) if (!paraCoverage.has(r.chunk.paragraphId)) paraCoverage.set(r.chunk.paragraphId, r.coverage);
-    const out: ScoredChunk[] = [];
+    const similarity = new Map(hits.map((h) => [h.id, h.score]));
+    const out: FusedChunk[] = [];
     for (const f of fuseHybrid(ranked.map((r) => r.chunk.id), hits.map((h) => h.id), this.config)) {
       const chunk = byId.get(f.id)?.chunk ?? this.searcher.chunk(f.id);
-      if (chunk) out.push({ chunk, score: f.score, coverage: byId.get(f.id)?.coverage ?? paraCoverage.get(chunk.paragraphId) ?? 0 });
+      if (chunk) out.push({ chunk, score: f.score, coverage: byId.get(f.id)?.coverage ?? paraCoverage.get(chunk.paragraphId) ?? 0, similarity: similarity.get(f.id) });
     }
     return out;
   }
@@ -710,6 +696,13 @@ export class Dossier {
   /** Close the store. Safe to call twice. */
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
+    // Saved only when no other connection wrote meanwhile (else this index may lack its
+    // documents; the next open then rebuilds from the store).
+    if (this.db.open && this.indexDirty && this.snapshotWritable && this.db.pragma('data_version', { simple: true }) === this.dataVersion) {
+      savePersistedIndex(this.searcher, this.db, this.config.DATA_DIR);
+      this.indexDirty = false;
+    }
+    await this.preparer.close();
     if (this.db.open) this.db.close();
   }
 }

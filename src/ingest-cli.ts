@@ -9,6 +9,17 @@ import type { Dossier } from './core.js';
 import { loadPath } from './corpus/load.js';
 import { InputError } from './corpus/types.js';
 import { log } from './log.js';
+import { EXTENSION_FORMATS } from './corpus/parse.js';
+import { StorageError } from './store/errors.js';
+
+/** `s` on one line: control characters (newline, tab, escape, …) shown as JSON-style escapes. */
+export function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    const j = JSON.stringify(c).slice(1, -1);
+    return j !== c ? j.replace(/^\\u00/, '\\x') : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
 
 /** One line of the ingest summary. */
 export interface IngestOutcome {
@@ -21,6 +32,10 @@ export interface IngestOutcome {
 
 /** Totals of an ingest run. */
 export interface IngestSummary {
+  /** Set when the run stopped early (the disk is full): the message shown, once. */
+  stopped?: string;
+  /** Items not attempted because the run stopped. */
+  notAttempted?: number;
   added: number;
   unchanged: number;
   replaced: number;
@@ -33,7 +48,11 @@ const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 /**
  * Ingest every file under the given paths and every URL, one by one.
- * A failure of one item is recorded and the run goes on. Sets exit code 1 when any item failed.
+ * A failure of one item is recorded and the run goes on, except a full disk: then the run stops
+ * with one message (every later file would fail the same way) and the rest are counted as not
+ * attempted. A folder without any document file is a failure with a hint. Item names are shown
+ * with control characters escaped (a file name with a newline stays on its line). Sets exit code
+ * 1 when any item failed or the run stopped.
  */
 export async function runIngest(d: Dossier, targets: string[], opts: { json: boolean; progress?: boolean }): Promise<IngestSummary> {
   const started = Date.now();
@@ -45,7 +64,15 @@ export async function runIngest(d: Dossier, targets: string[], opts: { json: boo
       continue;
     }
     try {
+      const before = work.length;
       for await (const f of loadPath(t)) work.push({ item: f.path, file: f });
+      if (work.length === before) {
+        items.push({
+          item: t,
+          status: 'failed',
+          reason: `no document files found there (looked for ${Object.keys(EXTENSION_FORMATS).join(' ')}; hidden files are skipped)`,
+        });
+      }
     } catch (err) {
       items.push({ item: t, status: 'failed', reason: (err as Error).message });
     }
@@ -55,7 +82,9 @@ export async function runIngest(d: Dossier, targets: string[], opts: { json: boo
     ? new cliProgress.SingleBar({ stream: process.stderr, format: 'ingest [{bar}] {value}/{total} {item}' }, cliProgress.Presets.shades_classic)
     : null;
   bar?.start(work.length, 0, { item: '' });
-  for (const w of work) {
+  let stopped: string | undefined;
+  let notAttempted = 0;
+  for (const [wi, w] of work.entries()) {
     try {
       let result;
       if (w.file) {
@@ -69,9 +98,16 @@ export async function runIngest(d: Dossier, targets: string[], opts: { json: boo
       }
       items.push({ item: w.item, status: result.status, id: result.document.id, title: result.document.title });
     } catch (err) {
-      const reason = err instanceof InputError ? err.message : `unexpected error: ${(err as Error).message}`;
-      if (!(err instanceof InputError)) log().error({ err, item: w.item }, 'ingest failed');
-      else log().warn({ item: w.item, reason: err.reason }, 'ingest refused');
+      if (err instanceof StorageError && err.kind === 'disk-full') {
+        items.push({ item: w.item, status: 'failed', reason: 'the disk is full' });
+        stopped = err.message;
+        notAttempted = work.length - wi - 1;
+        break;
+      }
+      // The refusal is reported once, on the item's line (no extra log line for it).
+      const known = err instanceof InputError || err instanceof StorageError;
+      const reason = known ? (err as Error).message : `unexpected error: ${(err as Error).message}`;
+      if (!known) log().error({ err, item: w.item }, 'ingest failed');
       items.push({ item: w.item, status: 'failed', reason });
     }
     bar?.increment(1, { item: path.basename(w.item).slice(0, 40) });
@@ -79,6 +115,7 @@ export async function runIngest(d: Dossier, targets: string[], opts: { json: boo
   bar?.stop();
   const count = (s: IngestOutcome['status']) => items.filter((i) => i.status === s).length;
   const summary: IngestSummary = {
+    ...(stopped ? { stopped, notAttempted } : {}),
     added: count('added'),
     unchanged: count('unchanged'),
     replaced: count('replaced'),
@@ -88,11 +125,12 @@ export async function runIngest(d: Dossier, targets: string[], opts: { json: boo
   };
   if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
-    for (const i of items) process.stdout.write(`${i.status.padEnd(9)} ${i.item}${i.reason ? `  — ${i.reason}` : ''}\n`);
+    for (const i of items) process.stdout.write(`${i.status.padEnd(9)} ${oneLine(i.item)}${i.reason ? `  — ${oneLine(i.reason)}` : ''}\n`);
+    if (stopped) process.stdout.write(`\nstopped: ${stopped}\n${notAttempted} more not attempted.\n`);
     process.stdout.write(
       `\n${summary.added} added, ${summary.unchanged} unchanged, ${summary.replaced} replaced, ${summary.failed} failed (${summary.seconds} s)\n`,
     );
   }
-  if (summary.failed > 0) process.exitCode = 1;
+  if (summary.failed > 0 || stopped) process.exitCode = 1;
   return summary;
 }

@@ -3,15 +3,18 @@
  * offer console mode (questions from stdin, answers on stdout, same core). Configuration errors
  * and connection failures are reported in one readable message, never as a stack trace.
  * SIGINT/SIGTERM disconnect from Discord and close the store; a second signal exits at once.
+ * With SHARDS=auto|N this process only manages shard processes (src/discord/shards.ts), each of
+ * which runs this file again as a bot for its own guilds.
  */
 import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { log, setLogLevel, useHumanLogs } from './log.js';
-import { Dossier } from './core.js';
-import { formatAnswer } from './answer/format.js';
-import { DossierBot } from './discord/bot.js';
+import type { Dossier } from './core.js';
 import { inviteUrl } from './discord/register.js';
-import { FeedbackStore } from './store/feedback.js';
+import { guildFilter, runShardManager, stopShards } from './discord/shards.js';
+// The core, the bot and their dependencies are imported where they are used, so that a sharding
+// manager process (which only starts and watches shards) does not load them.
 
 const GUIDANCE = `dossier: DISCORD_TOKEN is not set, so the Discord bot is not started.
 
@@ -51,11 +54,34 @@ async function main(): Promise<void> {
     await consoleMode(config);
     return;
   }
-  await runBot(config);
+  if (config.SHARDS !== undefined) await runManager(config);
+  else await runBot(config);
+}
+
+/** SHARDS set: start the shard processes and stop them on SIGINT/SIGTERM. */
+async function runManager(config: Config): Promise<void> {
+  let manager: Awaited<ReturnType<typeof runShardManager>> | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    log().info({ signal }, 'stopping the shards');
+    if (manager) await stopShards(manager);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  try {
+    await runShardManager(config, fileURLToPath(import.meta.url), (m) => (manager = m));
+  } catch (e) {
+    throw new Error(`could not start the shards: ${(e as Error).message ?? String(e)}`);
+  }
 }
 
 async function runBot(config: Config): Promise<void> {
-  const dossier = await Dossier.open(config);
+  const [{ Dossier }, { DossierBot }, { FeedbackStore }] = await Promise.all([import('./core.js'), import('./discord/bot.js'), import('./store/feedback.js')]);
+  const dossier = await Dossier.open(config, { serves: guildFilter(config.SHARD) });
+  if (config.SHARD) log().info({ shard: config.SHARD.ids, of: config.SHARD.count, documents: dossier.startup.documentsLoaded }, 'shard store open (shared documents + this shard\'s guilds)');
   const bot = new DossierBot({ dossier, config, feedback: new FeedbackStore(dossier.db) });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -98,13 +124,18 @@ async function consoleMode(config: Config): Promise<void> {
     rl.prompt();
   }
   let dossier: Dossier | undefined;
+  let formatAnswer: typeof import('./answer/format.js').formatAnswer | undefined;
   try {
     for await (const line of rl) {
       const question = line.trim();
       if (question) {
-        dossier ??= await Dossier.open(config);
+        if (!dossier) {
+          const [{ Dossier }, format] = await Promise.all([import('./core.js'), import('./answer/format.js')]);
+          formatAnswer = format.formatAnswer;
+          dossier = await Dossier.open(config);
+        }
         try {
-          process.stdout.write(`${formatAnswer(await dossier.ask(question))}\n\n`);
+          process.stdout.write(`${formatAnswer!(await dossier.ask(question))}\n\n`);
         } catch (e) {
           if ((e as Error).name !== 'InputError') throw e;
           process.stdout.write(`${(e as Error).message}\n\n`);

@@ -45,8 +45,7 @@ describe('discord bot', () => {
     const { i, messages } = await ask(h, SEED_QUESTION);
     const record = h.fake.interactions.get(i.id)!;
     expect(record.callback?.type).toBe(5); // deferred first
-    expect(record.callbackAttempts.map((a) => a.status)).toEqual([204]);
-    expect(record.callback!.ackMs).toBeLessThanOrEqual(3000);
+    expect(record.callbackAttempts.map((a) => a.status)).toEqual([204]); // the fake answers 10062 after 3 s
     const [answer, ...passages] = messages.flatMap((m) => m.embeds);
     expect(answer.title).toBe(SEED_QUESTION);
     expect(answer.description).toMatch(/100 Drohnen im Monat.*\[1\]/);
@@ -278,7 +277,6 @@ describe('discord bot', () => {
 
   it('/summary autocompletes documents and answers with a cited summary', async () => {
     h = await startHarness();
-    if (typeof (h.dossier as any).summarize !== 'function') return; // core without summarize yet
     const user = h.fake.newUser('x');
     const ac = h.fake.autocomplete({ guild: h.guildA, user, name: 'summary', focused: 'document', options: { document: 'nato' } });
     const choices = (await h.fake.waitFor(() => h!.fake.interactions.get(ac.id)!.callback, 5000)).data.choices;

@@ -20,10 +20,10 @@ function percentile(sorted: number[], p: number): number {
 describe('gateway', () => {
   it('resumes after the connection drops and answers the next interaction', async () => {
     h = await startHarness();
-    h.fake.dropConnection();
+    h.fake.dropConnection(4000, 0); // guild A's shard
     await h.fake.waitFor(() => h!.fake.gateway.resumes === 1, 10_000, 'RESUME');
     expect(h.fake.gateway.connections.at(-1)).toMatch(/^\/resume\?v=10/); // resume_gateway_url was used
-    expect(h.fake.gateway.identifies).toHaveLength(1); // no new session
+    expect(h.fake.gateway.identifies).toHaveLength(h.shards); // no new session
 
     const i = h.fake.slash({ guild: h.guildA, user: h.fake.newUser('u'), name: 'ask', options: { question: QUESTION } });
     const messages = await h.fake.waitForReply(i, (m) => m.some((x) => x.components?.length));
@@ -32,7 +32,7 @@ describe('gateway', () => {
 
   it('delivers an interaction dispatched while disconnected once the bot has resumed', async () => {
     h = await startHarness();
-    h.fake.dropConnection();
+    h.fake.dropConnection(4000, 0); // guild A's shard
     const i = h.fake.slash({ guild: h.guildA, user: h.fake.newUser('u'), name: 'ask', options: { question: QUESTION } });
     const messages = await h.fake.waitForReply(i, (m) => m.some((x) => x.components?.length));
     expect(textOf(messages)).toContain('100 Drohnen im Monat');
@@ -48,8 +48,7 @@ describe('gateway', () => {
     const answers = await Promise.all(records.map((r) => h!.fake.waitForReply(r, (m) => m.some((x) => x.components?.length), 60_000)));
     for (const r of records) {
       const rec = h.fake.interactions.get(r.id)!;
-      expect(rec.callbackAttempts.map((a) => a.status)).toEqual([204]); // the fake refuses callbacks after 3 s
-      expect(rec.callback!.ackMs).toBeLessThanOrEqual(3000);
+      expect(rec.callbackAttempts.map((a) => a.status)).toEqual([204]); // the fake refuses callbacks after 3 s (10062)
     }
     for (const messages of answers) expect(textOf(messages)).toContain('100 Drohnen im Monat');
     expect(h.fake.rejected()).toEqual([]);

@@ -37,6 +37,16 @@ const extractive: Answer = {
   citations,
   mode: 'extractive',
 };
+/** A small English → German lexicon standing in for the Ding dictionary hook. */
+const LEXICON: Record<string, string[]> = {
+  drone: ['Drohne'], drones: ['Drohnen'], month: ['Monat'], deliver: ['liefern'], delivered: ['geliefert'], production: ['Produktion'],
+  capacity: ['Kapazität'], plans: ['planen'], plan: ['planen'], factory: ['Fabrik'], warhead: ['Sprengkopf'], kilograms: ['Kilogramm'],
+  prototype: ['Prototyp'], manufacturer: ['Hersteller'], company: ['Unternehmen'], test: ['testen'], build: ['herstellen', 'bauen'],
+  mass: ['Masse'], negotiating: ['verhandeln'], forces: ['Streitkräfte'], armed: ['bewaffnet'], design: ['Design'], similar: ['ähnlich'],
+  components: ['Komponenten'], supply: ['versorgen', 'liefern'], defence: ['Verteidigung'], ministry: ['Ministerium'], costs: ['kostet'],
+  dollars: ['Dollar'], government: ['Regierung'], deliveries: ['Lieferungen'], observed: ['beobachtet'], war: ['Krieg'], cooperation: ['Zusammenarbeit'],
+};
+const TRANSLATE = (w: string): string[] => LEXICON[w.toLowerCase()] ?? [];
 const GOOD = "Xi'an Bingo plans to help Russia set up production with a capacity of about 100 drones a month [2].";
 
 /** Captures log lines (JSON objects) at debug level. */
@@ -71,7 +81,7 @@ async function answerWith(c: LlmClient, ex: Answer = extractive): Promise<{ answ
 }
 
 function fallbackWarnings(): Record<string, unknown>[] {
-  return logs.lines.filter((l) => l.event === 'llm-fallback' && l.level === 40);
+  return logs.lines.filter((l) => l.event === 'llm-fallback' && l.level === 30);
 }
 
 beforeEach(async () => {
@@ -89,7 +99,7 @@ describe('llmAnswer with a fake OpenAI-compatible server', () => {
   it('shows a good, cited answer (mode llm) and keeps the verbatim citations', async () => {
     fake.enqueue({ reply: GOOD });
     const { answer, outcome } = await answerWith(client({ apiKey: 'sk-test' }));
-    expect(outcome).toEqual({ used: true });
+    expect(outcome).toMatchObject({ used: true });
     expect(answer.mode).toBe('llm');
     expect(answer.answer).toBe(GOOD);
     expect(answer.citations).toBe(extractive.citations);
@@ -112,7 +122,7 @@ describe('llmAnswer with a fake OpenAI-compatible server', () => {
   it('falls back to the extractive answer when the reply invents a citation [7]', async () => {
     fake.enqueue({ reply: "Xi'an Bingo plans about 100 drones a month [2][7]." });
     const { answer, outcome } = await answerWith(client());
-    expect(answer).toBe(extractive);
+    expect(answer).toEqual({ ...extractive, llmFallback: expect.any(Object) });
     expect(outcome.reason).toBe('verification-failed');
     expect(outcome.problems?.map((p) => p.kind)).toEqual(['unknown-citation']);
     expect(fallbackWarnings()[0]).toMatchObject({ reason: 'verification-failed' });
@@ -121,25 +131,25 @@ describe('llmAnswer with a fake OpenAI-compatible server', () => {
   it('falls back when the reply invents a number', async () => {
     fake.enqueue({ reply: "Xi'an Bingo plans about 250 drones a month [2]." });
     const { answer, outcome } = await answerWith(client());
-    expect(answer).toBe(extractive);
+    expect(answer).toEqual({ ...extractive, llmFallback: expect.any(Object) });
     expect(outcome.problems).toEqual([{ kind: 'number', detail: '250 is not in the cited passages' }]);
   });
 
   it('falls back when the reply invents a name', async () => {
     fake.enqueue({ reply: 'According to Norinco, about 100 drones a month are planned [2].' });
     const { answer, outcome } = await answerWith(client());
-    expect(answer).toBe(extractive);
+    expect(answer).toEqual({ ...extractive, llmFallback: expect.any(Object) });
     expect(outcome.problems?.map((p) => p.detail)).toEqual(['"Norinco" is not in the cited passages']);
   });
 
   it('falls back on a timeout (not retried)', async () => {
     fake.enqueue({ reply: GOOD, delayMs: 3_000 });
     const { answer, outcome } = await answerWith(client({ timeoutMs: 200 }));
-    expect(answer).toBe(extractive);
+    expect(answer).toEqual({ ...extractive, llmFallback: expect.any(Object) });
     expect(outcome.reason).toBe('llm-error');
     expect(outcome.error?.reason).toBe('timeout');
     expect(fake.requests).toHaveLength(1);
-    expect(fallbackWarnings()[0]).toMatchObject({ reason: 'llm-error', error: 'timeout' });
+    expect(fallbackWarnings()[0]).toMatchObject({ reason: 'llm-error', check: 'timeout' });
   });
 
   it('retries after 429, waiting at least Retry-After, then succeeds', async () => {
@@ -162,7 +172,7 @@ describe('llmAnswer with a fake OpenAI-compatible server', () => {
   it('falls back when 5xx persists after all retries', async () => {
     fake.setDefault({ status: 503, reply: 'overloaded' });
     const { answer, outcome } = await answerWith(client({ maxRetries: 2 }));
-    expect(answer).toBe(extractive);
+    expect(answer).toEqual({ ...extractive, llmFallback: expect.any(Object) });
     expect(fake.requests).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
     expect(outcome.error).toBeInstanceOf(LlmError);
@@ -209,7 +219,7 @@ describe('llmAnswer with a fake OpenAI-compatible server', () => {
 
     fake.enqueue({ reply: 'HACKED' });
     const { answer, outcome } = await answerWith(client(), ex);
-    expect(answer).toBe(ex);
+    expect(answer).toEqual({ ...ex, llmFallback: expect.any(Object) });
     expect(outcome.problems?.map((p) => p.kind)).toContain('no-citation');
     expect(fake.requests[0].body.messages[1].content).toBe(user.content);
   });
@@ -255,7 +265,7 @@ describe('llmSummary', () => {
     const s1 = await llmSummary(client(), summary, { language: 'de' });
     expect(s1).toEqual({ ...summary, text: good, mode: 'llm' });
     const s2 = await llmSummary(client(), summary, { language: 'de' });
-    expect(s2).toBe(summary);
+    expect(s2).toEqual({ ...summary, llmFallback: expect.objectContaining({ reason: 'verification-failed' }) });
     expect(fake.requests[0].body.messages[0].content).toMatch(/German/);
   });
 });
@@ -286,7 +296,7 @@ describe('verifyReply', () => {
       expect(verifyReply(reply, seedPassages), reply).toMatchObject({ ok: true });
     }
     expect(verifyReply('At least 7,000 drones [3].', seedPassages).problems).toEqual([{ kind: 'number', detail: '7,000 is not in the cited passages' }]);
-    expect(verifyReply('A warhead of 35 to 60 kilograms [3].', seedPassages).problems.map((x) => x.detail)).toEqual(['60 is not in the cited passages']);
+    expect(verifyReply('A warhead of 35 to 60 kilograms [3].', seedPassages).problems.map((x) => x.detail)).toEqual(['35 to 60 is not in the cited passages']);
   });
 
   it('checks numbers against the cited passages only', () => {
@@ -312,16 +322,16 @@ describe('verifyReply', () => {
     expect(verifyReply('NATO says Moscow and Tehran plan a factory [4].', seedPassages).problems.map((x) => x.detail)).toEqual(['"NATO" is not in the cited passages']);
   });
 
-  it('in a German reply, a noun must occur in the passages unless the dictionary hook knows it', () => {
-    const reply = 'Moskau und Teheran planen laut Bericht eine Fabrik in Russland [4].';
-    expect(verifyReply(reply, seedPassages, { language: 'de' }).problems.map((x) => x.detail)).toEqual(['"Bericht" is not in the cited passages']);
-    expect(verifyReply(reply, seedPassages, { language: 'de', isCommonNoun: (w) => w === 'Bericht' }).ok).toBe(true);
+  it('in a German reply, every noun must occur in the cited passages (only words about the source are exempt)', () => {
+    expect(verifyReply('Moskau und Teheran planen laut Bericht eine Fabrik in Russland [4].', seedPassages, { language: 'de' }).ok).toBe(true);
+    const reply = 'Moskau und Teheran planen laut Regierung eine Fabrik in Russland [4].';
+    expect(verifyReply(reply, seedPassages, { language: 'de' }).problems.map((x) => x.detail)).toEqual(['"Regierung" is not in the cited passages']);
   });
 
   it('uses the translation hook for cross-lingual words', () => {
     const reply = "Xi'an Bingo would deliver 100 drones to the Russian Defence Ministry by April [1][2].";
     expect(verifyReply(reply, seedPassages).problems.map((x) => x.detail)).toEqual(['"Defence" is not in the cited passages']);
-    expect(verifyReply(reply, seedPassages, { translate: (w) => (w === 'Defence' ? ['Verteidigung'] : []) }).ok).toBe(true);
+    expect(verifyReply(reply, seedPassages, { translate: (w) => (w === 'Defence' ? ['Verteidigung'] : TRANSLATE(w)) }).ok).toBe(true);
   });
 
   it('checks names against the cited passages only', () => {

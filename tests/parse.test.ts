@@ -509,12 +509,15 @@ describe('parseText (Discord messages) and detectFormat', () => {
   });
   it('rejects empty and overlong messages', () => {
     expect(() => parseText(' \u200B ')).toThrow(InputError);
+    let err: unknown;
     try {
       parseText('x'.repeat(50), { maxChars: 10 });
     } catch (e) {
-      expect((e as InputError).reason).toBe('too-large');
-      expectHumanMessage((e as InputError).message);
+      err = e;
     }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).reason).toBe('too-large');
+    expectHumanMessage((err as InputError).message);
   });
   it('decides formats by magic, extension, type, sniffing', () => {
     expect(detectFormat(enc('%PDF-1.4'), 'a.txt')).toBe('pdf');
@@ -526,8 +529,8 @@ describe('parseText (Discord messages) and detectFormat', () => {
 });
 
 describe('estimateHtmlDepth', () => {
-  it('counts nesting, ignoring void and implicitly closed elements and quoted ">"', () => {
-    expect(estimateHtmlDepth('<div data-x="a>b"><p>x<p>y<ul><li>a<li>b</ul><br/><x-y/><img src=x></div>')).toBe(2);
+  it('counts nesting as htmlparser2 builds it (void and implicitly closed elements) and quoted ">"', () => {
+    expect(estimateHtmlDepth('<div data-x="a>b"><p>x<p>y<ul><li>a<li>b</ul><br/><x-y/><img src=x></div>')).toBe(3) // div > ul > li, as htmlparser2 builds it;
     expect(estimateHtmlDepth('<div>'.repeat(7000), 5000)).toBe(5001); // stops early
   });
   it('stays linear on unclosed quotes', () => {

@@ -8,6 +8,7 @@
  * questions — the number phrase nearest to the matched words as the short answer.
  */
 import { splitSentences, type Span } from '../text/sentences.js';
+import { escapeMarkdown } from '../text/markdown.js';
 import { paragraphSpans } from '../text/chunk.js';
 import { tokenize, type Token } from '../text/tokenize.js';
 import { termsOfTokens } from '../text/terms.js';
@@ -108,10 +109,8 @@ export function positionLabel(doc: Passage['doc'], offset: number): string {
   return page ? `p. ${page}, ¶${n}` : `¶${n}`;
 }
 
-/** Escape Discord/Markdown emphasis characters in text we wrap in bold. */
-function escapeMd(s: string): string {
-  return s.replace(/([*_~`|\\])/g, '\\$1');
-}
+/** Document text shown literally in Discord Markdown (links, headings, mentions too). */
+const escapeMd = escapeMarkdown;
 
 /** The sentence text with matched tokens and numbers in **bold** (Markdown). */
 function highlight(text: string, s: ScoredSentence): string {

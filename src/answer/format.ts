@@ -3,6 +3,7 @@
  */
 import type { Answer, Citation, Summary } from './types.js';
 import { displayText } from '../text/normalize.js';
+import { unescapeMarkdown } from '../text/markdown.js';
 
 /** One citation line: `[n] „quote“ — Title (date), ¶k`. */
 export function formatCitation(c: Citation): string {
@@ -12,7 +13,7 @@ export function formatCitation(c: Citation): string {
 
 /** The answer, then its cited passages. */
 export function formatAnswer(a: Answer): string {
-  const plain = a.answer.replace(/\*\*/g, '').replace(/\\([*_~`|\\])/g, '$1');
+  const plain = unescapeMarkdown(a.answer);
   if (a.abstained) return plain;
   return [`Answer: ${plain}`, '', ...a.citations.map(formatCitation)].join('\n');
 }
@@ -20,5 +21,5 @@ export function formatAnswer(a: Answer): string {
 /** The summary text, then its cited sentences. */
 export function formatSummary(s: Summary): string {
   const head = s.document ? `Summary of "${s.document.title}"` : 'Summary of all documents';
-  return [head, '', s.text, '', ...s.citations.map(formatCitation)].join('\n');
+  return [head, '', unescapeMarkdown(s.text), '', ...s.citations.map(formatCitation)].join('\n');
 }

@@ -11,6 +11,11 @@
  * is usually too slow again, and retries would multiply the user's wait. A semaphore caps the
  * calls in flight (LLM_CONCURRENCY); a call holds its slot across its retries so that a
  * rate-limited server is not hit harder by other callers in the meantime.
+ *
+ * A call may carry one absolute `deadline` (LLM_DEADLINE_MS per answer) that bounds the wait for
+ * a slot, each attempt (its timeout is cut to the time left) and each backoff (a wait that would
+ * pass the deadline is not started). Every request sends `max_tokens`, and at most
+ * `maxResponseBytes` of a response body are read.
  */
 import type { Config } from '../config.js';
 
@@ -21,7 +26,7 @@ export interface ChatMessage {
 }
 
 /** Why a call failed. */
-export type LlmErrorReason = 'disabled' | 'timeout' | 'aborted' | 'http' | 'network' | 'bad-response' | 'retry-after-too-long';
+export type LlmErrorReason = 'disabled' | 'timeout' | 'deadline' | 'aborted' | 'http' | 'network' | 'bad-response' | 'too-large' | 'retry-after-too-long';
 
 /** A failed LLM call; `reason` is machine-readable, `status` the last HTTP status if any. */
 export class LlmError extends Error {
@@ -59,6 +64,12 @@ export interface LlmClientOptions {
    * the call fail at once (reason "retry-after-too-long") instead of blocking the user.
    */
   maxRetryAfterMs?: number;
+  /** `max_tokens` sent when a call does not set its own (default 512). */
+  maxTokens?: number;
+  /** The per-answer deadline callers should use (ms, default 20 000); see {@link LlmClient.deadlineMs}. */
+  deadlineMs?: number;
+  /** Most bytes of one response body read (default 1 MiB); a longer body fails ("too-large"). */
+  maxResponseBytes?: number;
   /** Injected for tests: fetch, sleep and the random source of the jitter. */
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
@@ -73,6 +84,11 @@ export interface ChatOptions {
   maxTokens?: number;
   /** Cancels the call (and any wait for a retry). */
   signal?: AbortSignal;
+  /**
+   * Absolute deadline (ms since the epoch, as Date.now()) for the whole call: the wait for a
+   * concurrency slot, every attempt and every backoff. Past it the call fails with "deadline".
+   */
+  deadline?: number;
 }
 
 /** Counting semaphore (FIFO). */
@@ -89,10 +105,28 @@ export class Semaphore {
     return this.active;
   }
 
-  /** Run `fn` once a slot is free; the slot is released when its promise settles. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
+  /**
+   * Run `fn` once a slot is free; the slot is released when its promise settles.
+   * @param waitMs longest wait for a slot; past it `onTimeout()` is thrown and no slot is taken.
+   */
+  async run<T>(fn: () => Promise<T>, waitMs = Infinity, onTimeout: () => Error = () => new Error('no slot in time')): Promise<T> {
+    if (this.active >= this.limit) {
+      await new Promise<void>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        const grant = () => {
+          if (timer) clearTimeout(timer);
+          resolve();
+        };
+        this.waiting.push(grant);
+        if (Number.isFinite(waitMs)) {
+          timer = setTimeout(() => {
+            const k = this.waiting.indexOf(grant);
+            if (k >= 0) this.waiting.splice(k, 1);
+            reject(onTimeout());
+          }, Math.max(0, waitMs));
+        }
+      });
+    } else this.active++;
     try {
       return await fn();
     } finally {
@@ -140,6 +174,34 @@ export function stripReasoning(text: string): string {
   return text.replace(/<think>[\s\S]*?<\/think>/gi, '').replace(/^[\s\S]*?<\/think>/i, '').trim();
 }
 
+/**
+ * The body of `res` as UTF-8, reading at most `maxBytes`; a longer body aborts the request and
+ * throws LlmError "too-large", so a huge reply never sits in memory.
+ */
+async function readCapped(res: Response, maxBytes: number, controller: AbortController): Promise<string> {
+  if (!res.body) return '';
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    controller.abort();
+    throw new LlmError(`reply body of ${declared} bytes exceeds the ${maxBytes}-byte limit`, 'too-large', res.status);
+  }
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+      throw new LlmError(`reply body exceeds the ${maxBytes}-byte limit`, 'too-large', res.status);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Chat-completions client; see the module doc. */
 export class LlmClient {
   readonly enabled: boolean;
@@ -172,6 +234,9 @@ export class LlmClient {
       backoffBaseMs: options.backoffBaseMs ?? 500,
       backoffMaxMs: options.backoffMaxMs ?? 8_000,
       maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+      maxResponseBytes: options.maxResponseBytes ?? 1 << 20,
+      maxTokens: options.maxTokens ?? 512,
+      deadlineMs: options.deadlineMs ?? 20_000,
       fetch: options.fetch ?? globalThis.fetch,
       sleep: options.sleep,
       random: options.random ?? Math.random,
@@ -183,7 +248,10 @@ export class LlmClient {
   }
 
   /** Client configured from LLM_* settings (disabled when LLM_BASE_URL is unset). */
-  static fromConfig(config: Pick<Config, 'LLM_BASE_URL' | 'LLM_MODEL' | 'LLM_API_KEY' | 'LLM_TIMEOUT_MS' | 'LLM_MAX_RETRIES' | 'LLM_CONCURRENCY'>): LlmClient {
+  static fromConfig(
+    config: Pick<Config, 'LLM_BASE_URL' | 'LLM_MODEL' | 'LLM_API_KEY' | 'LLM_TIMEOUT_MS' | 'LLM_MAX_RETRIES' | 'LLM_CONCURRENCY'> &
+      Partial<Pick<Config, 'LLM_DEADLINE_MS' | 'LLM_MAX_TOKENS'>>,
+  ): LlmClient {
     return new LlmClient({
       baseUrl: config.LLM_BASE_URL,
       model: config.LLM_MODEL,
@@ -191,7 +259,14 @@ export class LlmClient {
       timeoutMs: config.LLM_TIMEOUT_MS,
       maxRetries: config.LLM_MAX_RETRIES,
       concurrency: config.LLM_CONCURRENCY,
+      deadlineMs: config.LLM_DEADLINE_MS,
+      maxTokens: config.LLM_MAX_TOKENS,
     });
+  }
+
+  /** Time budget of one answer in ms (LLM_DEADLINE_MS): callers pass `deadline: Date.now() + deadlineMs`. */
+  get deadlineMs(): number {
+    return this.opts.deadlineMs;
   }
 
   /** The configured model name (for cache keys and logs), or null. */
@@ -212,15 +287,22 @@ export class LlmClient {
    */
   async chat(messages: ChatMessage[], options: ChatOptions = {}): Promise<string> {
     if (!this.enabled) throw new LlmError('LLM is disabled (LLM_BASE_URL is not set)', 'disabled');
-    return this.semaphore.run(async () => {
-      this.inFlightNow++;
-      this.maxInFlight = Math.max(this.maxInFlight, this.inFlightNow);
-      try {
-        return await this.withRetries(messages, options);
-      } finally {
-        this.inFlightNow--;
-      }
-    });
+    const deadline = options.deadline;
+    const late = () => new LlmError('deadline passed while waiting for a free LLM slot', 'deadline');
+    if (deadline !== undefined && Date.now() >= deadline) throw late();
+    return this.semaphore.run(
+      async () => {
+        this.inFlightNow++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlightNow);
+        try {
+          return await this.withRetries(messages, options);
+        } finally {
+          this.inFlightNow--;
+        }
+      },
+      deadline === undefined ? Infinity : deadline - Date.now(),
+      late,
+    );
   }
 
   private async withRetries(messages: ChatMessage[], options: ChatOptions): Promise<string> {
@@ -228,11 +310,13 @@ export class LlmClient {
       ...(this.opts.model ? { model: this.opts.model } : {}),
       messages,
       temperature: options.temperature ?? 0.1,
-      ...(options.maxTokens ? { max_tokens: options.maxTokens } : {}),
+      max_tokens: options.maxTokens ?? this.opts.maxTokens,
       stream: false,
     });
     for (let attempt = 0; ; attempt++) {
-      const result = await this.attempt(body, options.signal);
+      const left = options.deadline === undefined ? Infinity : options.deadline - Date.now();
+      if (left <= 0) throw new LlmError('deadline passed before the next attempt', 'deadline', undefined, attempt);
+      const result = await this.attempt(body, options.signal, Math.min(this.opts.timeoutMs, left), left < this.opts.timeoutMs);
       if (result.ok) return result.text;
       const err = result.error;
       const retryable = err.reason === 'network' || (err.reason === 'http' && err.status !== undefined && RETRYABLE_STATUS(err.status));
@@ -245,6 +329,9 @@ export class LlmClient {
         throw new LlmError(`server asked to retry after ${asked} ms (limit ${this.opts.maxRetryAfterMs} ms)`, 'retry-after-too-long', err.status, attempt + 1);
       }
       const wait = Math.max(backoff, asked ?? 0);
+      if (options.deadline !== undefined && Date.now() + wait >= options.deadline) {
+        throw new LlmError(`deadline would pass during the ${Math.round(wait)} ms backoff`, 'deadline', err.status, attempt + 1);
+      }
       if (this.opts.sleep) await this.opts.sleep(wait);
       else await defaultSleep(wait, options.signal);
       if (options.signal?.aborted) throw new LlmError('aborted', 'aborted', undefined, attempt + 1);
@@ -254,17 +341,21 @@ export class LlmClient {
   private async attempt(
     body: string,
     signal: AbortSignal | undefined,
+    timeoutMs: number,
+    byDeadline: boolean,
   ): Promise<{ ok: true; text: string } | { ok: false; error: LlmError; retryAfterMs?: number }> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, this.opts.timeoutMs);
+    }, timeoutMs);
     const onAbort = () => controller.abort();
     if (signal?.aborted) controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     const fail = (error: LlmError, retryAfter?: number) => ({ ok: false as const, error, retryAfterMs: retryAfter });
+    const timeoutError = () =>
+      byDeadline ? new LlmError(`deadline passed during an attempt (${timeoutMs} ms left)`, 'deadline') : new LlmError(`no reply within ${timeoutMs} ms`, 'timeout');
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
       if (this.opts.apiKey) headers.authorization = `Bearer ${this.opts.apiKey}`;
@@ -272,15 +363,16 @@ export class LlmClient {
       try {
         res = await this.opts.fetch(`${this.opts.baseUrl}/chat/completions`, { method: 'POST', headers, body, signal: controller.signal });
       } catch (e) {
-        if (timedOut) return fail(new LlmError(`no reply within ${this.opts.timeoutMs} ms`, 'timeout'));
+        if (timedOut) return fail(timeoutError());
         if (signal?.aborted) return fail(new LlmError('aborted', 'aborted'));
         return fail(new LlmError(`network error: ${(e as Error).message}`, 'network'));
       }
       let raw: string;
       try {
-        raw = await res.text();
+        raw = await readCapped(res, this.opts.maxResponseBytes, controller);
       } catch (e) {
-        if (timedOut) return fail(new LlmError(`no reply within ${this.opts.timeoutMs} ms`, 'timeout'));
+        if (e instanceof LlmError) return fail(e);
+        if (timedOut) return fail(timeoutError());
         if (signal?.aborted) return fail(new LlmError('aborted', 'aborted'));
         return fail(new LlmError(`network error while reading the reply: ${(e as Error).message}`, 'network'));
       }

@@ -67,8 +67,9 @@ export function buildAnswerMessages(question: string, citations: Citation[], lan
     DATA_NOT_INSTRUCTIONS,
     'Rules:',
     '- Use only facts stated in the passages. Do not add names, numbers or dates that are not in them.',
-    '- Cite the passage for every statement with its number in square brackets, e.g. [1] or [2][3]. Use only numbers of the passages given.',
-    '- Write names and numbers exactly as the passages do.',
+    '- Cite the passage for every sentence with its number in square brackets, e.g. [1] or [2][3]. Use only numbers of the passages given.',
+    '- Write names and numbers exactly as the passages do. Keep what a passage only reports, plans or expects as reported, planned or expected ("reportedly", "plans to"), and keep its negations.',
+    '- Plain text only: no Markdown, no headings, no links.',
     `- Answer in ${lang ?? 'the language of the question'}${lang ? ' (the language of the question)' : ''}, in at most a few sentences.`,
     '- If the passages do not answer the question, say so in one sentence and cite nothing.',
   ].join('\n');
@@ -96,8 +97,9 @@ export function buildSummaryMessages(citations: Citation[], language?: string | 
     DATA_NOT_INSTRUCTIONS,
     'Rules:',
     '- Summarise only what the passages state. Do not add names, numbers or dates that are not in them.',
-    '- Cite the passage for every statement with its number in square brackets, e.g. [1] or [2][3]. Use only numbers of the passages given.',
-    '- Write names and numbers exactly as the passages do.',
+    '- Cite the passage for every sentence with its number in square brackets, e.g. [1] or [2][3]. Use only numbers of the passages given.',
+    '- Write names and numbers exactly as the passages do. Keep what a passage only reports, plans or expects as reported, planned or expected ("reportedly", "plans to"), and keep its negations.',
+    '- Plain text only: no Markdown, no headings, no links.',
     `- Write in ${lang ?? 'the language of the passages'}, in at most ${Math.max(2, citations.length + 1)} sentences.`,
   ].join('\n');
   const user = [`Passages (${citations.length}):`, formatPassages(citations), '', 'Summarise these passages.'].join('\n');

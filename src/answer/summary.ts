@@ -29,6 +29,7 @@
  * content versions and the options, so any change of the corpus changes the key.
  */
 import { createHash } from 'node:crypto';
+import { escapeMarkdown } from '../text/markdown.js';
 import { displayText } from '../text/normalize.js';
 import type { Citation, DocumentRef, Summary } from './types.js';
 
@@ -436,7 +437,7 @@ export function renderSummary(
   picked.forEach((s, i) => {
     const n = i + 1;
     if (i > 0) parts.push(picked[i - 1].doc.id === s.doc.id ? ' ' : '\n');
-    parts.push(`${displayText(s.text)} [${n}]`);
+    parts.push(`${escapeMarkdown(displayText(s.text))} [${n}]`);
     citations.push({
       n,
       document: s.doc,

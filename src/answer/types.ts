@@ -22,6 +22,16 @@ export interface Citation {
   position: string;
 }
 
+/** Why an LLM reply was not shown (the extractive text was kept); set only when the LLM is on. */
+export interface LlmFallback {
+  /** 'llm-error' (the call failed or the deadline passed) or 'verification-failed'. */
+  reason: string;
+  /** The failed check's kind ("number", "modality", "language", …) or the call's error reason ("deadline"). */
+  check?: string;
+  /** One line naming the offending number, name or error. */
+  detail?: string;
+}
+
 /** The result of asking a question. */
 export interface Answer {
   question: string;
@@ -32,6 +42,8 @@ export interface Answer {
   citations: Citation[];
   /** How the answer text was made. */
   mode?: 'extractive' | 'llm';
+  /** When the LLM is on but its reply was not used: why. */
+  llmFallback?: LlmFallback;
 }
 
 /** A cited summary of one document or of the whole (scoped) corpus. */
@@ -40,4 +52,6 @@ export interface Summary {
   text: string;
   citations: Citation[];
   mode?: 'extractive' | 'llm';
+  /** When the LLM is on but its reply was not used: why. */
+  llmFallback?: LlmFallback;
 }

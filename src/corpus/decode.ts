@@ -73,7 +73,10 @@ export function decodeText(bytes: Uint8Array, opts: DecodeOptions = {}): string 
       'bad-encoding',
     );
   }
-  if (utf16) checkBinaryChars(text);
+  if (utf16) {
+    checkBinaryChars(text);
+    checkUtf16Plausible(text);
+  }
   return text;
 }
 
@@ -197,4 +200,40 @@ export function firstInvalidUtf8(b: Uint8Array): number {
     i += need + 1;
   }
   return -1;
+}
+
+/** Letter groups for {@link checkUtf16Plausible}: a language's text draws its letters from one or two. */
+const SCRIPTS: ReadonlyArray<RegExp> = [
+  /\p{Script=Latin}/u, /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u, /\p{Script=Hangul}/u,
+  /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u, /\p{Script=Arabic}/u, /\p{Script=Hebrew}/u, /\p{Script=Thai}/u,
+  /\p{Script=Devanagari}/u,
+];
+
+/**
+ * Bytes after a UTF-16 BOM decode to *some* code points whatever they are, so junk passes the
+ * fatal decoder. Real UTF-16 text (i) has line breaks, spaces or punctuation, (ii) has almost no
+ * private-use or unassigned code points, and (iii) takes ≥ 90 % of its letters from at most two
+ * script groups (Han/Kana counted as one); random bytes spread over many blocks. Looks at the
+ * first 64 Ki characters.
+ * @throws InputError 'bad-encoding' when the text fails these checks.
+ */
+function checkUtf16Plausible(full: string): void {
+  const s = full.slice(0, 65536);
+  const bad = () =>
+    new InputError('The file starts with a UTF-16 byte order mark, but what follows is not UTF-16 text (it looks like random bytes).', 'bad-encoding');
+  if (!/[\s\p{P}]/u.test(s)) throw bad();
+  let odd = 0;
+  let letters = 0;
+  const counts = new Array<number>(SCRIPTS.length + 1).fill(0);
+  for (const ch of s) {
+    if (/[\p{Co}\p{Cn}]/u.test(ch)) odd++;
+    else if (/\p{L}/u.test(ch)) {
+      letters++;
+      const k = SCRIPTS.findIndex((re) => re.test(ch));
+      counts[k === -1 ? SCRIPTS.length : k]++;
+    }
+  }
+  if (odd > Math.max(1, s.length * 0.01)) throw bad();
+  const top = counts.slice(0, SCRIPTS.length).sort((a, b) => b - a);
+  if (letters > 0 && top[0] + top[1] < letters * 0.9) throw bad();
 }

@@ -200,7 +200,8 @@ async function resolveChecked(u: URL, opts: FetchUrlOptions): Promise<ResolvedAd
       if (kind && !inAllowList(a.address, opts.allowAddresses)) {
         const what = literal ? `is a ${kind} address` : `resolves to a ${kind} address`;
         throw new InputError(
-          `I won't fetch ${displayUrl(u.href)}: the host ${what}, and only public internet addresses are allowed.`,
+          `I won't fetch ${displayUrl(u.href)}: the host ${what}, and only public internet addresses are allowed ` +
+            `(an operator can allow private and loopback addresses with ALLOW_PRIVATE_URLS=true).`,
           'blocked-address',
         );
       }

@@ -6,6 +6,7 @@
 import { parseHTML } from 'linkedom';
 import { Readability } from '@mozilla/readability';
 import { InputError } from './types.js';
+import { scanHtml } from './html-scan.js';
 
 /** What {@link parseHtml} extracts; `text` is not yet sanitised. */
 export interface HtmlResult {
@@ -46,78 +47,22 @@ const READABILITY_MAX_ELEMS = 30_000;
  * a few hundred levels, so deeper input is refused before the DOM is built.
  */
 export const MAX_HTML_DEPTH = 5000;
-/** Elements that never have children. */
-const VOID = new Set([
-  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param',
-  'source', 'track', 'wbr', 'menuitem', 'basefont', 'frame', 'isindex',
-]);
-/** Elements the HTML parser closes implicitly (so unclosed ones do not nest). */
-const IMPLIED_END = new Set([
-  'p', 'li', 'dt', 'dd', 'option', 'optgroup', 'tr', 'td', 'th', 'thead', 'tbody', 'tfoot',
-  'colgroup', 'caption', 'rb', 'rt', 'rp', 'rtc', 'html', 'head', 'body',
-]);
-
-/** Longest tag (from '<' to '>') the depth estimate looks at; longer stretches are skipped. */
-const MAX_TAG_CHARS = 8192;
-
 /**
- * Upper-bound estimate of the element nesting depth of an HTML source, from its tags alone
- * (void and implicitly closed elements are not counted). A hand-written scanner rather than a
- * regex so that it is linear even on hostile input (thousands of unclosed quotes): every
- * character is looked at a bounded number of times. Stops early once the depth exceeds
- * `stopAbove`.
+ * Upper bound on the element depth linkedom builds from `html` (htmlparser2's stack rules; see
+ * src/corpus/html-scan.ts). Linear; stops early once the depth exceeds `stopAbove`.
  */
 export function estimateHtmlDepth(html: string, stopAbove = Infinity): number {
-  const n = html.length;
-  let depth = 0;
-  let max = 0;
-  let i = html.indexOf('<');
-  while (i !== -1 && i < n) {
-    let j = i + 1;
-    const closing = html.charCodeAt(j) === 0x2f; // '/'
-    if (closing) j++;
-    let k = j;
-    while (k < n && isNameChar(html.charCodeAt(k), k === j)) k++;
-    if (k === j) {
-      i = html.indexOf('<', i + 1);
-      continue;
-    }
-    // find the '>' that ends the tag, skipping quoted attribute values, within MAX_TAG_CHARS
-    const limit = Math.min(n, i + MAX_TAG_CHARS);
-    let quote = 0;
-    let end = -1;
-    for (let p = k; p < limit; p++) {
-      const c = html.charCodeAt(p);
-      if (quote) {
-        if (c === quote) quote = 0;
-      } else if (c === 0x22 || c === 0x27) quote = c;
-      else if (c === 0x3e) {
-        end = p;
-        break;
-      }
-    }
-    if (end === -1) {
-      i = html.indexOf('<', limit); // not a tag we can use; skip the scanned stretch
-      continue;
-    }
-    const name = html.slice(j, k).toLowerCase();
-    const selfClosing = html.charCodeAt(end - 1) === 0x2f;
-    if (!VOID.has(name) && !IMPLIED_END.has(name) && !selfClosing) {
-      if (closing) depth = Math.max(0, depth - 1);
-      else if (++depth > max) {
-        max = depth;
-        if (max > stopAbove) break;
-      }
-    }
-    i = html.indexOf('<', end + 1);
-  }
-  return max;
+  return scanHtml(html, { maxDepth: stopAbove }).depth;
 }
 
-function isNameChar(c: number, first: boolean): boolean {
-  const alpha = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-  return first ? alpha : alpha || (c >= 0x30 && c <= 0x39) || c === 0x2d;
+/** Limits {@link parseHtml} enforces before building the DOM (config MAX_HTML_ELEMENTS, MAX_HTML_ATTRIBUTES). */
+export interface HtmlLimits {
+  maxElements: number;
+  maxAttributes: number;
 }
+
+/** Most attributes on one element: real markup has a handful, and linkedom slows down sharply with thousands. */
+export const MAX_ATTRIBUTES_PER_ELEMENT = 1000;
 
 /* linkedom's DOM is typed loosely here: only the few members used below. */
 interface DomNode {
@@ -132,25 +77,46 @@ interface DomNode {
  * Extract the main text, title, date and language of an HTML page.
  *
  * Title: Readability's (og:title / <title>, site name trimmed), else the first <h1>.
- * Date: Readability's publishedTime (JSON-LD / article:published_time), else <time datetime>.
+ * Date: Readability's publishedTime (JSON-LD / article:published_time), else a date `<meta>`
+ * ({@link META_DATE_NAMES}), else the first <time datetime>.
  * Language: <html lang>.
  *
  * @param html decoded HTML source
  * @param url the page URL if known (lets Readability resolve relative links; not fetched)
- * @throws InputError 'bad-html' when the markup nests deeper than {@link MAX_HTML_DEPTH}.
+ * @param limits element and attribute limits, checked by a linear pre-scan before any DOM exists
+ * @throws InputError 'bad-html' when the markup nests deeper than {@link MAX_HTML_DEPTH} or has
+ *   more than {@link MAX_ATTRIBUTES_PER_ELEMENT} attributes on one element; 'too-large' past
+ *   `limits` (the message names the setting).
  */
-export function parseHtml(html: string, url?: string): HtmlResult {
-  if (estimateHtmlDepth(html, MAX_HTML_DEPTH) > MAX_HTML_DEPTH) {
-    throw new InputError(
-      `The page's HTML is nested more than ${MAX_HTML_DEPTH} levels deep, which no normal page does; it was not read.`,
-      'bad-html',
-    );
+export function parseHtml(html: string, url?: string, limits: HtmlLimits = { maxElements: 200_000, maxAttributes: 1_000_000 }): HtmlResult {
+  const scan = scanHtml(html, {
+    maxDepth: MAX_HTML_DEPTH,
+    maxElements: limits.maxElements,
+    maxAttributes: limits.maxAttributes,
+    maxAttributesPerElement: MAX_ATTRIBUTES_PER_ELEMENT,
+  });
+  switch (scan.exceeded) {
+    case 'maxDepth':
+      throw new InputError(
+        `The page's HTML is nested more than ${MAX_HTML_DEPTH} levels deep, which no normal page does; it was not read.`,
+        'bad-html',
+      );
+    case 'maxAttributesPerElement':
+      throw new InputError(
+        `The page has an element with more than ${MAX_ATTRIBUTES_PER_ELEMENT} attributes, which no normal page does; it was not read.`,
+        'bad-html',
+      );
+    case 'maxElements':
+      throw new InputError(`The page has more than ${limits.maxElements.toLocaleString('en')} HTML elements (MAX_HTML_ELEMENTS).`, 'too-large');
+    case 'maxAttributes':
+      throw new InputError(`The page has more than ${limits.maxAttributes.toLocaleString('en')} HTML attributes (MAX_HTML_ATTRIBUTES).`, 'too-large');
   }
   const doc = parseDocument(html);
   const root = doc.documentElement as unknown as (DomNode & { getAttribute(n: string): string | null }) | null;
   const lang = root?.getAttribute('lang') ?? undefined;
   const h1 = firstText(doc, 'h1');
   const time = doc.querySelector('time[datetime]')?.getAttribute('datetime') ?? undefined;
+  const metaDate = metaContent(doc, META_DATE_NAMES);
   const docTitle = firstText(doc, 'title');
 
   let article: ReturnType<Readability['parse']> = null;
@@ -178,7 +144,7 @@ export function parseHtml(html: string, url?: string): HtmlResult {
   return {
     text,
     title: article?.title || docTitle || h1 || undefined,
-    date: article?.publishedTime || time || undefined,
+    date: article?.publishedTime || metaDate || time || undefined,
     lang: article?.lang || lang || undefined,
   };
 }
@@ -206,6 +172,24 @@ function setBase(doc: ReturnType<typeof parseDocument>, url: string): void {
   } catch {
     /* best effort */
   }
+}
+
+/**
+ * `<meta name|property|itemprop>` values that carry a page's publication date, most specific
+ * first: Dublin Core (`dc.date`, DCMI Metadata Terms), the plain `date` many CMSs write, Open
+ * Graph's `article:published_time`, schema.org `datePublished`.
+ */
+export const META_DATE_NAMES = ['dc.date.issued', 'dcterms.date', 'dc.date', 'date', 'article:published_time', 'datepublished', 'pubdate', 'publish-date'];
+
+function metaContent(doc: ReturnType<typeof parseDocument>, names: readonly string[]): string | undefined {
+  const found = new Map<string, string>();
+  for (const m of doc.querySelectorAll('meta')) {
+    const key = (m.getAttribute('name') ?? m.getAttribute('property') ?? m.getAttribute('itemprop') ?? '').trim().toLowerCase();
+    const value = m.getAttribute('content')?.trim();
+    if (key && value && !found.has(key)) found.set(key, value);
+  }
+  for (const n of names) if (found.has(n)) return found.get(n);
+  return undefined;
 }
 
 function firstText(doc: ReturnType<typeof parseDocument>, selector: string): string | undefined {

@@ -7,12 +7,12 @@
  * 'bad-front-matter', 'bad-html' (absurdly deep nesting), 'bad-pdf', 'encrypted', 'no-text'.
  */
 import path from 'node:path';
-import { InputError, type ParsedDocument } from './types.js';
+import { InputError, type ParseLimits, type ParsedDocument } from './types.js';
 import { charsetOf, decodeText, sniffHtmlCharset } from './decode.js';
 import { parseHeaderLines } from './header.js';
 import { parseMarkdown } from './markdown.js';
-import { parseHtml } from './html.js';
-import { parsePdf } from './pdf.js';
+// html.ts (linkedom, Readability) and pdf.ts are imported when such a file arrives, so that
+// importing the core stays fast for plain-text use (issue 12).
 import { normalizeLangTag, sanitizeText, sanitizeTitle } from './sanitize.js';
 
 export { sanitizeText, sanitizeTitle } from './sanitize.js';
@@ -76,6 +76,8 @@ export interface ParseOptions {
   maxBytes: number;
   /** Where the bytes came from (URL, "discord:<id>"); default `filename`. A header/front-matter source wins. */
   source?: string;
+  /** Limits enforced while parsing (defaults: 4 × maxBytes characters, the parsers' own defaults). */
+  limits?: ParseLimits;
 }
 
 /**
@@ -108,8 +110,16 @@ export async function parseBytes(bytes: Uint8Array, opts: ParseOptions): Promise
   const format = detectFormat(bytes, opts.filename, opts.contentType);
   const fallbackSource = cleanSource(opts.source) ?? cleanSource(opts.filename ? path.basename(opts.filename) : undefined);
 
+  const lim = opts.limits ?? {};
+  const maxChars = lim.maxChars ?? Math.max(opts.maxBytes * 4, 1_000_000);
   if (format === 'pdf') {
-    const pdf = await parsePdf(bytes, Math.max(opts.maxBytes * 4, 1_000_000));
+    const { parsePdf } = await import('./pdf.js');
+    const pdf = await parsePdf(bytes, {
+      maxChars,
+      maxPages: lim.maxPdfPages,
+      maxInflatedBytes: lim.maxPdfInflatedBytes,
+      deadline: lim.deadline,
+    });
     return compact({
       text: pdf.text,
       title: sanitizeTitle(pdf.title),
@@ -124,7 +134,11 @@ export async function parseBytes(bytes: Uint8Array, opts: ParseOptions): Promise
 
   if (format === 'html') {
     const baseUrl = opts.source && /^https?:\/\//i.test(opts.source) ? opts.source : undefined;
-    const html = parseHtml(decoded, baseUrl);
+    const { parseHtml } = await import('./html.js');
+    const html = parseHtml(decoded, baseUrl, {
+      maxElements: lim.maxHtmlElements ?? 200_000,
+      maxAttributes: lim.maxHtmlAttributes ?? 1_000_000,
+    });
     const text = sanitizeText(html.text);
     if (text === '') throw emptyError('the page has no readable text');
     return compact({
@@ -254,9 +268,22 @@ function cleanSource(s: unknown): string | undefined {
   return t || undefined;
 }
 
-function cleanDate(s: unknown): string | undefined {
-  const t = cleanSource(s);
-  return t ? t.slice(0, 64) : undefined;
+/**
+ * A metadata date kept only when it reads as a date: ISO 8601 (`2023`, `2023-02`, `2023-02-24`,
+ * with an optional time), German `24.02.2023` / `24. Februar 2023` / `Februar 2023`, English
+ * `February 24, 2023` / `24 Feb 2023` / RFC 2822 `Fri, 24 Feb 2023 10:00:00 GMT`. Anything else
+ * (`not a date`) is dropped rather than stored and listed as a date.
+ */
+export function cleanDate(s: unknown): string | undefined {
+  if (s instanceof Date) return Number.isNaN(s.getTime()) ? undefined : s.toISOString().slice(0, 10);
+  const t = cleanSource(typeof s === 'number' ? String(s) : s)?.slice(0, 64);
+  if (!t) return undefined;
+  const iso = /^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
+  const de = /^(?:\d{1,2}\.\s?(?:\d{1,2}\.|(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember))\s?|(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\s)\d{4}$/i;
+  if (iso.test(t) || de.test(t)) return t;
+  const en = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?(?:\d{1,2}\s+)?(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}(?:\s+\d{2}:\d{2}(?::\d{2})?(?:\s*(?:GMT|UTC|Z|[+-]\d{4}))?)?$/i;
+  if (en.test(t) && !Number.isNaN(Date.parse(t))) return t;
+  return undefined;
 }
 
 function compact(d: ParsedDocument): ParsedDocument {

@@ -5,6 +5,18 @@
  */
 import { InputError, type PageSpan } from './types.js';
 import { normalizeLangTag, sanitizeText } from './sanitize.js';
+import { checkPdfInflation } from './pdf-guard.js';
+
+/** Limits {@link parsePdf} enforces while reading (config: MAX_PDF_PAGES, MAX_PDF_INFLATED_BYTES, INGEST_BUDGET_MS). */
+export interface PdfLimits {
+  /** Stop with 'too-large' once the extracted text exceeds this many characters. */
+  maxChars: number;
+  maxPages?: number;
+  /** Budget for all FlateDecode streams together, inflated (checked before pdf.js runs). */
+  maxInflatedBytes?: number;
+  /** `performance.now()` instant after which reading stops with 'timeout' (checked per page). */
+  deadline?: number;
+}
 
 /** What {@link parsePdf} extracts. `text` and `pages` are final (already sanitised). */
 export interface PdfResult {
@@ -36,8 +48,8 @@ interface TextItemLike {
 const SUSPENDED_NEXT = /^(?:und|oder|bzw\.?|sowie|als|wie|noch|bis|and|or|to)\b/;
 
 /**
- * Most pages read from one PDF. Each page costs a few milliseconds on the main thread, and a
- * 10 MB file can hold ~100 000 empty pages; real reports have far fewer.
+ * Default for the most pages read from one PDF (config MAX_PDF_PAGES). Each page costs a few
+ * milliseconds, and a 10 MB file can hold ~100 000 empty pages; real reports have far fewer.
  */
 export const MAX_PDF_PAGES = 5000;
 
@@ -54,13 +66,21 @@ const JUNK_TITLE = /^(?:untitled|unbenannt|microsoft (?:word|powerpoint) - .*|.*
  * unless the next word shows a suspended hyphen ("Waffen- und"). Pages are sanitised
  * ({@link sanitizeText}) and joined with one blank line; `pages[i]` covers exactly page i's text.
  *
+ * A line set in a font at least HEADING_RATIO larger or smaller than its neighbour starts a new
+ * paragraph, so a heading does not run into the sentence after it.
+ *
  * @param bytes the PDF file
- * @param maxChars stop with 'too-large' once the extracted text exceeds this many characters
+ * @param limits characters, pages, inflated stream bytes and the time budget (or just maxChars)
  * @throws InputError 'encrypted' (password protected), 'bad-pdf' (not a readable PDF), 'no-text'
- *   (no text layer, e.g. a scan), 'too-large' (more than maxChars of text or {@link MAX_PDF_PAGES}
- *   pages).
+ *   (no text layer, e.g. a scan), 'too-large' (more than maxChars of text, maxPages pages or
+ *   maxInflatedBytes inflated), 'timeout' (past the deadline).
  */
-export async function parsePdf(bytes: Uint8Array, maxChars: number): Promise<PdfResult> {
+export async function parsePdf(bytes: Uint8Array, limits: PdfLimits | number): Promise<PdfResult> {
+  const lim: PdfLimits = typeof limits === 'number' ? { maxChars: limits } : limits;
+  const maxChars = lim.maxChars;
+  const maxPages = lim.maxPages ?? MAX_PDF_PAGES;
+  // Bombs are refused before pdf.js inflates anything (it would hold the whole stream in memory).
+  checkPdfInflation(bytes, lim.maxInflatedBytes ?? Math.max(4 * bytes.length, 64 * 1024 * 1024));
   const pdfjs = await loadPdfJs();
   // pdfjs may detach/transfer the buffer it is given, and refuses Node Buffers: pass a copy.
   const task = pdfjs.getDocument({
@@ -79,9 +99,9 @@ export async function parsePdf(bytes: Uint8Array, maxChars: number): Promise<Pdf
     } catch (err) {
       throw pdfError(err);
     }
-    if (doc.numPages > MAX_PDF_PAGES) {
+    if (doc.numPages > maxPages) {
       throw new InputError(
-        `The PDF has ${doc.numPages.toLocaleString('en')} pages; at most ${MAX_PDF_PAGES.toLocaleString('en')} pages can be read.`,
+        `The PDF has ${doc.numPages.toLocaleString('en')} pages; at most ${maxPages.toLocaleString('en')} pages can be read (MAX_PDF_PAGES).`,
         'too-large',
       );
     }
@@ -89,6 +109,9 @@ export async function parsePdf(bytes: Uint8Array, maxChars: number): Promise<Pdf
     let total = 0;
     let failed = 0;
     for (let n = 1; n <= doc.numPages; n++) {
+      if (lim.deadline !== undefined && performance.now() > lim.deadline) {
+        throw new InputError(`Reading the PDF took longer than its time budget (INGEST_BUDGET_MS; stopped at page ${n}); it was not added.`, 'timeout');
+      }
       let pageText = '';
       try {
         const page = await doc.getPage(n);
@@ -101,7 +124,7 @@ export async function parsePdf(bytes: Uint8Array, maxChars: number): Promise<Pdf
       total += pageText.length + 2;
       if (total > maxChars) {
         throw new InputError(
-          `The PDF contains more text than the limit allows (over ${maxChars.toLocaleString('en')} characters).`,
+          `The PDF contains more text than the limit allows (over ${maxChars.toLocaleString('en')} characters: 4 × MAX_FILE_BYTES).`,
           'too-large',
         );
       }
@@ -159,6 +182,9 @@ function pdfError(err: unknown): InputError {
   );
 }
 
+/** Font-size ratio between neighbouring lines that marks a heading (1.2 ≈ 12 pt text under a 14.4 pt heading). */
+const HEADING_RATIO = 1.2;
+
 interface Line {
   text: string;
   y: number;
@@ -199,7 +225,8 @@ function assemblePage(items: TextItemLike[]): string {
   for (const line of lines) {
     const gap = prev ? prev.y - line.y : 0;
     const lh = prev ? Math.max(prev.h, line.h) : line.h;
-    if (prev === null || gap < -lh * 0.5 || gap > lh * 1.7) paras.push([]);
+    const ratio = prev ? Math.max(prev.h, line.h) / Math.max(1e-6, Math.min(prev.h, line.h)) : 1;
+    if (prev === null || gap < -lh * 0.5 || gap > lh * 1.7 || ratio >= HEADING_RATIO) paras.push([]);
     paras[paras.length - 1].push(line.text.replace(/\s+/g, ' ').trim());
     prev = line;
   }

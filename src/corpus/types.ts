@@ -38,3 +38,18 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/**
+ * Limits enforced while a document is parsed and prepared (config MAX_* and INGEST_BUDGET_MS);
+ * each refusal is an {@link InputError} whose message names the setting.
+ */
+export interface ParseLimits {
+  /** Most characters of extracted text (default 4 × the byte limit). */
+  maxChars?: number;
+  maxHtmlElements?: number;
+  maxHtmlAttributes?: number;
+  maxPdfPages?: number;
+  maxPdfInflatedBytes?: number;
+  /** `performance.now()` instant after which work stops with 'timeout'. */
+  deadline?: number;
+}

@@ -96,8 +96,9 @@ export class DossierBot {
     await this.client.login(config.DISCORD_TOKEN);
     await ready;
     const user = this.client.user!;
-    this.ctx.log.info({ user: user.tag, id: user.id, guilds: this.client.guilds.cache.size }, 'logged in to Discord');
-    if (config.REGISTER_COMMANDS) {
+    this.ctx.log.info({ user: user.tag, id: user.id, guilds: this.client.guilds.cache.size, shards: this.client.shard?.ids }, 'logged in to Discord');
+    // Under a ShardingManager only the shard holding shard 0 registers (one PUT, not N).
+    if (config.REGISTER_COMMANDS && (this.client.shard?.ids.includes(0) ?? true)) {
       const appId = config.DISCORD_APP_ID ?? this.client.application!.id;
       const result = await registerCommands(this.client.rest, appId, config.REGISTER_COMMANDS);
       this.ctx.log.info(result, 'registered slash commands');

@@ -18,6 +18,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Answer, Citation, Summary } from '../answer/types.js';
+import { escapeMarkdown } from '../text/markdown.js';
 import type { DocumentInfo } from '../core.js';
 
 export const LIMITS = {
@@ -147,16 +148,11 @@ export function packEmbeds(embeds: APIEmbed[]): APIEmbed[][] {
 }
 
 /**
- * Show `s` literally in Discord Markdown: backslash-escape the inline markup characters
- * (\\ * _ ~ ` | [ ]) and line-initial block markup (# > - and "1."). Linear time (discord.js's
- * escapeMarkdown takes ~25 ms per 4 kB, too slow for splitting long passages).
+ * Show `s` literally in Discord Markdown (src/text/markdown.ts: inline markup, masked links,
+ * line-initial block markup, mentions). Linear time (discord.js's escapeMarkdown takes ~25 ms
+ * per 4 kB, too slow for splitting long passages).
  */
-export function escapeText(s: string): string {
-  return s
-    .replace(/[\\*_~`|[\]]/g, '\\$&')
-    .replace(/^([ \t]*)([#>-])/gm, '$1\\$2')
-    .replace(/^([ \t]*\d+)\.(?=\s)/gm, '$1\\.');
-}
+export const escapeText = escapeMarkdown;
 const md = escapeText;
 const oneLine = (s: string, max: number) => fitText(s.replace(/\s+/g, ' '), max).text;
 
@@ -229,7 +225,8 @@ export function sourcesMessages(docs: DocumentInfo[], guildId: string | null): O
   const sorted = [...docs].sort((a, b) => Number(a.scope !== null) - Number(b.scope !== null) || a.title.localeCompare(b.title));
   const lines = sorted.map((d) => {
     const where = d.scope === null ? 'shared' : d.scope === guildId ? 'this server' : 'other';
-    const meta = [d.date, `${d.chars.toLocaleString('en')} chars`, where, `\`${d.id}\``].filter(Boolean).join(' · ');
+    const flagged = d.instructions ? `⚠️ ${d.instructions} instruction-like sentence${d.instructions === 1 ? '' : 's'}` : null;
+    const meta = [d.date, `${d.chars.toLocaleString('en')} chars`, where, `\`${d.id}\``, flagged].filter(Boolean).join(' · ');
     return `• **${md(oneLine(d.title, 200))}** — ${meta}`;
   });
   const descriptions: string[] = [];

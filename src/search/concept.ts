@@ -22,9 +22,10 @@
  *
  * In throwaway trials (shared/notes/retrieval-trials.md) this added ~+4 points of recall@1 over
  * BM25 for English questions on German text when fused by a weighted sum (not RRF: as an equal
- * vote the weaker ranker hurt). Here (scripts/eval.ts, fused in PassageSearcher): XQuAD en→de
- * recall@1/@5 84.2/94.9 → 85.8/96.7, with 1,028 distractor articles 78.2/89.6 → 80.7/91.1;
- * German questions on English paragraphs 55.9/70.3 → 65.7/85.3. Keeping the 30 shortest entries
+ * vote the weaker ranker hurt). Here (fused in PassageSearcher, weight chosen before the
+ * tuning/reporting split): on the reporting part XQuAD en→de search-only recall@1/@5 85.3/95.4
+ * without it, 86.2/96.3 with it (inside the 95 % interval), German questions on English
+ * paragraphs 65.9/82.9 → 73.3/87.1 (see CONCEPT_WEIGHT in passages.ts). Keeping the 30 shortest entries
  * per word instead of 15, 60, 100 or the first 30 made no difference beyond noise (±0.5).
  *
  * The same tables give {@link ConceptSpace.translate}: German → English stems for German
@@ -144,7 +145,7 @@ function shortestEntries(entries: Int32Array, size: Uint16Array, k: number): Int
   return out.sort();
 }
 
-/** A word's units in one language: unit ids and their 1 + ln tf, parallel; and its entry part. */
+/** A word's units in one language: unit slots (see ConceptIndex) and their 1 + ln tf, parallel; and its entry part. */
 class WordPostings {
   readonly units: number[] = [];
   readonly f: number[] = [];
@@ -153,6 +154,8 @@ class WordPostings {
 
 /** What the index keeps per unit. */
 interface Unit {
+  /** Dense slot of the unit (index of the search accumulators; reused after removal). */
+  slot: number;
   lang: StemLang;
   /** Distinct words (for removal). */
   words: string[];
@@ -167,7 +170,33 @@ export class ConceptIndex {
   /** Per language: entry id → the indexed words whose entry part includes it. */
   private readonly byEntry: Record<StemLang, Map<number, string[]>> = { de: new Map(), en: new Map() };
 
+  /** Per slot: unit id (NaN when free) and norm; free slots for reuse. */
+  private slotId: Float64Array = new Float64Array(0);
+  private slotNorm: Float64Array = new Float64Array(0);
+  private readonly freeSlots: number[] = [];
+  private slotCount = 0;
+  /** Search scratch over slots: accumulated dot products, touched stamps. */
+  private acc: Float64Array = new Float64Array(0);
+  private stamp: Int32Array = new Int32Array(0);
+  private epoch = 0;
+
   constructor(readonly space: ConceptSpace) {}
+
+  private takeSlot(id: number): number {
+    const slot = this.freeSlots.pop() ?? this.slotCount++;
+    if (slot >= this.slotId.length) {
+      const cap = Math.max(1024, this.slotId.length * 2);
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(cap);
+        b.set(a);
+        return b;
+      };
+      this.slotId = grow(this.slotId);
+      this.slotNorm = grow(this.slotNorm);
+    }
+    this.slotId[slot] = id;
+    return slot;
+  }
 
   /** Number of indexed units. */
   get size(): number {
@@ -178,6 +207,7 @@ export class ConceptIndex {
   add(id: number, terms: string[], lang: StemLang): void {
     if (this.units.has(id)) this.remove(id);
     const words = this.words[lang];
+    const slot = this.takeSlot(id);
     // Term frequencies are counted in the postings: while the unit is added, its entry is the last
     // one of each of its words' postings (it was removed from all of them above).
     const distinct: string[] = [];
@@ -194,9 +224,9 @@ export class ConceptIndex {
         }
       }
       const last = p.units.length - 1;
-      if (last >= 0 && p.units[last] === id) p.f[last]++;
+      if (last >= 0 && p.units[last] === slot) p.f[last]++;
       else {
-        p.units.push(id);
+        p.units.push(slot);
         p.f.push(1);
         distinct.push(t);
         touched.push(p);
@@ -222,7 +252,9 @@ export class ConceptIndex {
       sq += acc[d] * acc[d];
       acc[d] = 0;
     }
-    this.units.set(id, { lang, words: distinct, norm: Math.sqrt(sq) || 1 });
+    const norm = Math.sqrt(sq) || 1;
+    this.slotNorm[slot] = norm;
+    this.units.set(id, { slot, lang, words: distinct, norm });
   }
 
   /** Remove a unit; unknown ids are ignored. */
@@ -232,12 +264,14 @@ export class ConceptIndex {
     const words = this.words[u.lang];
     for (const t of u.words) {
       const p = words.get(t);
-      const i = p ? p.units.indexOf(id) : -1;
+      const i = p ? p.units.indexOf(u.slot) : -1;
       if (i < 0) continue;
       p!.units.splice(i, 1);
       p!.f.splice(i, 1);
     }
     this.units.delete(id);
+    this.slotId[u.slot] = NaN;
+    this.freeSlots.push(u.slot);
   }
 
   /** True when some unit (now or earlier) had the word: it has an identity dimension. */
@@ -267,8 +301,22 @@ export class ConceptIndex {
     for (const v of qEntries.values()) qn += v * v;
     for (const v of qIdentity.values()) qn += v * v;
     qn = Math.sqrt(qn);
-    const acc = new Map<number, number>();
-    if (qn === 0) return acc;
+    const out = new Map<number, number>();
+    if (qn === 0) return out;
+    // Accumulators indexed by unit slot (no map per posting); `touched` lists the slots in the
+    // order they were first reached.
+    if (this.acc.length < this.slotCount) {
+      this.acc = new Float64Array(this.slotId.length);
+      this.stamp = new Int32Array(this.slotId.length);
+    }
+    if (++this.epoch === 0x7fffffff) {
+      this.epoch = 1;
+      this.stamp.fill(0);
+    }
+    const e = this.epoch;
+    const acc = this.acc;
+    const stamp = this.stamp;
+    const touched: number[] = [];
     for (const lang of ['de', 'en'] as const) {
       const postings = this.words[lang];
       if (postings.size === 0) continue;
@@ -283,13 +331,25 @@ export class ConceptIndex {
         let s = (qIdentity.get(t) ?? 0) * IDENTITY_WEIGHT;
         for (let i = 0; i < w.dims.length; i++) s += (qEntries.get(w.dims[i]) ?? 0) * w.val;
         if (s === 0) continue;
-        for (let i = 0; i < p.units.length; i++) acc.set(p.units[i], (acc.get(p.units[i]) ?? 0) + p.f[i] * s);
+        const units = p.units;
+        const f = p.f;
+        for (let i = 0; i < units.length; i++) {
+          const u = units[i];
+          if (stamp[u] !== e) {
+            stamp[u] = e;
+            acc[u] = f[i] * s;
+            touched.push(u);
+          } else acc[u] += f[i] * s;
+        }
       }
     }
-    for (const [u, v] of acc) {
-      if (filter && !filter(u)) acc.delete(u);
-      else acc.set(u, v / (qn * this.units.get(u)!.norm));
+    const slotId = this.slotId;
+    const norm = this.slotNorm;
+    for (const u of touched) {
+      const id = slotId[u];
+      if (filter && !filter(id)) continue;
+      out.set(id, acc[u] / (qn * norm[u]));
     }
-    return acc;
+    return out;
   }
 }

@@ -190,9 +190,20 @@ export class DenseRetriever {
     return this.index.remove(ids);
   }
 
-  /** Persist the index if it changed (atomic; see src/store/vectors.ts). */
-  flush(): void {
-    this.index.save();
+  /**
+   * Persist the index if it changed (atomic, under the cross-process lock; src/store/vectors.ts).
+   * Never throws: the index is a replica of the store, so a failed save (lock timeout, disk
+   * error) is logged, the changes stay pending for the next flush, and the next open re-embeds
+   * or drops whatever the files lack. @returns false when the save failed.
+   */
+  flush(): boolean {
+    try {
+      this.index.save();
+      return true;
+    } catch (err) {
+      log().warn({ err: (err as Error).message }, 'could not save the vector index; it is saved again with the next change or rebuilt on the next start');
+      return false;
+    }
   }
 
   /**

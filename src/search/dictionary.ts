@@ -17,6 +17,7 @@
  * a second.
  */
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { log } from '../log.js';
 import { isStopword, stem, type StemLang } from '../text/stem.js';
@@ -25,7 +26,7 @@ import { isStopword, stem, type StemLang } from '../text/stem.js';
 export const MAX_PHRASE_WORDS = 3;
 /** Translations kept per English key (the dictionary lists the most common senses first). */
 const MAX_TRANSLATIONS = 24;
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 
 /** Read-only string-keyed lookup (a Map, or a sorted table searched by bisection). */
 export interface Lookup<V> {
@@ -280,25 +281,47 @@ function writeSections(file: string, sections: Record<string, Section>): void {
     if (pad) parts.push(Buffer.alloc(pad));
     offset += pad;
   }
-  let json = Buffer.from(JSON.stringify({ version: CACHE_VERSION, sections: header }), 'utf8');
+  const body = Buffer.concat(parts);
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  let json = Buffer.from(JSON.stringify({ version: CACHE_VERSION, bodyLength: body.length, sha256, sections: header }), 'utf8');
   json = Buffer.concat([json, Buffer.alloc((4 - ((json.length + 4) % 4)) % 4, 0x20)]);
   const len = Buffer.alloc(4);
   len.writeUInt32LE(json.length);
-  fs.writeFileSync(file, Buffer.concat([len, json, ...parts]));
+  fs.writeFileSync(file, Buffer.concat([len, json, body]));
 }
 
+/**
+ * Read a cache written by {@link writeSections}, checking it whole before use: the header parses,
+ * the file is exactly header + body long, the body's SHA-256 matches, and every section lies
+ * inside the body (int32 sections a multiple of 4 bytes).
+ * @throws CacheDamagedError naming what is wrong; plain Error for a version mismatch or a missing file.
+ */
 function readSections(file: string): { str(name: string): string[]; i32(name: string): Int32Array } {
   const buf = fs.readFileSync(file);
+  const damaged = (why: string) => new CacheDamagedError(`dictionary cache ${file} is damaged: ${why}`);
+  if (buf.length < 4) throw damaged('shorter than its header');
   const hlen = buf.readUInt32LE(0);
-  const head = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8')) as {
-    version: number;
-    sections: Record<string, { kind: string; offset: number; length: number }>;
-  };
+  if (4 + hlen > buf.length) throw damaged('truncated inside its header');
+  let head: { version: number; bodyLength?: number; sha256?: string; sections: Record<string, { kind: string; offset: number; length: number }> };
+  try {
+    head = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8'));
+  } catch {
+    throw damaged('unreadable header');
+  }
   if (head.version !== CACHE_VERSION) throw new Error('dictionary cache version mismatch');
   const base = 4 + hlen;
+  if (typeof head.bodyLength !== 'number' || buf.length !== base + head.bodyLength) {
+    throw damaged(`size ${buf.length} bytes, expected ${base + (head.bodyLength ?? 0)} (truncated or appended to)`);
+  }
+  if (createHash('sha256').update(buf.subarray(base)).digest('hex') !== head.sha256) throw damaged('checksum mismatch');
+  for (const [name, s] of Object.entries(head.sections ?? {})) {
+    if (!(s.offset >= 0 && s.length >= 0 && s.offset + s.length <= head.bodyLength) || (s.kind === 'i32' && s.length % 4 !== 0)) {
+      throw damaged(`section ${name} out of bounds`);
+    }
+  }
   const sec = (name: string) => {
     const s = head.sections[name];
-    if (!s) throw new Error(`dictionary cache lacks section ${name}`);
+    if (!s) throw damaged(`lacks section ${name}`);
     return s;
   };
   return {
@@ -415,6 +438,9 @@ export function loadDictionary(dictPath: string, cacheDir: string): Dictionary |
   return dict;
 }
 
+/** A dictionary cache file that fails its size, checksum or bounds checks. */
+export class CacheDamagedError extends Error {}
+
 /** Dictionaries already loaded by this process (the parsed form is read-only). */
 const inProcess = new Map<string, Dictionary>();
 
@@ -433,8 +459,12 @@ function loadUncached(dictPath: string, cacheDir: string): Dictionary | null {
   const cacheFile = path.join(cacheDir, `ding-v${CACHE_VERSION}-${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
   try {
     return loadCache(cacheFile);
-  } catch {
-    // No cache yet (or unreadable): parse and write it.
+  } catch (err) {
+    // No cache yet: parse and write it. A damaged one is said once, removed and rebuilt.
+    if (err instanceof CacheDamagedError) {
+      log().warn({ cacheFile }, `${err.message}; rebuilding it from ${dictPath}`);
+      fs.rmSync(cacheFile, { force: true });
+    }
   }
   // Parsing takes ~30 s of CPU; when another process is already building this cache (parallel
   // test workers, a bot and a CLI started together), wait for it instead of parsing too.

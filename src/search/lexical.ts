@@ -8,7 +8,12 @@
  * dictionary translations). A group behaves like one term: its frequency in a unit is the sum of
  * its members' frequencies and its document frequency is the number of units containing any
  * member. So a common word with many translations gets a low idf instead of many votes.
+ *
+ * The postings themselves live in src/search/postings.ts; this file holds the scoring. A query
+ * touches only the postings of its terms: accumulators are slot-indexed typed arrays (no map per
+ * query), and which groups matched a unit is a bitset.
  */
+import { Postings } from './postings.js';
 
 /** BM25 parameters (Robertson & Zaragoza 2009; the usual defaults). */
 export const BM25_K1 = 1.2;
@@ -44,93 +49,105 @@ export interface LexicalHit {
 }
 
 /**
- * A term's posting list: unit ids and term frequencies in parallel arrays, in insertion order.
- * Plain arrays of small integers (V8 "SMI" elements) are compact and cheap to grow; removal is a
- * native `indexOf` plus a shift, linear in the list's length.
+ * Every unit that contains at least one query group, with its BM25 score: parallel arrays over
+ * the first `count` entries (in the order units were first touched, not sorted).
  */
-class Posting {
-  readonly ids: number[] = [];
-  readonly tfs: number[] = [];
+export interface UnitScores {
+  count: number;
+  /** External unit ids. */
+  ids: Float64Array;
+  scores: Float64Array;
+  /** Matched groups: bit `gi & 31` of `masks[i * words + (gi >>> 5)]` is set when unit i has group gi. */
+  masks: Uint32Array;
+  words: number;
+  /** Each group's idf (same order as the groups). */
+  idfs: number[];
 }
 
-/** What a group matches: units and the summed frequency of the group's members in each. */
-interface GroupTf {
-  ids: readonly number[];
-  tfs: readonly number[];
+/** True when entry `i` of `r` matched group `gi`. */
+export function matchedGroup(r: UnitScores, i: number, gi: number): boolean {
+  return (r.masks[i * r.words + (gi >>> 5)] & (1 << (gi & 31))) !== 0;
+}
+
+/** The matched flags of entry `i`, as an array over `groups` groups. */
+export function matchedFlags(r: UnitScores, i: number, groups: number): boolean[] {
+  const out = new Array<boolean>(groups);
+  for (let g = 0; g < groups; g++) out[g] = matchedGroup(r, i, g);
+  return out;
 }
 
 /**
- * BM25 over units (chunks or paragraphs) identified by integer ids.
+ * BM25 over units (chunks or paragraphs) identified by integer ids, on {@link Postings}.
  *
- * Layout (chosen for load speed: a restart re-indexes every stored unit): term → {@link Posting}
- * of parallel id/tf arrays; per unit its distinct terms and length. Adding a unit costs one map
- * lookup per term occurrence (frequencies are counted in the postings themselves) and allocates no
- * per-term or per-unit map; the earlier map-of-maps layout took ~1.6× as long to build and ~1.4× as
- * long to search (scripts/bench.ts corpus, 11,331 chunks + 1,034 paragraphs).
+ * Per query: for each group, the live postings of its distinct member terms are merged (summed
+ * frequencies per unit; a slot-indexed stamp array tells a unit already seen), its df is the
+ * number of distinct units, and each unit's contribution is added in group order — the same
+ * floating-point sums, hence the same scores, as the earlier map-based index. Cost: the query's
+ * postings, never all units.
  */
 export class LexicalIndex {
-  private readonly postings = new Map<string, Posting>();
-  private readonly unitTerms = new Map<number, string[]>();
-  private readonly lengths = new Map<number, number>();
-  private totalLength = 0;
+  private postings = new Postings();
+  /** Scratch, indexed by slot: touched stamp / position, group-merge stamp / tf. */
+  private stamp: Int32Array = new Int32Array(0);
+  private pos: Int32Array = new Int32Array(0);
+  private gstamp: Int32Array = new Int32Array(0);
+  private gtf: Int32Array = new Int32Array(0);
+  private epoch = 0;
+  private groupEpoch = 0;
+  /** Scratch lists of one group's postings. */
+  private listSlots: Int32Array = new Int32Array(1024);
+  private listTfs: Int32Array = new Int32Array(1024);
 
   /** Number of units indexed. */
   get size(): number {
-    return this.lengths.size;
+    return this.postings.size;
   }
 
-  /** Index a unit's terms (with repeats). Re-adding an id replaces it. */
+  /** Sum of the units' lengths (terms with repeats). */
+  get totalLength(): number {
+    return this.postings.totalLength;
+  }
+
+  /** Index a unit's terms (with repeats). Re-adding an id replaces it. Linear in `terms.length`. */
   add(id: number, terms: string[]): void {
-    if (this.lengths.has(id)) this.remove(id);
-    // One map lookup per term occurrence: the unit's entry is the last one of each of its terms'
-    // postings while it is being added (it was removed from all of them above).
-    const distinct: string[] = [];
-    for (const t of terms) {
-      let p = this.postings.get(t);
-      if (!p) {
-        this.postings.set(t, (p = new Posting()));
-        this.sorted = null;
-      }
-      const last = p.ids.length - 1;
-      if (last >= 0 && p.ids[last] === id) p.tfs[last]++;
-      else {
-        p.ids.push(id);
-        p.tfs.push(1);
-        distinct.push(t);
-      }
-    }
-    this.unitTerms.set(id, distinct);
-    this.lengths.set(id, terms.length);
-    this.totalLength += terms.length;
+    this.postings.add(id, terms);
   }
 
   /** Remove a unit; unknown ids are ignored. */
   remove(id: number): void {
-    const terms = this.unitTerms.get(id);
-    if (!terms) return;
-    for (const t of terms) {
-      const p = this.postings.get(t);
-      if (!p) continue;
-      const i = p.ids.indexOf(id);
-      if (i < 0) continue;
-      p.ids.splice(i, 1);
-      p.tfs.splice(i, 1);
-      if (p.ids.length === 0) {
-        this.postings.delete(t);
-        this.sorted = null;
-      }
-    }
-    this.totalLength -= this.lengths.get(id) ?? 0;
-    this.unitTerms.delete(id);
-    this.lengths.delete(id);
+    this.postings.remove(id);
   }
 
-  /** Sorted vocabulary for prefix search; rebuilt on demand after the vocabulary changed. */
+  /** Fold pending additions and removals into the compact segment (after a bulk load, before a snapshot). */
+  compact(): void {
+    this.postings.compact();
+  }
+
+  /** The underlying postings (for snapshots). */
+  get data(): Postings {
+    return this.postings;
+  }
+
+  /** Replace the contents by postings loaded from a snapshot. */
+  replace(p: Postings): void {
+    this.postings = p;
+    this.sorted = null;
+    this.stamp = new Int32Array(0);
+    this.pos = new Int32Array(0);
+    this.gstamp = new Int32Array(0);
+    this.gtf = new Int32Array(0);
+  }
+
+  /** Sorted live vocabulary for prefix search; rebuilt after the vocabulary changed. */
   private sorted: string[] | null = null;
+  private sortedVersion = -1;
 
   /** Indexed terms starting with `prefix` (binary search over the sorted vocabulary). */
   termsWithPrefix(prefix: string): string[] {
-    if (!this.sorted) this.sorted = [...this.postings.keys()].sort();
+    if (!this.sorted || this.sortedVersion !== this.postings.vocabularyVersion) {
+      this.sorted = this.postings.liveTerms().sort();
+      this.sortedVersion = this.postings.vocabularyVersion;
+    }
     const keys = this.sorted;
     let lo = 0;
     let hi = keys.length;
@@ -146,32 +163,162 @@ export class LexicalIndex {
 
   /** Document frequency of a group (units containing any member). */
   groupDf(group: QueryGroup): number {
-    return this.groupTf(group).ids.length;
+    const tids = this.termIds(group);
+    if (tids.length === 0) return 0;
+    if (tids.length === 1) return this.postings.docFreq(tids[0]);
+    return this.mergeGroup(tids);
   }
 
   /** Inverse document frequency of a group (Lucene's BM25 idf). */
   idf(df: number): number {
-    const n = this.lengths.size;
+    const n = this.postings.size;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
-  private static readonly EMPTY: GroupTf = { ids: [], tfs: [] };
-
-  /** Units containing any of the group's members, with the members' summed frequency. */
-  private groupTf(group: QueryGroup): GroupTf {
-    const terms = group.terms;
-    // The common case, one member (or the same member repeated): the posting itself.
-    let single = true;
-    for (let i = 1; i < terms.length; i++) if (terms[i] !== terms[0]) single = false;
-    if (terms.length === 0) return LexicalIndex.EMPTY;
-    if (single) return this.postings.get(terms[0]) ?? LexicalIndex.EMPTY;
-    const sum = new Map<number, number>();
-    for (const t of new Set(terms)) {
-      const p = this.postings.get(t);
-      if (!p) continue;
-      for (let i = 0; i < p.ids.length; i++) sum.set(p.ids[i], (sum.get(p.ids[i]) ?? 0) + p.tfs[i]);
+  /** Distinct live term ids of a group's members. */
+  private termIds(group: QueryGroup): number[] {
+    const out: number[] = [];
+    for (const t of group.terms) {
+      const tid = this.postings.termId(t);
+      if (tid >= 0 && !out.includes(tid)) out.push(tid);
     }
-    return { ids: [...sum.keys()], tfs: [...sum.values()] };
+    return out;
+  }
+
+  private ensureScratch(): void {
+    const n = this.postings.slotBound;
+    if (this.stamp.length >= n) return;
+    const cap = Math.max(n, this.stamp.length * 2, 1024);
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.stamp = grow(this.stamp);
+    this.pos = grow(this.pos);
+    this.gstamp = grow(this.gstamp);
+    this.gtf = grow(this.gtf);
+  }
+
+  /** A new stamp value for the touched-unit marks (stamps are cleared when the counter wraps). */
+  private nextEpoch(): number {
+    if (++this.epoch === 0x7fffffff) {
+      this.epoch = 1;
+      this.stamp.fill(0);
+    }
+    return this.epoch;
+  }
+
+  /** A new stamp value for the group-merge marks. */
+  private nextGroupEpoch(): number {
+    if (++this.groupEpoch === 0x7fffffff) {
+      this.groupEpoch = 1;
+      this.gstamp.fill(0);
+    }
+    return this.groupEpoch;
+  }
+
+  /**
+   * The group's live postings into listSlots/listTfs (frequencies of the members summed per unit);
+   * returns their number (= the group's df).
+   */
+  private mergeGroup(tids: number[]): number {
+    const P = this.postings;
+    let need = 0;
+    for (const t of tids) need += P.storedLength(t);
+    if (this.listSlots.length < need) {
+      this.listSlots = new Int32Array(Math.max(need, this.listSlots.length * 2));
+      this.listTfs = new Int32Array(this.listSlots.length);
+    }
+    if (tids.length === 1) return P.collect(tids[0], this.listSlots, this.listTfs, 0);
+    this.ensureScratch();
+    const e = this.nextGroupEpoch();
+    const gstamp = this.gstamp;
+    const gtf = this.gtf;
+    const slots = this.listSlots;
+    const tfs = this.listTfs;
+    // Collect all members' postings at the end of the buffer region, then fold duplicates.
+    let n = 0;
+    for (const t of tids) {
+      const from = n;
+      n = P.collect(t, slots, tfs, n);
+      let w = from;
+      for (let i = from; i < n; i++) {
+        const s = slots[i];
+        if (gstamp[s] !== e) {
+          gstamp[s] = e;
+          gtf[s] = tfs[i];
+          slots[w++] = s;
+        } else gtf[s] += tfs[i];
+      }
+      n = w;
+    }
+    for (let i = 0; i < n; i++) tfs[i] = gtf[slots[i]];
+    return n;
+  }
+
+  /**
+   * BM25 of every unit that contains at least one group (no filtering, no sorting).
+   * @returns see {@link UnitScores}; arrays are fresh (safe to keep across calls).
+   */
+  score(groups: QueryGroup[]): UnitScores {
+    const P = this.postings;
+    const n = P.size;
+    const avgdl = n ? P.totalLength / n : 1;
+    const words = Math.max(1, (groups.length + 31) >>> 5);
+    this.ensureScratch();
+    let cap = 256;
+    let slotsOut = new Int32Array(cap);
+    let scores = new Float64Array(cap);
+    let masks = new Uint32Array(cap * words);
+    let count = 0;
+    const idfs: number[] = [];
+    const touched = this.nextEpoch();
+    const stamp = this.stamp;
+    const pos = this.pos;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi];
+      const tids = this.termIds(g);
+      const len = tids.length ? this.mergeGroup(tids) : 0;
+      const idf = this.idf(len);
+      idfs.push(idf);
+      if (len === 0) continue;
+      const ls = this.listSlots;
+      const lt = this.listTfs;
+      const word = gi >>> 5;
+      const bit = 1 << (gi & 31);
+      for (let k = 0; k < len; k++) {
+        const slot = ls[k];
+        const tf = lt[k];
+        const dl = P.lengthOf(slot);
+        const s = (g.weight * idf * (tf * (BM25_K1 + 1))) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * dl) / avgdl));
+        let i: number;
+        if (stamp[slot] !== touched) {
+          stamp[slot] = touched;
+          if (count === cap) {
+            cap *= 2;
+            const a = new Int32Array(cap);
+            a.set(slotsOut);
+            slotsOut = a;
+            const b = new Float64Array(cap);
+            b.set(scores);
+            scores = b;
+            const c = new Uint32Array(cap * words);
+            c.set(masks);
+            masks = c;
+          }
+          i = count++;
+          pos[slot] = i;
+          slotsOut[i] = slot;
+          scores[i] = 0;
+        } else i = pos[slot];
+        scores[i] += s;
+        masks[i * words + word] |= bit;
+      }
+    }
+    const ids = new Float64Array(count);
+    for (let i = 0; i < count; i++) ids[i] = P.idOf(slotsOut[i]);
+    return { count, ids, scores: scores.subarray(0, count), masks: masks.subarray(0, count * words), words, idfs };
   }
 
   /**
@@ -180,27 +327,13 @@ export class LexicalIndex {
    * @returns hits sorted by descending score (ties: lower id first), and each group's idf.
    */
   search(groups: QueryGroup[], filter?: (id: number) => boolean): { hits: LexicalHit[]; idfs: number[] } {
-    const n = this.lengths.size;
-    const avgdl = n ? this.totalLength / n : 1;
-    const acc = new Map<number, LexicalHit>();
-    const idfs: number[] = [];
-    groups.forEach((g, gi) => {
-      const { ids, tfs } = this.groupTf(g);
-      const idf = this.idf(ids.length);
-      idfs.push(idf);
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k];
-        const tf = tfs[k];
-        if (filter && !filter(id)) continue;
-        const dl = this.lengths.get(id) ?? 0;
-        const s = (g.weight * idf * (tf * (BM25_K1 + 1))) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * dl) / avgdl));
-        let hit = acc.get(id);
-        if (!hit) acc.set(id, (hit = { id, score: 0, matched: new Array(groups.length).fill(false) }));
-        hit.score += s;
-        hit.matched[gi] = true;
-      }
-    });
-    const hits = [...acc.values()].sort((a, b) => b.score - a.score || a.id - b.id);
-    return { hits, idfs };
+    const r = this.score(groups);
+    const hits: LexicalHit[] = [];
+    for (let i = 0; i < r.count; i++) {
+      if (filter && !filter(r.ids[i])) continue;
+      hits.push({ id: r.ids[i], score: r.scores[i], matched: matchedFlags(r, i, groups.length) });
+    }
+    hits.sort((a, b) => b.score - a.score || a.id - b.id);
+    return { hits, idfs: r.idfs };
   }
 }

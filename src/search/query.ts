@@ -56,7 +56,8 @@ const QUESTION_WORDS = new Set([
   'viele', 'viel', 'pro', 'je', 'bitte', 'laut', 'genannt', 'gibt', 'gab',
   // German auxiliaries and modal verbs missing from the Snowball list (it has soll, kann, muss…):
   // without them "Wie viele Drohnen sollen pro Monat produziert werden?" ranked the seed report's
-  // paragraph with two "sollen" above the one with "100 Drohnen im Monat". Neutral on the eval.
+  // paragraph with two "sollen" above the one with "100 Drohnen im Monat". Neutral on the eval
+  // (all dev questions, before the tuning/reporting split existed).
   'wurde', 'wurden', 'worden', 'sollen', 'sollten', 'müssen', 'musste', 'mussten', 'dürfen', 'darf', 'durfte',
   'konnte', 'konnten', 'möchte', 'mag',
 ]);

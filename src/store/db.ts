@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { checkDatabaseFile, withStorageErrors } from './errors.js';
 
 export type DB = Database.Database;
 
@@ -91,17 +92,28 @@ CREATE TABLE IF NOT EXISTS removed_bundled (source TEXT PRIMARY KEY);
 
 /**
  * Open (creating if needed) the SQLite store at `<dataDir>/dossier.sqlite`.
- * @throws if the directory cannot be created or the file is not a SQLite database.
+ * @throws StorageError (src/store/errors.ts) naming the file when it is damaged (also when it is
+ *   0 bytes), not a database, read-only, on a full disk or cannot be opened.
  */
 export function openDatabase(dataDir: string): DB {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'dossier.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
-  return db;
+  const file = path.join(dataDir, 'dossier.sqlite');
+  // Failures are named (corrupt / not a database / read-only / disk full / missing; src/store/errors.ts).
+  return withStorageErrors(file, () => {
+    fs.mkdirSync(dataDir, { recursive: true });
+    checkDatabaseFile(file);
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      db.exec(SCHEMA);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return db;
+  });
 }
 
 /** What {@link insertDocument} needs: a document with its paragraphs and their chunks. */

@@ -10,6 +10,16 @@
  * the same way; the sidecar's rename is the commit point, so a crash leaves either the old or the
  * new pair, never a mix. Older generations are deleted after the commit.
  *
+ * Several processes may share one data directory (a bot with shards, `npm run cli -- ingest` beside
+ * a running bot). Reads and writes of these files take the lock `vectors.lock`
+ * (src/store/file-lock.ts: pid + stale-lock detection), so one process at a time writes and none
+ * reads a generation that is being replaced. Each process holds its own in-memory replica; when
+ * {@link VectorIndex.save} finds that another process saved a newer generation since this one
+ * loaded or saved, it loads that generation and replays its own adds and removals since then onto
+ * it before writing, so neither process drops the other's vectors. The store stays the record:
+ * chunk ids are never reused (AUTOINCREMENT), and {@link VectorIndex.compare} on the next open
+ * repairs whatever a crashed process left out.
+ *
  * On {@link VectorIndex.open} the sidecar must name the caller's model (fingerprint) and
  * dimension, the index file must have the recorded size and dimension, and its live label count
  * must equal the recorded count; otherwise the index starts empty and `opened.state` is
@@ -20,6 +30,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import hnswlib from 'hnswlib-node';
+import { withFileLock, type FileLockOptions } from './file-lock.js';
 
 type HNSW = InstanceType<typeof hnswlib.HierarchicalNSW>;
 
@@ -49,6 +60,8 @@ export interface VectorIndexOptions {
   efSearch?: number;
   /** Seed of the level generator, for reproducible graphs (default 100). */
   seed?: number;
+  /** Timeouts of the cross-process lock (see src/store/file-lock.ts). */
+  lock?: FileLockOptions;
 }
 
 /** How {@link VectorIndex.open} found the files. */
@@ -129,7 +142,15 @@ export class VectorIndex {
   private deleted = new Set<number>();
   private dirty = false;
   private readonly sidecarPath: string;
-  private readonly opts: Required<Omit<VectorIndexOptions, 'name'>> & { name: string };
+  private readonly lockPath: string;
+  private readonly opts: Required<Omit<VectorIndexOptions, 'name' | 'lock'>> & { name: string; lock: FileLockOptions };
+  /** Index file this replica was loaded from or last saved as (null: none yet). */
+  private generation: string | null = null;
+  /** Changes since `generation`, replayed onto a newer generation saved by another process. */
+  private readonly pendingAdd = new Set<number>();
+  private readonly pendingRemove = new Set<number>();
+  /** clear() was called: the next save replaces the files instead of merging with them. */
+  private replaced = false;
 
   private openState: OpenState = { state: 'new' };
 
@@ -145,8 +166,10 @@ export class VectorIndex {
       efConstruction: options.efConstruction ?? 400,
       efSearch: options.efSearch ?? 2048,
       seed: options.seed ?? 100,
+      lock: options.lock ?? {},
     };
     this.sidecarPath = path.join(dir, `${this.opts.name}.json`);
+    this.lockPath = path.join(dir, `${this.opts.name}.lock`);
   }
 
   /**
@@ -158,7 +181,14 @@ export class VectorIndex {
     if (!Number.isInteger(space.dim) || space.dim < 1) throw new RangeError(`dimension must be a positive integer, got ${space.dim}`);
     fs.mkdirSync(dir, { recursive: true });
     const vi = new VectorIndex(dir, space, options);
-    const found = vi.load();
+    let found: ReturnType<VectorIndex['load']>;
+    try {
+      found = withFileLock(vi.lockPath, () => vi.load(), vi.opts.lock);
+    } catch {
+      // A writer holds the lock too long, or the lock file cannot be created (read-only data
+      // directory): read what is there; load() verifies it and never throws.
+      found = vi.load();
+    }
     vi.openState = found.state;
     // Anything but a verified index is rewritten by the next save().
     vi.dirty = found.state.state !== 'ok';
@@ -166,6 +196,7 @@ export class VectorIndex {
       vi.index = found.loaded.index;
       vi.labels = found.loaded.labels;
       vi.deleted = found.loaded.deleted;
+      vi.generation = found.loaded.file;
     } else {
       vi.index = vi.emptyIndex(vi.opts.initialCapacity);
     }
@@ -179,7 +210,7 @@ export class VectorIndex {
     return index;
   }
 
-  private load(): { state: OpenState; loaded?: { index: HNSW; labels: Set<number>; deleted: Set<number> } } {
+  private load(): { state: OpenState; loaded?: { index: HNSW; labels: Set<number>; deleted: Set<number>; file: string } } {
     if (!fs.existsSync(this.sidecarPath)) return { state: { state: 'new' } };
     const mismatch = (reason: string) => ({ state: { state: 'mismatch', reason } as OpenState });
     let side: Sidecar;
@@ -210,7 +241,7 @@ export class VectorIndex {
     const deleted = new Set((side.deleted ?? []).filter((id) => labels.has(id)));
     const live = labels.size - deleted.size;
     if (live !== side.count) return mismatch(`index holds ${live} live vectors, the sidecar recorded ${side.count}`);
-    return { state: { state: 'ok' }, loaded: { index, labels, deleted } };
+    return { state: { state: 'ok' }, loaded: { index, labels, deleted, file: path.basename(file) } };
   }
 
   /** What {@link open} found on disk: 'new' (no files), 'ok' (verified) or 'mismatch' (discarded, with the reason). */
@@ -256,6 +287,8 @@ export class VectorIndex {
     this.index.addPoint(Array.from(vector), id);
     this.labels.add(id);
     this.deleted.delete(id);
+    this.pendingAdd.add(id);
+    this.pendingRemove.delete(id);
     this.dirty = true;
   }
 
@@ -266,6 +299,8 @@ export class VectorIndex {
       if (!this.has(id)) continue;
       this.index.markDelete(id);
       this.deleted.add(id);
+      this.pendingRemove.add(id);
+      this.pendingAdd.delete(id);
       n++;
     }
     if (n > 0) this.dirty = true;
@@ -299,6 +334,9 @@ export class VectorIndex {
     this.index.setEf(this.opts.efSearch);
     this.labels.clear();
     this.deleted.clear();
+    this.pendingAdd.clear();
+    this.pendingRemove.clear();
+    this.replaced = true;
     this.dirty = true;
   }
 
@@ -315,11 +353,59 @@ export class VectorIndex {
   }
 
   /**
-   * Persist atomically (see module doc). Compacts first when deleted slots outnumber live ones
+   * When another process saved a generation this replica has not seen, adopt it and replay this
+   * replica's changes since its last load/save onto it (see module doc). Call under the lock.
+   * @returns how many vectors came from the other process's generation (0 when there was none).
+   */
+  private mergeNewerGeneration(): number {
+    if (this.replaced || !fs.existsSync(this.sidecarPath)) return 0;
+    let file: unknown;
+    try {
+      file = (JSON.parse(fs.readFileSync(this.sidecarPath, 'utf8')) as Sidecar).file;
+    } catch {
+      return 0; // unreadable: ours replaces it
+    }
+    if (typeof file !== 'string' || file === this.generation) return 0;
+    const found = this.load();
+    if (!found.loaded) return 0; // foreign model or damaged files: ours replaces them
+    const { index, labels, deleted } = found.loaded;
+    const before = this.size;
+    for (const id of this.pendingRemove) {
+      if (labels.has(id) && !deleted.has(id)) {
+        index.markDelete(id);
+        deleted.add(id);
+      }
+    }
+    for (const id of this.pendingAdd) {
+      if (!this.has(id)) continue;
+      if (!labels.has(id) && index.getCurrentCount() >= index.getMaxElements()) {
+        index.resizeIndex(Math.max(2 * index.getMaxElements(), 16));
+      }
+      index.addPoint(this.index.getPoint(id), id);
+      labels.add(id);
+      deleted.delete(id);
+    }
+    index.setEf(this.opts.efSearch);
+    this.index = index;
+    this.labels = labels;
+    this.deleted = deleted;
+    return Math.max(0, this.size - before);
+  }
+
+  /**
+   * Persist atomically (see module doc) under the cross-process lock, first merging a newer
+   * generation saved by another process. Compacts first when deleted slots outnumber live ones
    * (and exceed 1000). No-op when nothing changed since the last save or a verified open.
+   * @throws LockTimeoutError when another process holds the lock past the timeout (the replica
+   *   stays dirty, so a later save retries); fs errors when the directory is not writable.
    */
   save(): void {
     if (!this.dirty) return;
+    withFileLock(this.lockPath, () => this.saveLocked(), this.opts.lock);
+  }
+
+  private saveLocked(): void {
+    this.mergeNewerGeneration();
     if (this.deleted.size > 1000 && this.deleted.size > this.size) this.compact();
     const stem = this.opts.name;
     const file = `${stem}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}.hnsw`;
@@ -349,6 +435,10 @@ export class VectorIndex {
     writeFileAtomic(this.sidecarPath, JSON.stringify(side));
     fsyncDir(this.dir);
     this.dirty = false;
+    this.generation = file;
+    this.pendingAdd.clear();
+    this.pendingRemove.clear();
+    this.replaced = false;
     // The commit is done; remove other generations and leftovers of interrupted saves.
     const prefix = `${stem}.`;
     for (const f of fs.readdirSync(this.dir)) {

@@ -44,16 +44,15 @@ function segmenter(lang: string): Intl.Segmenter {
 export function splitSentences(text: string, lang = 'de'): Span[] {
   // Same length as `text`, so offsets carry over: single newlines become spaces.
   const flat = text.replace(/([^\n])\n(?=[^\n])/g, '$1 ');
-  const raw: Span[] = [];
+  // ICU segments are merged as they come (no array of all raw segments: a run of "a. a. a. …"
+  // yields millions of them).
+  const merged: Span[] = [];
   for (const seg of segmenter(lang).segment(flat)) {
     const span = trimSpan(text, seg.index, seg.index + seg.segment.length);
-    if (span) raw.push(span);
-  }
-  const merged: Span[] = [];
-  for (const span of raw) {
+    if (!span) continue;
     const prev = merged[merged.length - 1];
     if (prev && shouldJoin(text, prev, span)) prev.end = span.end;
-    else merged.push({ ...span });
+    else merged.push(span);
   }
   return merged.flatMap((span) => (span.end - span.start > MAX_SENTENCE_CHARS ? cutLong(text, span) : [span]));
 }
@@ -70,10 +69,12 @@ function cutLong(text: string, span: Span): Span[] {
   let start = span.start;
   while (span.end - start > MAX_SENTENCE_CHARS) {
     let cut = start + MAX_SENTENCE_CHARS;
-    const ws = text.lastIndexOf(' ', cut);
-    const nl = text.lastIndexOf('\n', cut);
-    const at = Math.max(ws, nl);
-    if (at > start + MAX_SENTENCE_CHARS / 2) cut = at;
+    // Look back for whitespace only as far as half a piece, so text without spaces stays linear
+    // (an unbounded lastIndexOf would rescan the whole run for every piece).
+    const floor = start + MAX_SENTENCE_CHARS / 2;
+    let at = cut;
+    while (at > floor && text[at] !== ' ' && text[at] !== '\n') at--;
+    if (at > floor) cut = at;
     const piece = trimSpan(text, start, cut);
     if (piece) out.push(piece);
     start = cut;
@@ -89,10 +90,15 @@ function trimSpan(text: string, start: number, end: number): Span | null {
   return end > start ? { start, end } : null;
 }
 
+/** How much of a span's end {@link shouldJoin} looks at (longer than any abbreviation or numeral). */
+const HEAD_CHARS = 64;
+
 function shouldJoin(text: string, prev: Span, next: Span): boolean {
   const between = text.slice(prev.end, next.start);
   if (between.includes('\n\n') || /\n\s*\n/.test(between)) return false;
-  const head = text.slice(prev.start, prev.end);
+  // Only the tail of the previous span matters (its last word); slicing all of it would make a run
+  // of joined spans ("a. a. a. …") quadratic.
+  const head = text.slice(Math.max(prev.start, prev.end - HEAD_CHARS), prev.end);
   const nextText = text.slice(next.start, Math.min(next.end, next.start + 40));
   if (!head.endsWith('.')) return false;
   const lastWord = /([\p{L}.]+|\d+)\.$/u.exec(head)?.[1]?.toLowerCase() ?? '';

@@ -23,17 +23,35 @@ const TOKEN_RE = /[\p{L}\p{N}]+(?:['’\-‐‑.,][\p{L}\p{N}]+)*/gu;
 
 /** Split `text` into tokens (see module doc). Offsets index `text`. */
 export function tokenize(text: string): Token[] {
-  const out: Token[] = [];
+  return [...iterateTokens(text)];
+}
+
+/** {@link tokenize} one token at a time (no array of all tokens: constant memory per token). */
+export function* iterateTokens(text: string): Generator<Token> {
+  const buf: Token[] = [];
   for (const m of text.matchAll(TOKEN_RE)) {
-    const surface = m[0];
-    const start = m.index ?? 0;
-    pushToken(out, surface, start);
+    buf.length = 0;
+    pushToken(buf, m[0], m.index ?? 0);
+    yield* buf;
   }
-  return out;
+}
+
+/** Characters that need the slow path of {@link pushToken} (separators, apostrophes, hyphens). */
+const SPECIAL = /[.,'’\-‐‑]/;
+/** Upper-case first character (cheap test for ASCII, the Unicode property otherwise). */
+function startsUpper(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (c < 0x80) return c >= 0x41 && c <= 0x5a;
+  return /^\p{Lu}/u.test(s);
 }
 
 function pushToken(out: Token[], surface: string, start: number): void {
-  const capitalized = /^\p{Lu}/u.test(surface);
+  if (!SPECIAL.test(surface)) {
+    // Plain letters/digits (most tokens): nothing to split or normalise beyond lower case.
+    out.push({ norm: surface.toLowerCase(), start, end: start + surface.length, capitalized: startsUpper(surface) });
+    return;
+  }
+  const capitalized = startsUpper(surface);
   // Thousands separators ("6.000", "1,234,567"): German and English news use both.
   if (/^\d{1,3}(?:[.,]\d{3})+$/.test(surface)) {
     out.push({ norm: surface.replace(/[.,]/g, ''), start, end: start + surface.length, capitalized });

@@ -14,7 +14,16 @@ import type { DossierApi } from '../../src/discord/context.js';
 import { registerCommands } from '../../src/discord/register.js';
 import { setLogLevel } from '../../src/log.js';
 import { FeedbackStore } from '../../src/store/feedback.js';
-import { FakeDiscord, type Guild, type FakeDiscordOptions } from './fake-discord.js';
+import { FakeDiscord, snowflakeOnShard, type Guild, type FakeDiscordOptions } from './fake-discord.js';
+
+/**
+ * Shards of the bot under test: TEST_SHARDS (default 1). With more, the in-process bot connects
+ * with discord.js's internal sharding (`shards: 'auto'`, one gateway session per shard, the count
+ * taken from the fake's GET /gateway/bot), guild A lands on shard 0 and guild B on the last one,
+ * so every harness test also checks the fake's shard routing. (Not named SHARDS: discord.js reads
+ * SHARDS from the environment of every Client.)
+ */
+export const TEST_SHARDS = Math.max(1, Math.floor(Number(process.env.TEST_SHARDS ?? 1)) || 1);
 
 export const CORPUS_DIR = fileURLToPath(new URL('../../corpus', import.meta.url));
 
@@ -27,6 +36,8 @@ export interface Harness {
   guildA: Guild;
   guildB: Guild;
   dataDir: string;
+  /** Gateway sessions the bot opened (TEST_SHARDS). */
+  shards: number;
   asks: { question: string; opts?: { scope?: string | null; context?: string } }[];
   close(): Promise<void>;
 }
@@ -41,9 +52,9 @@ export async function startHarness(
   opts: { fake?: FakeDiscordOptions; wrap?: (core: DossierApi) => Partial<DossierApi> } = {},
 ): Promise<Harness> {
   setLogLevel(process.env.LOG_LEVEL ?? 'warn');
-  const fake = await FakeDiscord.start(opts.fake);
-  const guildA = fake.addGuild('Guild A');
-  const guildB = fake.addGuild('Guild B');
+  const fake = await FakeDiscord.start({ shards: TEST_SHARDS, ...opts.fake });
+  const guildA = fake.addGuild('Guild A', snowflakeOnShard(0, TEST_SHARDS));
+  const guildB = fake.addGuild('Guild B', snowflakeOnShard(TEST_SHARDS - 1, TEST_SHARDS));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-discord-'));
   const config = loadConfig(
     {
@@ -78,8 +89,9 @@ export async function startHarness(
     },
   };
   const feedback = new FeedbackStore(dossier.db);
-  const bot = new DossierBot({ dossier: spy, config, feedback });
+  const bot = new DossierBot({ dossier: spy, config, feedback, clientOptions: TEST_SHARDS > 1 ? { shards: 'auto' } : {} });
   await bot.start();
+  await fake.waitForReady();
   // Guild B gets the commands too, so that the fake knows their option types there.
   await registerCommands(bot.client.rest, fake.appId, `guild:${guildB.id}`);
   return {
@@ -91,6 +103,7 @@ export async function startHarness(
     guildA,
     guildB,
     dataDir,
+    shards: TEST_SHARDS,
     asks,
     async close() {
       await bot.stop();

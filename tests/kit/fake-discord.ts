@@ -5,8 +5,13 @@
  *
  * What it emulates, and where the facts come from (Discord API docs: "Gateway", "Receiving and
  * Responding to interactions", "Message resource" limits; /work/shared/notes/discord-fake-quirks.md):
- * - GET /gateway/bot → `ws://127.0.0.1:PORT/gateway`; HELLO → IDENTIFY → READY (+ GUILD_CREATE per
- *   guild); heartbeats are ACKed; RESUME at `resume_gateway_url` replays missed dispatches.
+ * - GET /gateway/bot → `ws://127.0.0.1:PORT/gateway` and the recommended `shards`; HELLO → IDENTIFY →
+ *   READY (+ GUILD_CREATE per guild); heartbeats are ACKed; RESUME at `resume_gateway_url` replays
+ *   missed dispatches.
+ * - Sharding (Discord docs "Gateway › Sharding"): IDENTIFY with `shard: [id, n]` opens the session
+ *   of shard `id`; it receives only the guilds with `(guild_id >> 22) % n == id` (READY,
+ *   GUILD_CREATE, and every dispatch carrying that guild id, interactions included); DMs and
+ *   guild-less events go to shard 0. IDENTIFY without `shard` is shard [0, 1].
  * - Interactions: callbacks later than 3 s → 404 code 10062, a second callback → 400 code 40060;
  *   `@original` edits / deletes, follow-ups; the time from dispatch to callback is recorded.
  * - Message limits: content 2000, 10 embeds, title 256, description 4096, 25 fields, field name
@@ -109,6 +114,8 @@ export interface RecordedRequest {
 /** What the fake knows about one dispatched interaction. */
 export interface InteractionRecord {
   id: string;
+  /** Shard id of the session it was dispatched on (undefined while no session can take it). */
+  shard?: number;
   token: string;
   payload: Json;
   /** performance.now() when it was sent over the gateway (undefined while queued). */
@@ -128,6 +135,36 @@ export interface FakeDiscordOptions {
   heartbeatInterval?: number;
   /** How long an interaction may wait for its first callback (Discord: 3 s). */
   callbackDeadlineMs?: number;
+  /** Shard count GET /gateway/bot recommends (default 1). */
+  shards?: number;
+}
+
+/** The shard that receives a guild's events: Discord's `shard_id = (guild_id >> 22) % num_shards`. */
+export function shardOf(guildId: string, shards: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shards));
+}
+
+/**
+ * A new snowflake whose guild would land on shard `shard` of `count`: its timestamp part (the
+ * bits above 22) ≡ shard (mod count), a few ms in the past; a fresh counter in the low bits.
+ */
+export function snowflakeOnShard(shard: number, count: number): string {
+  increment = (increment + 1n) & 0xfffn;
+  const n = BigInt(count);
+  let ms = BigInt(Date.now()) - DISCORD_EPOCH - n;
+  ms -= ms % n;
+  return (((ms + BigInt(shard)) << 22n) | (1n << 17n) | increment).toString();
+}
+
+/** One gateway session (one shard). */
+interface Session {
+  id: string;
+  seq: number;
+  log: Json[];
+  ready: boolean;
+  /** [shard id, shard count] */
+  shard: [number, number];
+  socket?: WebSocket;
 }
 
 interface Route {
@@ -166,7 +203,7 @@ export class FakeDiscord extends EventEmitter {
   readonly messages = new Map<string, Json[]>();
   /** Registered commands: key `global` or the guild id. */
   readonly commands = new Map<string, Json[]>();
-  /** Gateway bookkeeping, for assertions. */
+  /** Gateway bookkeeping, for assertions (`identifies` holds each IDENTIFY's `d`, with its `shard`). */
   readonly gateway = {
     connections: [] as string[], // request URL of each WebSocket connection
     identifies: [] as Json[],
@@ -182,9 +219,11 @@ export class FakeDiscord extends EventEmitter {
   private readonly wss = new WebSocketServer({ server: this.server });
   private readonly files = new Map<string, { bytes: Buffer; contentType: string }>();
   private readonly routes: Route[] = [];
-  private socket?: WebSocket;
-  private session?: { id: string; seq: number; log: Json[]; ready: boolean };
+  /** shard id → its current session. */
+  private readonly sessions = new Map<number, Session>();
   private readonly heartbeatInterval: number;
+  /** Shard count GET /gateway/bot recommends; tests may change it. */
+  recommendedShards: number;
 
   private constructor(options: FakeDiscordOptions) {
     super();
@@ -192,6 +231,7 @@ export class FakeDiscord extends EventEmitter {
     this.token = options.token ?? `fake.${randomBytes(12).toString('hex')}`;
     this.heartbeatInterval = options.heartbeatInterval ?? 41_250;
     this.callbackDeadlineMs = options.callbackDeadlineMs ?? 3000;
+    this.recommendedShards = options.shards ?? 1;
     this.botUser = { ...this.newUser('dossier'), bot: true };
     this.wss.on('connection', (ws, req) => this.onGateway(ws, req.url ?? ''));
     this.defineRoutes();
@@ -226,10 +266,10 @@ export class FakeDiscord extends EventEmitter {
 
   /**
    * A guild with an @everyone role (id = guild id), one text channel and an owner who is NOT any
-   * test user (the owner implicitly has every permission). Dispatches GUILD_CREATE if connected.
+   * test user (the owner implicitly has every permission). Dispatches GUILD_CREATE to the shard
+   * that owns `id` if it is connected. `id` defaults to a new snowflake.
    */
-  addGuild(name = 'guild'): Guild {
-    const id = snowflake();
+  addGuild(name = 'guild', id = snowflake()): Guild {
     const channelId = snowflake();
     const guild: Guild = {
       id,
@@ -240,7 +280,7 @@ export class FakeDiscord extends EventEmitter {
     };
     this.guilds.set(id, guild);
     this.channels.set(channelId, { id: channelId, type: 0, guild_id: id, name: 'general', position: 0, permission_overwrites: [] });
-    if (this.session?.ready) this.dispatch('GUILD_CREATE', this.guildCreatePayload(guild));
+    if (this.sessionFor(id)?.ready) this.dispatch('GUILD_CREATE', this.guildCreatePayload(guild));
     return guild;
   }
 
@@ -248,7 +288,7 @@ export class FakeDiscord extends EventEmitter {
   addRole(guild: Guild, name: string, permissions = 0n, id = snowflake()): string {
     const role = { id, name, permissions: permissions.toString() };
     guild.roles.push(role);
-    if (this.session?.ready) this.dispatch('GUILD_ROLE_CREATE', { guild_id: guild.id, role: this.roleObject(role, guild.roles.length) });
+    if (this.sessionFor(guild.id)?.ready) this.dispatch('GUILD_ROLE_CREATE', { guild_id: guild.id, role: this.roleObject(role, guild.roles.length) });
     return role.id;
   }
 
@@ -266,34 +306,65 @@ export class FakeDiscord extends EventEmitter {
 
   // ------------------------------------------------------------------ gateway
 
-  /** Resolves once a client has identified and received READY. */
+  /** Resolves once every shard 0..n-1 of the identified shard count n (at least one) has received READY. */
   waitForReady(timeoutMs = 10_000): Promise<void> {
-    return this.waitFor(() => (this.session?.ready ? true : undefined), timeoutMs, 'gateway READY').then(() => undefined);
+    const allReady = () => {
+      const count = [...this.sessions.values()][0]?.shard[1];
+      if (count === undefined) return undefined;
+      for (let i = 0; i < count; i++) if (!this.sessions.get(i)?.ready) return undefined;
+      return true;
+    };
+    return this.waitFor(allReady, timeoutMs, 'gateway READY').then(() => undefined);
+  }
+
+  /** Shard count of the identified sessions (1 before any IDENTIFY). */
+  get shardCount(): number {
+    return [...this.sessions.values()][0]?.shard[1] ?? 1;
+  }
+
+  /** The session that receives events of `guildId` (shard formula), or of no guild (shard 0). */
+  private sessionFor(guildId: string | undefined): Session | undefined {
+    return this.sessions.get(guildId === undefined ? 0 : shardOf(guildId, this.shardCount));
   }
 
   /**
-   * Send a dispatch event. While no client is connected it is queued in the session log and
-   * replayed after RESUME, as Discord does.
+   * Send a dispatch event to the shard that owns its guild (`d.guild_id`, or `d.id` of a
+   * GUILD_CREATE), shard 0 without one. While that shard is not connected it is queued in its
+   * session log and replayed after RESUME, as Discord does.
+   * @throws when no session can take it (the client has not identified that shard).
    */
   dispatch(t: string, d: Json): void {
-    if (!this.session) throw new Error('no gateway session: the client has not identified');
-    const payload = { op: 0, t, s: ++this.session.seq, d };
-    this.session.log.push(payload);
-    if (this.socket?.readyState === WebSocket.OPEN && this.session.ready) this.sendDispatch(payload);
+    const guildId: string | undefined = d?.guild_id ?? (t === 'GUILD_CREATE' ? d?.id : undefined);
+    const session = this.sessionFor(guildId);
+    if (!session) throw new Error(`no gateway session for ${guildId ? `guild ${guildId}` : 'shard 0'}: the client has not identified`);
+    this.send(session, t, d);
+  }
+
+  private send(session: Session, t: string, d: Json): void {
+    const payload = { op: 0, t, s: ++session.seq, d };
+    session.log.push(payload);
+    if (t === 'INTERACTION_CREATE') {
+      const record = this.interactions.get(d.id);
+      if (record) record.shard = session.shard[0];
+    }
+    if (session.socket?.readyState === WebSocket.OPEN && session.ready) this.sendDispatch(session, payload);
   }
 
   /**
-   * Drop the gateway connection with a close code that asks the client to resume (4000 = unknown
-   * error). discord.js then reconnects to `resume_gateway_url` and sends RESUME.
+   * Drop gateway connections (all, or shard `shard`'s) with a close code that asks the client to
+   * resume (4000 = unknown error). discord.js then reconnects to `resume_gateway_url` and resumes.
    */
-  dropConnection(code = 4000): void {
-    if (this.session) this.session.ready = false;
-    this.socket?.close(code, 'fake discord: connection dropped');
+  dropConnection(code = 4000, shard?: number): void {
+    for (const s of this.sessions.values()) {
+      if (shard !== undefined && s.shard[0] !== shard) continue;
+      s.ready = false;
+      s.socket?.close(code, 'fake discord: connection dropped');
+    }
   }
 
   private onGateway(ws: WebSocket, url: string): void {
     this.gateway.connections.push(url);
-    this.socket = ws;
+    let current: Session | undefined;
     const send = (p: Json) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(p));
     send({ op: 10, d: { heartbeat_interval: this.heartbeatInterval } });
     ws.on('message', (raw) => {
@@ -308,42 +379,52 @@ export class FakeDiscord extends EventEmitter {
         send({ op: 11 });
       } else if (p.op === 2) {
         if (p.d?.token !== this.token) return ws.close(4004, 'Authentication failed.');
+        const shard: [number, number] = Array.isArray(p.d.shard) ? [Number(p.d.shard[0]), Number(p.d.shard[1])] : [0, 1];
+        if (!(shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1])) return ws.close(4010, 'Invalid shard.');
+        const other = [...this.sessions.values()].find((x) => x.shard[1] !== shard[1] && x.socket?.readyState === WebSocket.OPEN);
+        if (other) return ws.close(4011, 'Sharding required.'); // every live shard must use one count
         this.gateway.identifies.push(p.d);
         this.gateway.intents = Number(p.d.intents ?? 0);
-        this.session = { id: randomBytes(16).toString('hex'), seq: 0, log: [], ready: true };
-        this.dispatch('READY', {
+        if (this.sessions.get(shard[0])?.shard[1] !== shard[1]) {
+          for (const [id, x] of this.sessions) if (x.shard[1] !== shard[1]) this.sessions.delete(id);
+        }
+        current = { id: randomBytes(16).toString('hex'), seq: 0, log: [], ready: true, shard, socket: ws };
+        this.sessions.set(shard[0], current);
+        const mine = [...this.guilds.values()].filter((g) => shardOf(g.id, shard[1]) === shard[0]);
+        this.send(current, 'READY', {
           v: 10,
           user: this.botUser,
-          guilds: [...this.guilds.values()].map((g) => ({ id: g.id, unavailable: true })),
-          session_id: this.session.id,
+          guilds: mine.map((g) => ({ id: g.id, unavailable: true })),
+          session_id: current.id,
           resume_gateway_url: `ws://127.0.0.1:${this.port}/resume`,
-          shard: [0, 1],
+          shard,
           application: { id: this.appId, flags: 0 },
         });
-        for (const g of this.guilds.values()) this.dispatch('GUILD_CREATE', this.guildCreatePayload(g));
+        for (const g of mine) this.send(current, 'GUILD_CREATE', this.guildCreatePayload(g));
       } else if (p.op === 6) {
-        if (!this.session || p.d?.session_id !== this.session.id || p.d?.token !== this.token) {
-          return send({ op: 9, d: false });
-        }
+        const s = [...this.sessions.values()].find((x) => x.id === p.d?.session_id);
+        if (!s || p.d?.token !== this.token) return send({ op: 9, d: false });
         this.gateway.resumes++;
-        this.session.ready = true;
-        for (const missed of this.session.log) if (missed.s > (p.d.seq ?? 0)) this.sendDispatch(missed);
-        this.dispatch('RESUMED', null);
+        current = s;
+        s.socket = ws;
+        s.ready = true;
+        for (const missed of s.log) if (missed.s > (p.d.seq ?? 0)) this.sendDispatch(s, missed);
+        this.send(s, 'RESUMED', null);
       }
       this.emit('change');
     });
     ws.on('close', () => {
-      if (this.socket === ws) this.socket = undefined;
+      if (current?.socket === ws) current.socket = undefined;
       this.emit('change');
     });
   }
 
-  private sendDispatch(payload: Json): void {
+  private sendDispatch(session: Session, payload: Json): void {
     if (payload.t === 'INTERACTION_CREATE') {
       const record = this.interactions.get(payload.d.id);
       if (record && record.dispatchedAt === undefined) record.dispatchedAt = performance.now();
     }
-    this.socket!.send(JSON.stringify(payload));
+    session.socket!.send(JSON.stringify(payload));
     this.emit('change');
   }
 
@@ -551,7 +632,7 @@ export class FakeDiscord extends EventEmitter {
   }
 
   private dispatchMessage(message: Json): void {
-    if (!this.session || !(this.gateway.intents & INTENT_GUILD_MESSAGES)) return;
+    if (!this.sessionFor(message.guild_id) || !(this.gateway.intents & INTENT_GUILD_MESSAGES)) return;
     const mentioned = message.mentions.some((u: User) => u.id === this.botUser.id);
     const seesContent = this.gateway.intents & INTENT_MESSAGE_CONTENT || mentioned || message.author.id === this.botUser.id;
     this.dispatch('MESSAGE_CREATE', seesContent ? message : { ...message, content: '', embeds: [] });
@@ -682,7 +763,7 @@ export class FakeDiscord extends EventEmitter {
       bot(req);
       return [200, {
         url: `ws://127.0.0.1:${this.port}/gateway`,
-        shards: 1,
+        shards: this.recommendedShards,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
       }];
     });

@@ -1,0 +1,55 @@
+/**
+ * The candidate sentences of one stored document for the summariser (src/answer/summary.ts):
+ * paragraphs and sentences are split lazily and the walk stops at `max` sentences, so the cost is
+ * linear in the part of the document read (never the whole of a huge one), and each sentence's
+ * position label is found by binary search instead of re-splitting the document per sentence.
+ */
+import { iterateParagraphs, PositionIndex } from '../text/chunk.js';
+import { splitSentences } from '../text/sentences.js';
+import { indexTerms } from '../text/terms.js';
+import { stemLang } from '../text/stem.js';
+import type { Decompounder } from '../text/decompound.js';
+import type { PageSpan } from '../corpus/types.js';
+import type { SummarySentence } from './summary.js';
+import type { DocumentRef } from './types.js';
+
+/** What {@link summaryCandidates} reads of a document. */
+export interface SummaryDoc {
+  ref: DocumentRef;
+  text: string;
+  bodyStart: number;
+  language: string;
+  pages: PageSpan[] | null;
+}
+
+/**
+ * The first `max` sentences of `doc` in document order, each with its paragraph number (0-based),
+ * citation label ("¶n" / "p. k, ¶n", as answers cite) and index terms.
+ * Cost: O(characters up to the last sentence taken) + O(max · log pages).
+ */
+export function summaryCandidates(doc: SummaryDoc, max: number, decompounder: Decompounder | null): SummarySentence[] {
+  const out: SummarySentence[] = [];
+  const pages = doc.pages && doc.pages.length > 0 ? new PositionIndex('', 0, doc.pages) : null;
+  const sl = stemLang(doc.language);
+  let pi = 0;
+  for (const p of iterateParagraphs(doc.text, doc.bodyStart)) {
+    for (const s of splitSentences(doc.text.slice(p.start, p.end), doc.language)) {
+      if (out.length >= max) return out;
+      const start = s.start + p.start;
+      const end = s.end + p.start;
+      const text = doc.text.slice(start, end);
+      const page = pages?.page(start);
+      out.push({
+        doc: doc.ref,
+        start,
+        end,
+        text,
+        paragraph: pi,
+        position: page ? `p. ${page}, ¶${pi + 1}` : `¶${pi + 1}`,
+        terms: indexTerms(text, sl, decompounder),
+      });
+    }
+    pi++;
+  }
+  return out;
+}

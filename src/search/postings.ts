@@ -1,0 +1,415 @@
+/**
+ * Compact inverted postings: term → (unit slot, term frequency) lists, kept apart from scoring
+ * (src/search/lexical.ts), as Lucene keeps its postings format apart from its Similarity.
+ *
+ * Layout, in the manner of Lucene's segments:
+ * - a *base* segment in CSR form — `baseOff[tid] .. baseOff[tid + 1]` indexes `baseSlot` /
+ *   `baseTf` (Int32Array, 8 bytes a posting, no per-term object);
+ * - a *delta* segment of plain arrays for the units added since the base was built;
+ * - deletions as tombstones (`alive[slot] = 0`) with live document frequencies kept per term, so
+ *   statistics are exact at all times.
+ * Slots are handed out in increasing order and never reused before a compaction, so every list is
+ * sorted by slot. {@link compact} folds delta and tombstones into a new base; it runs by itself
+ * when the delta or the dead units outgrow the base (doubling: amortised linear in the postings),
+ * and after bulk loads. Per unit, its distinct term ids are kept (CSR in the base) for removal.
+ *
+ * Terms are interned once (term id `tid`); a term whose live df fell to 0 stays interned until the
+ * next compaction but is invisible ({@link termId} returns -1).
+ */
+
+/** Postings of one term in the delta segment, in slot order. */
+interface DeltaList {
+  slots: number[];
+  tfs: number[];
+}
+
+/** What {@link Postings.save} writes and {@link Postings.load} reads (all arrays compacted). */
+export interface PostingsData {
+  terms: string[];
+  off: Int32Array;
+  slot: Int32Array;
+  tf: Int32Array;
+  unitOff: Int32Array;
+  unitTids: Int32Array;
+  ids: Float64Array;
+  lengths: Int32Array;
+}
+
+const EMPTY_I32: Int32Array = new Int32Array(0);
+
+/** Growable typed-array helpers (capacity doubling). */
+function growI32(a: Int32Array, need: number): Int32Array {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+function growF64(a: Float64Array, need: number): Float64Array {
+  if (need <= a.length) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+function growU8(a: Uint8Array, need: number): Uint8Array {
+  if (need <= a.length) return a;
+  const b = new Uint8Array(Math.max(need, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+
+/** Inverted postings over units with numeric external ids (chunk or paragraph row ids). */
+export class Postings {
+  private terms: string[] = [];
+  private tidOf = new Map<string, number>();
+  /** Live document frequency per term id. */
+  private df: Int32Array = new Int32Array(0);
+
+  private baseOff: Int32Array = new Int32Array(1);
+  private baseSlot: Int32Array = EMPTY_I32;
+  private baseTf: Int32Array = EMPTY_I32;
+  /** Slots below this are in the base segment. */
+  private baseSlots = 0;
+  private baseUnitOff: Int32Array = new Int32Array(1);
+  private baseUnitTids: Int32Array = EMPTY_I32;
+
+  private delta = new Map<number, DeltaList>();
+  private deltaPostings = 0;
+  private deltaUnitTids = new Map<number, Int32Array>();
+
+  /** Per slot: external id, length (terms with repeats), alive flag. */
+  private extId: Float64Array = new Float64Array(0);
+  private len: Int32Array = new Int32Array(0);
+  private alive: Uint8Array = new Uint8Array(0);
+  private slotCount = 0;
+  private slotOf = new Map<number, number>();
+  private dead = 0;
+  /** Sum of the live units' lengths. */
+  totalLength = 0;
+
+  /** Number of live units. */
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** Slots handed out so far (live or dead): the bound of slot-indexed scratch arrays. */
+  get slotBound(): number {
+    return this.slotCount;
+  }
+
+  /** External id of a slot. */
+  idOf(slot: number): number {
+    return this.extId[slot];
+  }
+
+  /** Length (number of terms, with repeats) of a slot's unit. */
+  lengthOf(slot: number): number {
+    return this.len[slot];
+  }
+
+  /** True when the slot holds a live unit. */
+  isAlive(slot: number): boolean {
+    return this.alive[slot] === 1;
+  }
+
+  /** Slot of a live unit, or -1. */
+  slot(id: number): number {
+    return this.slotOf.get(id) ?? -1;
+  }
+
+  /** Term id of a term some live unit has, or -1. */
+  termId(term: string): number {
+    const t = this.tidOf.get(term);
+    return t !== undefined && this.df[t] > 0 ? t : -1;
+  }
+
+  /** Live document frequency of a term id. */
+  docFreq(tid: number): number {
+    return this.df[tid];
+  }
+
+  /** Terms some live unit has (unsorted). */
+  liveTerms(): string[] {
+    const out: string[] = [];
+    for (let t = 0; t < this.terms.length; t++) if (this.df[t] > 0) out.push(this.terms[t]);
+    return out;
+  }
+
+  /** Bumped whenever the set of live terms may have changed (for caches of the vocabulary). */
+  vocabularyVersion = 0;
+
+  /**
+   * Add a unit's terms (with repeats; frequencies are counted here). Re-adding an id replaces it.
+   * Linear in `terms.length`.
+   */
+  add(id: number, terms: readonly string[]): void {
+    if (this.slotOf.has(id)) this.remove(id);
+    const slot = this.slotCount++;
+    this.extId = growF64(this.extId, this.slotCount);
+    this.len = growI32(this.len, this.slotCount);
+    this.alive = growU8(this.alive, this.slotCount);
+    this.extId[slot] = id;
+    this.len[slot] = terms.length;
+    this.alive[slot] = 1;
+    this.slotOf.set(id, slot);
+    this.totalLength += terms.length;
+    // The unit's entry is the last one of each of its terms' delta lists while it is added.
+    const tids: number[] = [];
+    for (const term of terms) {
+      let tid = this.tidOf.get(term);
+      if (tid === undefined) {
+        tid = this.terms.length;
+        this.terms.push(term);
+        this.tidOf.set(term, tid);
+        this.df = growI32(this.df, this.terms.length);
+      }
+      let list = this.delta.get(tid);
+      if (!list) this.delta.set(tid, (list = { slots: [], tfs: [] }));
+      const last = list.slots.length - 1;
+      if (last >= 0 && list.slots[last] === slot) list.tfs[last]++;
+      else {
+        list.slots.push(slot);
+        list.tfs.push(1);
+        if (this.df[tid]++ === 0) this.vocabularyVersion++;
+        tids.push(tid);
+        this.deltaPostings++;
+      }
+    }
+    this.deltaUnitTids.set(slot, Int32Array.from(tids));
+    if (this.deltaPostings > Math.max(this.baseSlot.length, 1 << 16)) this.compact();
+  }
+
+  /** Remove a unit; unknown ids are ignored. Linear in the unit's distinct terms. */
+  remove(id: number): void {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    this.slotOf.delete(id);
+    this.alive[slot] = 0;
+    this.totalLength -= this.len[slot];
+    this.dead++;
+    const tids = this.unitTids(slot);
+    for (let i = 0; i < tids.length; i++) if (--this.df[tids[i]] === 0) this.vocabularyVersion++;
+    if (this.dead > Math.max(this.size, 1024)) this.compact();
+  }
+
+  private unitTids(slot: number): Int32Array {
+    if (slot < this.baseSlots) return this.baseUnitTids.subarray(this.baseUnitOff[slot], this.baseUnitOff[slot + 1]);
+    return this.deltaUnitTids.get(slot) ?? EMPTY_I32;
+  }
+
+  /**
+   * Call `fn(slot, tf)` for each live unit containing term `tid`, in slot order.
+   * Cost: the term's postings (tombstones included until the next compaction).
+   */
+  forEach(tid: number, fn: (slot: number, tf: number) => void): void {
+    const alive = this.alive;
+    if (tid + 1 < this.baseOff.length) {
+      const slots = this.baseSlot;
+      const tfs = this.baseTf;
+      for (let i = this.baseOff[tid], end = this.baseOff[tid + 1]; i < end; i++) if (alive[slots[i]] === 1) fn(slots[i], tfs[i]);
+    }
+    const d = this.delta.get(tid);
+    if (d) for (let i = 0; i < d.slots.length; i++) if (alive[d.slots[i]] === 1) fn(d.slots[i], d.tfs[i]);
+  }
+
+  /** Postings of term `tid` stored (live and tombstoned): the capacity {@link collect} needs. */
+  storedLength(tid: number): number {
+    const base = tid + 1 < this.baseOff.length ? this.baseOff[tid + 1] - this.baseOff[tid] : 0;
+    return base + (this.delta.get(tid)?.slots.length ?? 0);
+  }
+
+  /**
+   * Write the live postings of term `tid` into `slots` / `tfs` from index `at` (capacity at least
+   * `at` + {@link storedLength}); returns the new end. Slot order. No callback: the hot loop of
+   * query scoring.
+   */
+  collect(tid: number, slots: Int32Array, tfs: Int32Array, at: number): number {
+    const alive = this.alive;
+    let w = at;
+    if (tid + 1 < this.baseOff.length) {
+      const bs = this.baseSlot;
+      const bt = this.baseTf;
+      for (let i = this.baseOff[tid], end = this.baseOff[tid + 1]; i < end; i++) {
+        const s = bs[i];
+        if (alive[s] === 1) {
+          slots[w] = s;
+          tfs[w++] = bt[i];
+        }
+      }
+    }
+    const d = this.delta.get(tid);
+    if (d) {
+      for (let i = 0; i < d.slots.length; i++) {
+        const s = d.slots[i];
+        if (alive[s] === 1) {
+          slots[w] = s;
+          tfs[w++] = d.tfs[i];
+        }
+      }
+    }
+    return w;
+  }
+
+  /** True when the live unit in `slot` contains term `tid`. */
+  contains(tid: number, slot: number): boolean {
+    return this.alive[slot] === 1 && this.tfOf(tid, slot) > 0;
+  }
+
+  /**
+   * A live unit's terms with repeats, each distinct term `tf` times in a row, distinct terms in
+   * their first-occurrence order (what a consumer counting frequencies in order, such as the
+   * concept index, sees exactly as from the original list). [] for unknown ids.
+   */
+  unitTerms(id: number): string[] {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return [];
+    const out: string[] = [];
+    const tids = this.unitTids(slot);
+    for (let i = 0; i < tids.length; i++) {
+      const tf = this.tfOf(tids[i], slot);
+      for (let k = 0; k < tf; k++) out.push(this.terms[tids[i]]);
+    }
+    return out;
+  }
+
+  /** Frequency of term `tid` in `slot` (0 when absent); binary search in the base, scan in the delta. */
+  private tfOf(tid: number, slot: number): number {
+    if (slot < this.baseSlots) {
+      if (tid + 1 >= this.baseOff.length) return 0;
+      let lo = this.baseOff[tid];
+      const end = this.baseOff[tid + 1];
+      let hi = end;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.baseSlot[mid] < slot) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < end && this.baseSlot[lo] === slot ? this.baseTf[lo] : 0;
+    }
+    const d = this.delta.get(tid);
+    const i = d ? d.slots.lastIndexOf(slot) : -1;
+    return i >= 0 ? d!.tfs[i] : 0;
+  }
+
+  /**
+   * Fold the delta segment and the tombstones into a new base segment; live units are renumbered
+   * 0..size−1 in their slot order (so relative order, and every ranking, is unchanged). Linear in
+   * the postings; called by itself when the delta or the dead outgrow the base.
+   */
+  compact(): void {
+    const oldSlots = this.slotCount;
+    const newSlotOf = new Int32Array(oldSlots).fill(-1);
+    let live = 0;
+    for (let s = 0; s < oldSlots; s++) if (this.alive[s] === 1) newSlotOf[s] = live++;
+    // Term renumbering: live terms keep their relative order.
+    const newTid = new Int32Array(this.terms.length).fill(-1);
+    const terms: string[] = [];
+    for (let t = 0; t < this.terms.length; t++) if (this.df[t] > 0) newTid[t] = terms.push(this.terms[t]) - 1;
+    const off = new Int32Array(terms.length + 1);
+    for (let t = 0; t < this.terms.length; t++) if (newTid[t] >= 0) off[newTid[t] + 1] = this.df[t];
+    for (let t = 0; t < terms.length; t++) off[t + 1] += off[t];
+    const total = off[terms.length];
+    const slot = new Int32Array(total);
+    const tf = new Int32Array(total);
+    let w = 0;
+    for (let t = 0; t < this.terms.length; t++) {
+      if (newTid[t] < 0) continue;
+      this.forEach(t, (s, f) => {
+        slot[w] = newSlotOf[s];
+        tf[w++] = f;
+      });
+    }
+    // Per unit distinct term ids, in the new numbering.
+    const unitOff = new Int32Array(live + 1);
+    const extId = new Float64Array(live);
+    const len = new Int32Array(live);
+    for (let s = 0; s < oldSlots; s++) {
+      const n = newSlotOf[s];
+      if (n < 0) continue;
+      unitOff[n + 1] = this.unitTids(s).length;
+      extId[n] = this.extId[s];
+      len[n] = this.len[s];
+    }
+    for (let n = 0; n < live; n++) unitOff[n + 1] += unitOff[n];
+    const unitTids = new Int32Array(unitOff[live]);
+    for (let s = 0; s < oldSlots; s++) {
+      const n = newSlotOf[s];
+      if (n < 0) continue;
+      const tids = this.unitTids(s);
+      for (let i = 0; i < tids.length; i++) unitTids[unitOff[n] + i] = newTid[tids[i]];
+    }
+    this.install({ terms, off, slot, tf, unitOff, unitTids, ids: extId, lengths: len });
+  }
+
+  /** Replace everything by compacted arrays (from {@link compact} or a snapshot). */
+  private install(d: PostingsData): void {
+    const live = d.ids.length;
+    this.terms = d.terms;
+    this.tidOf = new Map();
+    for (let t = 0; t < d.terms.length; t++) this.tidOf.set(d.terms[t], t);
+    this.df = new Int32Array(d.terms.length);
+    for (let t = 0; t < d.terms.length; t++) this.df[t] = d.off[t + 1] - d.off[t];
+    this.baseOff = d.off;
+    this.baseSlot = d.slot;
+    this.baseTf = d.tf;
+    this.baseSlots = live;
+    this.baseUnitOff = d.unitOff;
+    this.baseUnitTids = d.unitTids;
+    this.delta = new Map();
+    this.deltaPostings = 0;
+    this.deltaUnitTids = new Map();
+    this.extId = d.ids;
+    this.len = d.lengths;
+    this.alive = new Uint8Array(live).fill(1);
+    this.slotCount = live;
+    this.slotOf = new Map();
+    let total = 0;
+    for (let s = 0; s < live; s++) {
+      this.slotOf.set(d.ids[s], s);
+      total += d.lengths[s];
+    }
+    this.totalLength = total;
+    this.dead = 0;
+    this.vocabularyVersion++;
+  }
+
+  /** The compacted arrays (compacts first); shared, not copied: do not modify. */
+  export(): PostingsData {
+    if (this.deltaPostings > 0 || this.dead > 0 || this.slotCount !== this.baseSlots) this.compact();
+    return {
+      terms: this.terms,
+      off: this.baseOff,
+      slot: this.baseSlot,
+      tf: this.baseTf,
+      unitOff: this.baseUnitOff,
+      unitTids: this.baseUnitTids,
+      ids: this.extId.subarray(0, this.baseSlots),
+      lengths: this.len.subarray(0, this.baseSlots),
+    };
+  }
+
+  /**
+   * Postings from exported arrays (a snapshot).
+   * @throws Error when the arrays are inconsistent (wrong lengths, ids out of range).
+   */
+  static from(d: PostingsData): Postings {
+    const n = d.ids.length;
+    const v = d.terms.length;
+    const bad = (why: string) => new Error(`inconsistent postings data: ${why}`);
+    if (d.off.length !== v + 1 || d.off[0] !== 0 || d.off[v] !== d.slot.length || d.tf.length !== d.slot.length) throw bad('term offsets');
+    if (d.lengths.length !== n || d.unitOff.length !== n + 1 || d.unitOff[0] !== 0 || d.unitOff[n] !== d.unitTids.length) throw bad('unit offsets');
+    if (d.unitTids.length !== d.slot.length) throw bad('posting counts');
+    for (let t = 0; t < v; t++) if (d.off[t + 1] < d.off[t]) throw bad('term offsets');
+    for (let i = 0; i < n; i++) if (d.unitOff[i + 1] < d.unitOff[i]) throw bad('unit offsets');
+    for (let i = 0; i < d.slot.length; i++) if (d.slot[i] < 0 || d.slot[i] >= n || d.tf[i] < 1) throw bad('posting');
+    for (let i = 0; i < d.unitTids.length; i++) if (d.unitTids[i] < 0 || d.unitTids[i] >= v) throw bad('unit terms');
+    const p = new Postings();
+    p.install(d);
+    if (p.slotOf.size !== n) throw bad('duplicate unit ids');
+    return p;
+  }
+
+  /** Approximate bytes held by the typed arrays (postings, units; not the term strings). */
+  typedBytes(): number {
+    return this.baseOff.byteLength + this.baseSlot.byteLength + this.baseTf.byteLength + this.baseUnitOff.byteLength + this.baseUnitTids.byteLength + this.extId.byteLength + this.len.byteLength + this.alive.byteLength + this.df.byteLength;
+  }
+}

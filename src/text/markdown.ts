@@ -1,0 +1,55 @@
+/**
+ * Showing untrusted text (document passages, LLM replies) literally in Discord Markdown. One
+ * mechanism for every place that renders such text: citation embeds, the extractive answer line,
+ * LLM answers and summaries.
+ *
+ * Discord's Markdown (Discord Help Center, "Markdown Text 101"; discord.js `escapeMarkdown` covers
+ * the same set) has inline markup `* _ ~ \` | \\`, masked links `[text](url)`, block markup at a
+ * line start (`#`, `##`, `###`, `-#` headings, `>`/`>>>` quotes, `-`/`*`/`+` and `1.` lists) and
+ * mentions (`<@id>`, `<@&id>`, `<#id>`, `</cmd:id>`, `<t:…>`, `<:emoji:id>`, `@everyone`, `@here`).
+ * Every one of them is backslash-escaped here ("@everyone" gets a zero-width space after "@").
+ * Linear time, one regex pass per kind.
+ */
+
+const INLINE = /[\\*_~`|[\]()<>]/g;
+const LINE_START = /^([ \t]*)([#>+-])/gm;
+const NUMBERED = /^([ \t]*\d+)\.(?=\s)/gm;
+const EVERYONE = /@(everyone|here)\b/gi;
+
+/** `s` escaped so that Discord shows it literally: no emphasis, link, heading, quote, list or mention. */
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(INLINE, '\\$&')
+    .replace(LINE_START, '$1\\$2')
+    .replace(NUMBERED, '$1\\.')
+    .replace(EVERYONE, '@\u200b$1');
+}
+
+/** Undo {@link escapeMarkdown} (and remove `**` bold) for plain-text output such as the terminal. */
+export function unescapeMarkdown(s: string): string {
+  return s
+    .replace(/\*\*/g, '')
+    .replace(/\\([\\*_~`|[\]()<>#+.-])/g, '$1')
+    .replace(/@\u200b/g, '@');
+}
+
+/** Citation markers "[1]", "[1, 2]", "[1-3]" (kept unescaped so they read as citations). */
+const MARKER = /\[\s*\d{1,4}(?:\s*(?:[,;]|[-–‐‑])\s*\d{1,4})*\s*\]/g;
+
+/**
+ * LLM text as plain Discord text: each stretch between citation markers escaped, the markers
+ * kept; URLs that are not in `allowedUrlsText` (the cited passages) replaced by "‹link removed›";
+ * code fences and line breaks collapsed to single spaces between sentences; at most `maxChars`.
+ */
+export function plainLlmText(text: string, allowedUrlsText: string, maxChars: number): string {
+  const noUrls = text.replace(/\b(?:https?:\/\/|www\.)[^\s<>()[\]]+/gi, (u) => (allowedUrlsText.includes(u.replace(/[.,;:!?]+$/, '')) ? u : '‹link removed›'));
+  const flat = noUrls.replace(/```+/g, ' ').replace(/\s*\n\s*/g, ' ').replace(/[ \t]{2,}/g, ' ').trim();
+  const capped = flat.length > maxChars ? `${flat.slice(0, maxChars - 2).trimEnd()} …` : flat;
+  let out = '';
+  let pos = 0;
+  for (const m of capped.matchAll(MARKER)) {
+    out += escapeMarkdown(capped.slice(pos, m.index)) + m[0];
+    pos = m.index + m[0].length;
+  }
+  return out + escapeMarkdown(capped.slice(pos));
+}

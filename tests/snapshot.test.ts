@@ -1,0 +1,220 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDing } from '../src/search/dictionary.js';
+import { BM25_B, BM25_K1, LexicalIndex, type QueryGroup } from '../src/search/lexical.js';
+import { PassageSearcher, type IndexedDocument } from '../src/search/passages.js';
+import { SnapshotError } from '../src/search/snapshot.js';
+import { buildQuery } from '../src/search/query.js';
+import { indexTerms } from '../src/text/terms.js';
+import type { StemLang } from '../src/text/stem.js';
+import { Dossier } from '../src/core.js';
+import { SNAPSHOT_FILE } from '../src/search/persisted-index.js';
+import { tempDir, testConfig } from './helpers.js';
+
+/** BM25 straight from its definition (Robertson & Zaragoza 2009, Lucene's idf) over explicit term lists. */
+function referenceBm25(units: Map<number, string[]>, groups: QueryGroup[]): Map<number, number> {
+  const n = units.size;
+  let total = 0;
+  for (const t of units.values()) total += t.length;
+  const avgdl = n ? total / n : 1;
+  const out = new Map<number, number>();
+  for (const g of groups) {
+    const members = new Set(g.terms);
+    const tf = new Map<number, number>();
+    for (const [id, terms] of units) {
+      const f = terms.filter((t) => members.has(t)).length;
+      if (f > 0) tf.set(id, f);
+    }
+    const idf = Math.log(1 + (n - tf.size + 0.5) / (tf.size + 0.5));
+    for (const [id, f] of tf) {
+      const dl = units.get(id)!.length;
+      out.set(id, (out.get(id) ?? 0) + (g.weight * idf * f * (BM25_K1 + 1)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * dl) / avgdl)));
+    }
+  }
+  return out;
+}
+
+/** A deterministic pseudo-random generator (mulberry32). */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('compact postings under random adds, re-adds and removals', () => {
+  it('score exactly like BM25 from its definition, across compactions', () => {
+    const rand = rng(7);
+    const vocab = Array.from({ length: 60 }, (_, i) => `w${i}`);
+    const index = new LexicalIndex();
+    const units = new Map<number, string[]>();
+    // Enough operations to pass the automatic compaction thresholds several times.
+    for (let step = 0; step < 6000; step++) {
+      const id = Math.floor(rand() * 1500);
+      if (rand() < 0.3) {
+        index.remove(id);
+        units.delete(id);
+      } else {
+        const terms = Array.from({ length: 1 + Math.floor(rand() * 30) }, () => vocab[Math.floor(Math.pow(rand(), 2) * vocab.length)]);
+        index.add(id, terms);
+        units.set(id, terms);
+      }
+      if (step % 1000 === 999) {
+        const groups: QueryGroup[] = [
+          { label: 'a', terms: [vocab[0]], weight: 1 },
+          { label: 'b', terms: [vocab[5], vocab[40], vocab[5]], weight: 0.5 },
+          { label: 'c', terms: [vocab[59], 'nirgends'], weight: 2 },
+        ];
+        const want = referenceBm25(units, groups);
+        const { hits } = index.search(groups);
+        expect(index.size).toBe(units.size);
+        expect(hits.length).toBe(want.size);
+        for (const h of hits) expect(h.score).toBeCloseTo(want.get(h.id)!, 9);
+        for (let i = 1; i < hits.length; i++) expect(hits[i - 1].score >= hits[i].score).toBe(true);
+        const withTerm = [...units.values()].filter((t) => t.includes(vocab[40]) || t.includes(vocab[5])).length;
+        expect(index.groupDf(groups[1])).toBe(withTerm);
+        if (step === 2999) index.compact();
+      }
+    }
+    // Removed terms vanish from prefix search.
+    const only = new LexicalIndex();
+    only.add(1, ['fabrik', 'fabel']);
+    only.add(2, ['fabrik']);
+    only.remove(1);
+    expect(only.termsWithPrefix('fab')).toEqual(['fabrik']);
+  });
+});
+
+const DING =
+  'herstellen; produzieren; fertigen {vt} :: to produce sth.; to manufacture sth.\n' +
+  'Drohne {f} | Drohnen {pl} :: drone | drones\n' +
+  'Kuchen {m} | Kuchen {pl} :: cake | cakes\n' +
+  'Monat {m} | Monate {pl} :: month | months\n' +
+  'Fabrik {f} | Fabriken {pl} :: factory | factories\n';
+const TEXTS: { id: number; lang: StemLang; scope: string | null; text: string }[] = [
+  { id: 1, lang: 'de', scope: null, text: 'Die Fabrik soll jeden Monat Drohnen produzieren. Die Drohnen werden im Werk gefertigt.' },
+  { id: 2, lang: 'de', scope: null, text: 'Wir backen einen Kuchen. Der Kuchen ist gut.' },
+  { id: 3, lang: 'en', scope: 'g1', text: 'The plant manufactures two hundred drones every month.' },
+  { id: 4, lang: 'en', scope: null, text: 'She likes to bake a cake on Sundays; Berlin cakes are famous.' },
+  { id: 5, lang: 'de', scope: 'g1', text: 'Berlin und Moskau verhandeln über Drohnen aus dem Iran. Die Fabrik liefert jeden Monat.' },
+];
+
+describe('lexical index snapshot', () => {
+  const dict = parseDing(DING);
+  const docs: IndexedDocument[] = TEXTS.map((t) => {
+    const sentences = t.text.split(/(?<=\.) /);
+    let at = 0;
+    const chunks = sentences.map((s, k) => {
+      const start = t.text.indexOf(s, at);
+      at = start + s.length;
+      return { id: t.id * 10 + k, docId: `d${t.id}`, paragraphId: t.id, start, end: at, terms: indexTerms(s, t.lang) };
+    });
+    return { id: `d${t.id}`, scope: t.scope, language: t.lang, paragraphs: [{ id: t.id, terms: indexTerms(t.text, t.lang), chunks }] };
+  });
+  const questions = ['How many drones are manufactured each month?', 'Wie viele Drohnen liefert die Fabrik?', 'Who bakes cakes in Berlin?', 'Kuchen'];
+  const rank = (s: PassageSearcher) =>
+    [null, 'g1'].flatMap((scope) => questions.map((q) => s.search(buildQuery(q, dict).groups, scope, 10).map((r) => [r.chunk, r.score, r.coverage])));
+
+  it('loads to the same rankings, version and document set, and keeps taking additions and removals', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'lex.idx');
+    const a = new PassageSearcher(dict);
+    for (const d of docs.slice(0, 4)) a.add(d);
+    a.remove('d2');
+    a.add(docs[4]);
+    a.save(file, 'v-42');
+    const b = new PassageSearcher(dict);
+    expect(b.load(file)).toEqual({ version: 'v-42' });
+    expect(b.size).toBe(a.size);
+    expect(b.documentIds().sort()).toEqual(['d1', 'd3', 'd4', 'd5']);
+    // The concept index is rebuilt from the postings in another order than `a` grew in (and
+    // without d2's words), so cosines may differ in the last bits: same chunks, same order.
+    const same = (x: ReturnType<typeof rank>, y: ReturnType<typeof rank>) => {
+      expect(x.map((r) => r.map((h) => [h[0], h[2]]))).toEqual(y.map((r) => r.map((h) => [h[0], h[2]])));
+      x.forEach((r, i) => r.forEach((h, j) => expect(h[1] as number).toBeCloseTo(y[i][j][1] as number, 12)));
+    };
+    same(rank(b), rank(a));
+    expect(rank(a).filter((r) => r.length > 0).length).toBeGreaterThan(4);
+    // Incremental changes on the loaded index match the same changes on the original.
+    for (const s of [a, b]) {
+      s.remove('d1');
+      s.add(docs[1]);
+    }
+    same(rank(b), rank(a));
+    expect(fs.readdirSync(dir)).toEqual(['lex.idx']); // no temp file left behind
+  });
+
+  it('refuses a truncated, altered or foreign file and leaves the searcher as it was', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'lex.idx');
+    const a = new PassageSearcher(dict);
+    for (const d of docs) a.add(d);
+    a.save(file, 'v1');
+    const good = fs.readFileSync(file);
+    const b = new PassageSearcher(dict);
+    b.add(docs[1]);
+    const before = rank(b);
+    const bad = [good.subarray(0, good.length - 5), Buffer.concat([good.subarray(0, good.length - 3), Buffer.from([good[good.length - 3] ^ 1]), good.subarray(good.length - 2)]), Buffer.from('not an index at all')];
+    for (const bytes of bad) {
+      fs.writeFileSync(file, bytes);
+      expect(() => b.load(file)).toThrow(SnapshotError);
+      expect(rank(b)).toEqual(before);
+    }
+    expect(b.load(path.join(dir, 'missing.idx'))).toBeNull();
+  });
+});
+
+describe('Dossier with a persisted lexical index', () => {
+  const open: Dossier[] = [];
+  afterEach(async () => {
+    while (open.length) await open.pop()!.close();
+  });
+  const q = 'How many drones will the Yelabuga plant manufacture each month?';
+
+  it('reopens from the snapshot, and rebuilds when the store changed behind it', async () => {
+    const config = testConfig();
+    const first = await Dossier.open(config);
+    expect(first.startup.index).toEqual({ source: 'rebuilt', reason: 'missing' });
+    await first.ingest({ text: 'Die Fabrik in Jelabuga soll ab 2025 jeden Monat 300 Drohnen herstellen.', title: 'Jelabuga' });
+    const want = await first.ask(q);
+    await first.close();
+    expect(fs.existsSync(path.join(config.DATA_DIR, SNAPSHOT_FILE))).toBe(true);
+
+    const second = await Dossier.open(config);
+    open.push(second);
+    expect(second.startup.index).toEqual({ source: 'snapshot' });
+    expect(await second.ask(q)).toEqual(want);
+    // The store changes without this process knowing (another writer, a crash before close).
+    const doc = second.list().find((d) => d.title === 'Jelabuga')!;
+    second.db.prepare('DELETE FROM documents WHERE id = ?').run(doc.id);
+    await second.close();
+    open.pop();
+
+    const third = await Dossier.open(config);
+    open.push(third);
+    expect(third.startup.index).toEqual({ source: 'rebuilt', reason: 'stale' });
+    const after = await third.ask(q);
+    expect(after.citations.every((c) => c.document.id !== doc.id)).toBe(true);
+  });
+
+  it('does not save an index that lacks another connection\'s documents', async () => {
+    const config = testConfig({}, { corpus: 'empty' });
+    const a = await Dossier.open(config);
+    const b = await Dossier.open(config);
+    open.push(a, b);
+    await a.ingest({ text: 'Die Fabrik in Jelabuga soll ab 2025 jeden Monat 300 Drohnen herstellen.', title: 'A' });
+    await b.ingest({ text: 'Der Kuchen aus Leipzig wurde im Sommer gebacken und verkauft.', title: 'B' });
+    // Each index lacks the other's document; neither may be saved as current.
+    await a.close();
+    await b.close();
+    open.length = 0;
+    const c = await Dossier.open(config);
+    open.push(c);
+    expect(c.startup.index.source).toBe('rebuilt');
+    expect((await c.ask('Wie viele Drohnen pro Monat?')).citations[0]?.document.title).toBe('A');
+    expect((await c.ask('Wo wurde der Kuchen gebacken?')).citations[0]?.document.title).toBe('B');
+  });
+});
