@@ -47,14 +47,60 @@ export function splitSentences(text: string, lang = 'de'): Span[] {
   // ICU segments are merged as they come (no array of all raw segments: a run of "a. a. a. …"
   // yields millions of them).
   const merged: Span[] = [];
-  for (const seg of segmenter(lang).segment(flat)) {
-    const span = trimSpan(text, seg.index, seg.index + seg.segment.length);
+  for (const [segStart, segEnd] of icuSegments(flat, segmenter(lang))) {
+    const span = trimSpan(text, segStart, segEnd);
     if (!span) continue;
     const prev = merged[merged.length - 1];
     if (prev && shouldJoin(text, prev, span)) prev.end = span.end;
     else merged.push(span);
   }
   return merged.flatMap((span) => (span.end - span.start > MAX_SENTENCE_CHARS ? cutLong(text, span) : [span]));
+}
+
+/**
+ * Largest piece of text handed to ICU at once, in UTF-16 units. V8's sentence segmenter costs
+ * time quadratic in the length of the string it iterates (measured: one 20k-sentence paragraph,
+ * 11 s; see scripts/bench-hostile.ts), so text is segmented in windows of this size.
+ */
+export const ICU_WINDOW_CHARS = 4096;
+
+/**
+ * Raw ICU sentence segments of `flat` as `[start, end)` offsets, covering the text in order.
+ * Segments each window of {@link ICU_WINDOW_CHARS}; the last segment of a window may be cut short
+ * by the window end, so it is dropped and the next window starts where it began (a boundary ICU
+ * found with context on both sides). A window holding a single segment (a run longer than the
+ * window without sentence punctuation) is ended at its last whitespace; {@link cutLong} cuts such
+ * runs into smaller pieces anyway.
+ * Work is linear in `flat.length`: every window after the first starts past the previous start.
+ */
+export function* icuSegments(flat: string, seg: Intl.Segmenter): Generator<[number, number]> {
+  let pos = 0;
+  while (pos < flat.length) {
+    const end = Math.min(flat.length, pos + ICU_WINDOW_CHARS);
+    const last = end === flat.length;
+    let pending: [number, number] | null = null;
+    for (const s of seg.segment(flat.slice(pos, end))) {
+      if (pending) yield pending;
+      pending = [pos + s.index, pos + s.index + s.segment.length];
+    }
+    if (!pending) break;
+    if (last) {
+      yield pending;
+      break;
+    }
+    if (pending[0] === pos) {
+      // One segment filled the window: end it at the window's last whitespace in its second half
+      // (so no word is split), or at the window end if there is none.
+      let cut = end;
+      const floor = pos + ICU_WINDOW_CHARS / 2;
+      while (cut > floor && !/\s/.test(flat[cut - 1])) cut--;
+      if (cut <= floor) cut = end;
+      yield [pos, cut];
+      pos = cut;
+    } else {
+      pos = pending[0];
+    }
+  }
 }
 
 /**
