@@ -405,6 +405,10 @@ async function readCapped(
       if (total > maxBytes) throw tooLarge(maxBytes);
       chunks.push(buf);
     }
+    // A body delimited by the connection closing (no Content-Length, not chunked) ends "normally"
+    // when the timeout destroys the socket, so a clean end of the stream proves nothing: after an
+    // abort what was read is a truncated page and must not be returned.
+    if (signal.aborted) throw timeoutError(u, opts);
   } catch (err) {
     if (signal.aborted) throw timeoutError(u, opts);
     if (err instanceof InputError) throw err;
