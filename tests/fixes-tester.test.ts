@@ -93,3 +93,24 @@ describe('a body still arriving at FETCH_TIMEOUT_MS', () => {
     }
   });
 });
+
+describe('lone UTF-16 surrogates in ingest({ text })', () => {
+  it('are stored as U+FFFD before offsets are computed: quotes are the stored slice, whole sentence', async () => {
+    const d = await core();
+    const target = 'Die Fabrik soll rund 100 Drohnen im Monat bauen.';
+    const text =
+      'Einleitung mit \uD800 kaputtem Zeichen und \uDC00 noch einem. ' +
+      'Noch ein Satz \uDBFF\uD83D\uDE00 mit Emoji. ' +
+      target +
+      ' Ende \uDFFF.';
+    const r = await d.ingest({ text, title: 'Surrogat' });
+    const stored = d.documentText(r.document.id)!;
+    expect(stored).toBe(text.replace(/\uD800|\uDC00|\uDBFF(?=\uD83D)|\uDFFF/g, '\uFFFD'));
+    expect(Buffer.from(stored, 'utf8').toString('utf8')).toBe(stored); // well-formed: survives UTF-8
+    const a = await d.ask('Wie viele Drohnen baut die Fabrik im Monat?');
+    const c = a.citations.find((x) => x.quote.includes('100 Drohnen'));
+    expect(c).toBeDefined();
+    expect(c!.quote).toBe(stored.slice(c!.start, c!.end));
+    expect(c!.quote).toContain(target);
+  });
+});
