@@ -1,10 +1,15 @@
 /** Regression tests for the tester's bug list (fetch timeout, lone surrogates, overrides, cache warning). */
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dossier } from '../src/core.js';
 import { InputError } from '../src/corpus/types.js';
 import { fetchUrl } from '../src/corpus/fetch-url.js';
-import { testConfig } from './helpers.js';
+import { loadDictionary } from '../src/search/dictionary.js';
+import { log, setLogger } from '../src/log.js';
+import { tempDir, testConfig } from './helpers.js';
 
 const open: Dossier[] = [];
 async function core(overrides: Record<string, unknown> = {}): Promise<Dossier> {
@@ -112,5 +117,71 @@ describe('lone UTF-16 surrogates in ingest({ text })', () => {
     expect(c).toBeDefined();
     expect(c!.quote).toBe(stored.slice(c!.start, c!.end));
     expect(c!.quote).toContain(target);
+  });
+});
+
+/** Capture log lines (parsed JSON) while `fn` runs; nothing reaches stderr. */
+async function captureLogs<T>(fn: () => Promise<T> | T): Promise<{ result: T; lines: { level: number; msg: string }[] }> {
+  const lines: { level: number; msg: string }[] = [];
+  const before = log();
+  setLogger(pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s)) }));
+  try {
+    return { result: await fn(), lines };
+  } finally {
+    setLogger(before);
+  }
+}
+
+describe('a damaged dictionary cache is rebuilt with one warning', () => {
+  const damages: [string, (b: Buffer) => void][] = [
+    // The tester's case: the JSON header stays parseable (the bytes land inside a key).
+    ['bytes 8–24 set to 0x7fffffff', (b) => {
+      for (let i = 8; i < 24; i += 4) b.writeInt32LE(0x7fffffff, i);
+    }],
+    ['header version changed', (b) => {
+      const at = b.indexOf('"version":');
+      b.write('"vErsion":', at);
+    }],
+    ['a body byte flipped', (b) => {
+      b[b.length - 3] ^= 0xff;
+    }],
+  ];
+  for (const [name, damage] of damages) {
+    it(`${name}: one warning at the CLI's level (warn), rebuilt, then silent`, async () => {
+      const dir = tempDir();
+      const when = new Date('2021-03-04T00:00:00Z');
+      const dictAt = (n: string) => {
+        const p = path.join(dir, n);
+        fs.writeFileSync(p, 'Drohne {f} | Drohnen {pl} :: drone | drones\nMonat {m} :: month\n');
+        fs.utimesSync(p, when, when);
+        return p;
+      };
+      const cache = path.join(dir, 'cache');
+      expect(loadDictionary(dictAt('a'), cache)).not.toBeNull();
+      const [file] = fs.readdirSync(cache).filter((f) => f.endsWith('.bin'));
+      const bytes = fs.readFileSync(path.join(cache, file));
+      const good = Buffer.from(bytes);
+      damage(bytes);
+      fs.writeFileSync(path.join(cache, file), bytes);
+      // Through the core, as the CLI opens it (LOG_LEVEL=warn); a new dictionary path with the same
+      // size and time maps to the same cache file, not to this process's loaded copy.
+      const config = (p: string) => testConfig({ TRANSLATE: true, DICT_PATH: p, CACHE_DIR: cache, LOG_LEVEL: 'warn' }, { corpus: 'empty' });
+      const first = await captureLogs(async () => (await Dossier.open(config(dictAt('b')))).close());
+      const warnings = first.lines.filter((l) => l.level === 40);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0].msg).toMatch(/dictionary cache .* is damaged: .*; rebuilding it/);
+      expect(fs.readFileSync(path.join(cache, file)).equals(good)).toBe(true); // rebuilt whole
+      const second = await captureLogs(async () => (await Dossier.open(config(dictAt('c')))).close());
+      expect(second.lines.filter((l) => l.level >= 40)).toHaveLength(0);
+    });
+  }
+
+  it('a missing cache is built without a warning', async () => {
+    const dir = tempDir();
+    const p = path.join(dir, 'de-en');
+    fs.writeFileSync(p, 'Hafen {m} :: harbour\n');
+    const { result, lines } = await captureLogs(() => loadDictionary(p, path.join(dir, 'cache')));
+    expect(result!.en.get('harbour')).toContain('hafen');
+    expect(lines.filter((l) => l.level >= 40)).toHaveLength(0);
   });
 });

@@ -294,7 +294,8 @@ function writeSections(file: string, sections: Record<string, Section>): void {
  * Read a cache written by {@link writeSections}, checking it whole before use: the header parses,
  * the file is exactly header + body long, the body's SHA-256 matches, and every section lies
  * inside the body (int32 sections a multiple of 4 bytes).
- * @throws CacheDamagedError naming what is wrong; plain Error for a version mismatch or a missing file.
+ * @throws CacheDamagedError naming what is wrong (also for a header without this version); the fs
+ *   error for a missing or unreadable file.
  */
 function readSections(file: string): { str(name: string): string[]; i32(name: string): Int32Array } {
   const buf = fs.readFileSync(file);
@@ -308,7 +309,11 @@ function readSections(file: string): { str(name: string): string[]; i32(name: st
   } catch {
     throw damaged('unreadable header');
   }
-  if (head.version !== CACHE_VERSION) throw new Error('dictionary cache version mismatch');
+  // The file name carries CACHE_VERSION, so a header with another (or no) version is damage: a
+  // garbled header can still be valid JSON (bytes inside a key leave it a longer key).
+  if (typeof head !== 'object' || head === null || head.version !== CACHE_VERSION) {
+    throw damaged(`header has version ${JSON.stringify(head?.version ?? null)}, expected ${CACHE_VERSION}`);
+  }
   const base = 4 + hlen;
   if (typeof head.bodyLength !== 'number' || buf.length !== base + head.bodyLength) {
     throw damaged(`size ${buf.length} bytes, expected ${base + (head.bodyLength ?? 0)} (truncated or appended to)`);
@@ -460,9 +465,11 @@ function loadUncached(dictPath: string, cacheDir: string): Dictionary | null {
   try {
     return loadCache(cacheFile);
   } catch (err) {
-    // No cache yet: parse and write it. A damaged one is said once, removed and rebuilt.
-    if (err instanceof CacheDamagedError) {
-      log().warn({ cacheFile }, `${err.message}; rebuilding it from ${dictPath}`);
+    // No cache yet: parse and write it silently. Anything else (damage the checks name, or an
+    // unreadable file, or a failure while unpacking) is said once; the file is removed and rebuilt.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      const why = err instanceof CacheDamagedError ? err.message : `dictionary cache ${cacheFile} is unreadable (${(err as Error).message})`;
+      log().warn({ cacheFile }, `${why}; rebuilding it from ${dictPath}`);
       fs.rmSync(cacheFile, { force: true });
     }
   }
