@@ -185,3 +185,58 @@ describe('a damaged dictionary cache is rebuilt with one warning', () => {
     expect(lines.filter((l) => l.level >= 40)).toHaveLength(0);
   });
 });
+
+describe('date/source/title overrides given to ingest', () => {
+  const evilDate = '<@123> [x](https://evil.example)';
+  const text = 'Die Fabrik soll rund 100 Drohnen im Monat bauen. Ein zweiter Satz folgt hier.';
+
+  it('an invalid date is dropped, a valid one kept; source only http(s) or file-like', async () => {
+    const d = await core();
+    const bad = await d.ingest({ text, title: 'A', date: evilDate, source: 'javascript:alert(1)' });
+    expect(bad.document.date).toBeNull();
+    expect(bad.document.source).toBeNull();
+    const good = await d.ingest({ text: text + ' Noch einer.', title: 'B', date: '24. Februar 2023', source: 'https://example.org/artikel?id=1' });
+    expect(good.document.date).toBe('24. Februar 2023');
+    expect(good.document.source).toBe('https://example.org/artikel?id=1');
+    const file = await d.ingest({ text: text + ' Und noch einer.', title: 'C', date: '2023-02', source: 'berichte/Bericht (1).pdf' });
+    expect(file.document.date).toBe('2023-02');
+    expect(file.document.source).toBe('berichte/Bericht (1).pdf');
+    for (const s of ['data:text/html,<b>x</b>', 'JaVaScRiPt:alert(1)', '[x](https://evil.example)', '<@123>', 'https://a b.example/', 'vbscript:x']) {
+      const r = await d.ingest({ text: `${text} ${s.length} ${Math.random()}`, title: `T ${s}`, source: s });
+      expect(r.document.source).toBeNull();
+    }
+  });
+});
+
+describe('document fields in /sources and citation embeds are escaped', () => {
+  const evilDate = '<@123> [x](https://evil.example)';
+  const noLiveMarkup = (s: string) => {
+    // Every '<', '[', '(' that could start a mention or masked link carries a backslash.
+    expect(s).not.toMatch(/(?<!\\)<@/);
+    expect(s).not.toMatch(/(?<!\\)\]\(/);
+  };
+
+  it('/sources: an unchecked date (stored before the check) and a Markdown title are shown literally', async () => {
+    const { sourcesMessages } = await import('../src/discord/reply.js');
+    const docs = [{ id: 'abc', title: '**T** <@1>', date: evilDate, source: null, language: 'de', scope: null, chars: 10, chunks: 1, addedAt: '2023-01-01' }];
+    const [msg] = sourcesMessages(docs as never, null);
+    const description = msg.embeds![0].description!;
+    noLiveMarkup(description);
+    expect(description).toContain('\\<@123\\>');
+    expect(description).toContain('\\*\\*T\\*\\*');
+  });
+
+  it('citation embed: title escaped, footer date escaped unless it is a valid date', async () => {
+    const { citationEmbed } = await import('../src/discord/reply.js');
+    const d = await core();
+    await d.ingest({ text: 'Die Fabrik soll rund 100 Drohnen im Monat bauen.', title: '[T](https://evil.example) <@9>', date: '2023-02-24' });
+    const a = await d.ask('Wie viele Drohnen baut die Fabrik im Monat?');
+    const c = a.citations[0];
+    expect(c).toBeDefined();
+    const ok = citationEmbed(c);
+    expect(ok.footer!.text.startsWith('2023-02-24')).toBe(true);
+    noLiveMarkup(ok.title!);
+    const old = citationEmbed({ ...c, document: { ...c.document, date: evilDate } });
+    noLiveMarkup(old.footer!.text);
+  });
+});

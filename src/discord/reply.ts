@@ -19,6 +19,7 @@ import {
 } from 'discord.js';
 import type { Answer, Citation, Summary } from '../answer/types.js';
 import { escapeMarkdown } from '../text/markdown.js';
+import { cleanDate } from '../corpus/parse.js';
 import type { DocumentInfo } from '../core.js';
 
 export const LIMITS = {
@@ -156,15 +157,26 @@ export const escapeText = escapeMarkdown;
 const md = escapeText;
 const oneLine = (s: string, max: number) => fitText(s.replace(/\s+/g, ' '), max).text;
 
+/**
+ * A document date for an embed footer. Footers show text literally (no Markdown), so a valid date
+ * (src/corpus/parse.ts cleanDate, as every stored date is since ingest checks them) goes as it
+ * is; anything else (a row stored before the check) is escaped with the shared escaper.
+ */
+function footerDate(date: string | null | undefined): string | null {
+  if (!date) return null;
+  return cleanDate(date) === date ? date : fitText(date.replace(/\s+/g, ' '), 64, md).text;
+}
+
 /** One embed per cited passage: "[n] Title", the verbatim quote, footer "date · position". */
 export function citationEmbed(c: Citation): APIEmbed {
-  const title = oneLine(`[${c.n}] ${c.document.title}`, LIMITS.title);
+  const prefix = `[${c.n}] `;
+  const title = prefix + fitText(c.document.title.replace(/\s+/g, ' '), LIMITS.title - prefix.length, md).text;
   let quote = fitText(c.quote, LIMITS.description - 4, md);
   // Escaping is measured piece by piece; shrink until the rendered quote surely fits.
   for (let budget = LIMITS.description - 204; `>>> ${quote.text}`.length > LIMITS.description && budget > 0; budget -= 200) {
     quote = fitText(c.quote, budget, md);
   }
-  const footer = [c.document.date, c.position, quote.truncated ? 'excerpt' : null].filter(Boolean).join(' · ');
+  const footer = [footerDate(c.document.date), c.position, quote.truncated ? 'excerpt' : null].filter(Boolean).join(' · ');
   return {
     title,
     description: `>>> ${quote.text}`,
@@ -212,7 +224,7 @@ export function answerMessages(answer: Answer, opts: { feedbackId?: string } = {
 /** The messages for a summary: title, summary text, cited passages. */
 export function summaryMessages(summary: Summary, documentCount?: number): OutgoingMessage[] {
   const title = summary.document
-    ? `Summary: ${summary.document.title}${summary.document.date ? ` (${summary.document.date})` : ''}`
+    ? `Summary: ${md(summary.document.title)}${summary.document.date ? ` (${md(summary.document.date)})` : ''}`
     : `Summary of ${documentCount ?? 'all'} documents`;
   return toMessages([...textEmbeds(title, summary.text, COLOR_ANSWER), ...summary.citations.map(citationEmbed)]);
 }
@@ -226,7 +238,7 @@ export function sourcesMessages(docs: DocumentInfo[], guildId: string | null): O
   const lines = sorted.map((d) => {
     const where = d.scope === null ? 'shared' : d.scope === guildId ? 'this server' : 'other';
     const flagged = d.instructions ? `⚠️ ${d.instructions} instruction-like sentence${d.instructions === 1 ? '' : 's'}` : null;
-    const meta = [d.date, `${d.chars.toLocaleString('en')} chars`, where, `\`${d.id}\``, flagged].filter(Boolean).join(' · ');
+    const meta = [d.date ? fitText(d.date.replace(/\s+/g, ' '), 64, md).text : null, `${d.chars.toLocaleString('en')} chars`, where, `\`${d.id}\``, flagged].filter(Boolean).join(' · ');
     return `• **${md(oneLine(d.title, 200))}** — ${meta}`;
   });
   const descriptions: string[] = [];

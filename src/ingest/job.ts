@@ -5,7 +5,8 @@
  * both directions.
  */
 import { InputError } from '../corpus/types.js';
-import { parseBytes, parseText, sanitizeTitle } from '../corpus/parse.js';
+import { cleanDate, parseBytes, parseText, sanitizeTitle } from '../corpus/parse.js';
+import { safeSource } from '../corpus/source.js';
 import type { Decompounder } from '../text/decompound.js';
 import { identifyDocument, prepareDocument, type ChunkSettings, type IngestLimits, type PreparedDocument } from './prepare.js';
 
@@ -45,7 +46,11 @@ export async function runPrepareJob(job: PrepareJob, decompounder: Decompounder 
     throw new InputError('Nothing to add: give a text, a file or a URL.', 'empty');
   }
   const title = job.title !== undefined ? sanitizeTitle(job.title) : undefined;
-  parsed = { ...parsed, title: title ?? parsed.title, date: job.date ?? parsed.date, source: job.source ?? parsed.source };
+  // Overrides are checked like the parser's own metadata: an invalid date is dropped (header
+  // dates are, src/corpus/parse.ts cleanDate), a source must be an http(s) URL or file-like.
+  const date = job.date !== undefined ? cleanDate(job.date) : undefined;
+  const source = safeSource(job.source) ?? safeSource(parsed.source);
+  parsed = { ...parsed, title: title ?? parsed.title, date: date ?? parsed.date, source };
   const ident = identifyDocument(parsed, job.scope, limits.maxChars);
   return prepareDocument(parsed, ident, job.chunking, limits, decompounder);
 }
