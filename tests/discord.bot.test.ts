@@ -156,7 +156,8 @@ describe('discord bot', () => {
     const text = '@everyone Achtung: Die Probe der Feuerwehr beginnt am Freitag um 19 Uhr. <@123456789012345678> bringt den Schlüssel mit.';
     await add(h, h.guildA, moderator(h), { text, title: '@everyone Probe' });
     const { messages } = await ask(h, 'Wann beginnt die Probe der Feuerwehr?');
-    expect(textOf(messages)).toContain('@everyone');
+    // Shown (the shared escaper puts a zero-width space after '@' in document text and titles).
+    expect(textOf(messages).replace(/\u200b/g, '')).toContain('@everyone');
     // error paths echo user input in plain content
     const s = h.fake.slash({ guild: h.guildA, user: h.fake.newUser('x'), name: 'summary', options: { document: '@here and @everyone' } });
     const [err] = await h.fake.waitForReply(s);
