@@ -119,6 +119,8 @@ export class PassageSearcher {
       this.conceptIndex.add(pid, p.terms ?? this.paragraphs.data.unitTerms(pid), p.lang);
       this.conceptQueue.delete(pid);
     }
+    // The backlog is done (start-up or bulk load): fold its postings into the compact segments.
+    if (this.conceptQueue.size === 0) this.conceptIndex.compact();
   }
 
   /** Number of paragraphs whose deferred concept vectors are not built yet. */

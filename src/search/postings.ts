@@ -80,6 +80,8 @@ export class Postings {
   private extId: Float64Array = new Float64Array(0);
   private len: Int32Array = new Int32Array(0);
   private alive: Uint8Array = new Uint8Array(0);
+  /** Per slot: a number the owner attaches to the unit ({@link setValue}); kept through compaction. */
+  private value: Float64Array = new Float64Array(0);
   private slotCount = 0;
   private slotOf = new Map<number, number>();
   private dead = 0;
@@ -104,6 +106,20 @@ export class Postings {
   /** Length (number of terms, with repeats) of a slot's unit. */
   lengthOf(slot: number): number {
     return this.len[slot];
+  }
+
+  /** The number attached to a slot's unit by {@link setValue} (0 when none was). */
+  valueOf(slot: number): number {
+    return this.value[slot];
+  }
+
+  /**
+   * Attach a number to a slot's unit (e.g. the concept index's vector norm); it follows the unit
+   * when {@link compact} renumbers slots. Not part of {@link export}.
+   */
+  setValue(slot: number, v: number): void {
+    this.value = growF64(this.value, this.slotCount);
+    this.value[slot] = v;
   }
 
   /** True when the slot holds a live unit. */
@@ -322,12 +338,14 @@ export class Postings {
     const unitOff = new Int32Array(live + 1);
     const extId = new Float64Array(live);
     const len = new Int32Array(live);
+    const value = new Float64Array(live);
     for (let s = 0; s < oldSlots; s++) {
       const n = newSlotOf[s];
       if (n < 0) continue;
       unitOff[n + 1] = this.unitTids(s).length;
       extId[n] = this.extId[s];
       len[n] = this.len[s];
+      if (s < this.value.length) value[n] = this.value[s];
     }
     for (let n = 0; n < live; n++) unitOff[n + 1] += unitOff[n];
     const unitTids = new Int32Array(unitOff[live]);
@@ -338,6 +356,7 @@ export class Postings {
       for (let i = 0; i < tids.length; i++) unitTids[unitOff[n] + i] = newTid[tids[i]];
     }
     this.install({ terms, off, slot, tf, unitOff, unitTids, ids: extId, lengths: len });
+    this.value = value;
   }
 
   /** Replace everything by compacted arrays (from {@link compact} or a snapshot). */
@@ -360,6 +379,7 @@ export class Postings {
     this.extId = d.ids;
     this.len = d.lengths;
     this.alive = new Uint8Array(live).fill(1);
+    this.value = new Float64Array(live);
     this.slotCount = live;
     this.slotOf = new Map();
     let total = 0;
@@ -410,6 +430,6 @@ export class Postings {
 
   /** Approximate bytes held by the typed arrays (postings, units; not the term strings). */
   typedBytes(): number {
-    return this.baseOff.byteLength + this.baseSlot.byteLength + this.baseTf.byteLength + this.baseUnitOff.byteLength + this.baseUnitTids.byteLength + this.extId.byteLength + this.len.byteLength + this.alive.byteLength + this.df.byteLength;
+    return this.baseOff.byteLength + this.baseSlot.byteLength + this.baseTf.byteLength + this.baseUnitOff.byteLength + this.baseUnitTids.byteLength + this.extId.byteLength + this.len.byteLength + this.alive.byteLength + this.value.byteLength + this.df.byteLength;
   }
 }
