@@ -246,9 +246,10 @@ export class ConceptIndex {
    *   `lang`), `identity` = stems that match document terms literally (e.g. its German and English
    *   stems), `weight` = e.g. its idf.
    * @param filter keep only units for which it returns true.
+   * @param langs score only units of these languages (the others are not visited at all).
    * @returns unit id → cosine in [0, 1].
    */
-  search(words: ConceptQueryWord[], filter?: (id: number) => boolean): Map<number, number> {
+  search(words: ConceptQueryWord[], filter?: (id: number) => boolean, langs: readonly StemLang[] = ['de', 'en']): Map<number, number> {
     // The query vector: entry part (entry id → value) and identity part (word → value). Identity
     // dimensions exist only for words some unit has, as when they were materialised.
     const qEntries = new Map<number, number>();
@@ -264,7 +265,7 @@ export class ConceptIndex {
     qn = Math.sqrt(qn);
     const out = new Map<number, number>();
     if (qn === 0) return out;
-    for (const lang of ['de', 'en'] as const) {
+    for (const lang of langs) {
       const postings = this.words[lang];
       if (postings.size === 0) continue;
       // Accumulators indexed by this language's unit slots; `touched` lists the slots reached.
