@@ -60,7 +60,14 @@ function growU8(a: Uint8Array, need: number): Uint8Array {
 /** Inverted postings over units with numeric external ids (chunk or paragraph row ids). */
 export class Postings {
   private terms: string[] = [];
-  private tidOf = new Map<string, number>();
+  /** Term → term id; built on first use after {@link install} (a snapshot load need not pay for it). */
+  private tidMap: Map<string, number> | null = new Map();
+  private get tidOf(): Map<string, number> {
+    if (this.tidMap) return this.tidMap;
+    const m = new Map<string, number>();
+    for (let t = 0; t < this.terms.length; t++) m.set(this.terms[t], t);
+    return (this.tidMap = m);
+  }
   /** Live document frequency per term id. */
   private df: Int32Array = new Int32Array(0);
 
@@ -170,12 +177,13 @@ export class Postings {
     this.totalLength += terms.length;
     // The unit's entry is the last one of each of its terms' delta lists while it is added.
     const tids: number[] = [];
+    const tidOf = this.tidOf;
     for (const term of terms) {
-      let tid = this.tidOf.get(term);
+      let tid = tidOf.get(term);
       if (tid === undefined) {
         tid = this.terms.length;
         this.terms.push(term);
-        this.tidOf.set(term, tid);
+        tidOf.set(term, tid);
         this.df = growI32(this.df, this.terms.length);
       }
       let list = this.delta.get(tid);
@@ -363,8 +371,7 @@ export class Postings {
   private install(d: PostingsData): void {
     const live = d.ids.length;
     this.terms = d.terms;
-    this.tidOf = new Map();
-    for (let t = 0; t < d.terms.length; t++) this.tidOf.set(d.terms[t], t);
+    this.tidMap = null;
     this.df = new Int32Array(d.terms.length);
     for (let t = 0; t < d.terms.length; t++) this.df[t] = d.off[t + 1] - d.off[t];
     this.baseOff = d.off;
