@@ -12,7 +12,26 @@ import { createTransformersEmbedder, describeLoadError, modelSource, type ModelP
 
 const mb = (n: number) => (n / 1e6).toFixed(1);
 
+const HELP = `Usage: npm run model:fetch [-- --help]
+
+Downloads the embedding model (MODEL_ID, default Xenova/multilingual-e5-small, ~118 MB) from
+MODEL_REMOTE_HOST (default https://huggingface.co/) into MODEL_CACHE_DIR (default .cache/models),
+with progress bars, so that the bot and the CLI use dense retrieval without network afterwards
+(the CLI never downloads by itself). With MODEL_DIR set, only checks that the offline copy loads.
+Settings come from .env or the environment (see .env.example). Exit code 0 when the model loads.
+`;
+
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (args.length > 0) {
+    process.stderr.write(`model:fetch: unknown argument ${args[0]}\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
   const config = loadConfig();
   const src = modelSource(config);
   const where = src.mode === 'local' ? `offline copy in MODEL_DIR=${config.MODEL_DIR}` : `${src.remoteHost} → cache ${src.cacheDir}`;

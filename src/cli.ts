@@ -21,7 +21,8 @@ async function withDossier<T>(fn: (d: Dossier) => Promise<T>, opts: { dense?: bo
   const config = loadConfig(overrides);
   setLogLevel(config.LOG_LEVEL);
   useHumanLogs();
-  const d = await Dossier.open(config);
+  // The CLI never downloads the model: dense retrieval runs when it is already on disk.
+  const d = await Dossier.open(config, { download: false });
   try {
     return await fn(d);
   } finally {

@@ -124,6 +124,11 @@ export interface OpenOptions {
    */
   embedder?: Embedder;
   /**
+   * May the embedding model be downloaded from the hub (default true: the bot)? The CLI passes
+   * false: dense retrieval then runs only when the model is already on disk.
+   */
+  download?: boolean;
+  /**
    * Load only the guild documents of guilds this returns true for (a shard's own guilds,
    * src/discord/shards.ts); shared documents are always loaded. Default: every guild.
    */
@@ -226,7 +231,7 @@ export class Dossier {
     // null → one warning was logged; everything below then runs lexical only.
     let embedder: Embedder | null = null;
     if (config.EMBEDDINGS === 'off') log().info('Dense retrieval disabled (EMBEDDINGS=off); lexical search runs alone.');
-    else embedder = options.embedder ?? (await (await import('./embed/transformers.js')).loadEmbedder(config));
+    else embedder = options.embedder ?? (await (await import('./embed/transformers.js')).loadEmbedder(config, { download: options.download }));
     const tModel = performance.now();
     const dense = embedder
       ? (await import('./search/dense.js')).DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH })
@@ -554,10 +559,12 @@ export class Dossier {
     const q = this.cleanQuestion(question);
     const scope = opts.scope ?? null;
     const limit = clampInt(opts.limit, 1, 50, this.config.ANSWER_PASSAGES);
-    const query = buildQuery(q, this.dict);
+    // German questions get English translations only when English documents are stored.
+    const qopts = { germanToEnglish: this.db.prepare("SELECT 1 FROM documents WHERE language = 'en' LIMIT 1").get() !== undefined };
+    const query = buildQuery(q, this.dict, qopts);
     const groups: QueryGroup[] = [...query.groups];
     if (opts.context) {
-      const ctx = buildQuery(sanitizeText(opts.context).slice(0, this.config.MAX_QUESTION_CHARS), this.dict);
+      const ctx = buildQuery(sanitizeText(opts.context).slice(0, this.config.MAX_QUESTION_CHARS), this.dict, qopts);
       const have = new Set(groups.map((g) => g.label));
       for (const g of ctx.groups) if (!have.has(g.label)) groups.push({ ...g, weight: g.weight * CONTEXT_WEIGHT });
     }
@@ -566,11 +573,12 @@ export class Dossier {
     const top = ranked[0];
     // Lexical coverage decides, unless a dense hit clears DENSE_THRESHOLD (src/search/dense-abstain.ts).
     const { abstain, ranked: fused } = denseAbstention(!top || top.coverage < this.config.ABSTAIN_THRESHOLD, await this.fuseDense(q, scope, ranked), this.config.DENSE_THRESHOLD);
-    if (!abstain && languageGap(query.language, getDocument(this.db, top.chunk.docId)?.language ?? 'de', this.dict !== null || this.dense !== null))
+    if (!abstain && top && languageGap(query.language, getDocument(this.db, top.chunk.docId)?.language ?? 'de', this.dict !== null || this.dense !== null))
       return languageGapAnswer(q);
-    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain);
+    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain, { isCommon: this.isCommonWord });
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
-    if (!this.llm.enabled || extractive.abstained) return extractive;
+    // A near miss ("not stated") is never handed to the LLM: it would be asked to answer what the documents lack.
+    if (!this.llm.enabled || extractive.abstained || extractive.notStated) return extractive;
     return llmAnswer(this.llm, q, extractive, { language: query.language, verify: this.verifyHooks });
   }
 
@@ -684,6 +692,25 @@ export class Dossier {
       out.push({ doc, start: r.chunk.start, end: r.chunk.end, score: r.score });
     }
     return out;
+  }
+
+  /**
+   * A German word known to the dictionary as a common word (in 2+ Ding lines, or a compound of
+   * known words): such capitalised words are nouns, not names. Null without the dictionary.
+   */
+  private get isCommonWord(): ((w: string) => boolean) | null {
+    const dict = this.dict;
+    if (!dict) return null;
+    const known = (w: string) => (dict.deFreq.get(w) ?? 0) >= 2 || (this.decompounder?.split(w).length ?? 1) > 1;
+    // Inflected forms ("Prototyps", "Drohnen") are known through their base form.
+    const inflected = (w: string) => known(w) || [/(e?s)$/, /(e?n)$/, /(e)$/].some((re) => re.test(w) && w.length > 4 && known(w.replace(re, '')));
+    // A compound whose head (last part, 6+ letters) is a known word is a noun too ("Kamikazedrohnen").
+    return (w) => {
+      if (inflected(w)) return true;
+      if (w.length > 40) return false;
+      for (let i = 3; i <= w.length - 6; i++) if (inflected(w.slice(i))) return true;
+      return false;
+    };
   }
 
   /** Close the store. Safe to call twice. */

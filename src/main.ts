@@ -9,7 +9,7 @@
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { log, setLogLevel } from './log.js';
+import { log, setLogLevel, useHumanLogs } from './log.js';
 import type { Dossier } from './core.js';
 import { inviteUrl } from './discord/register.js';
 import { guildFilter, runShardManager, stopShards } from './discord/shards.js';
@@ -48,6 +48,8 @@ async function main(): Promise<void> {
   }
   setLogLevel(config.LOG_LEVEL);
   if (!config.DISCORD_TOKEN) {
+    // Console mode is a terminal session: the same `dossier: warning: …` lines as the CLI.
+    useHumanLogs();
     process.stderr.write(GUIDANCE);
     await consoleMode(config);
     return;

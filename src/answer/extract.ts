@@ -1,11 +1,11 @@
 /**
- * Extractive answers: the best sentence(s) of the top passages, cited verbatim.
+ * Extractive answers: the short answer of the expected type and the sentence that holds it, cited
+ * verbatim.
  *
- * A sentence's score is the idf mass of the query groups it contains (the same groups the search
- * used, so an English question matches German sentences through its translations). Each cited
- * passage is represented by its best sentence; the answer is the best sentence among the first
- * passages, with matched words and numbers in bold, and — for "how many / wie viele / when"
- * questions — the number phrase nearest to the matched words as the short answer.
+ * A sentence's coverage is the idf mass of the query groups it contains (the same groups the
+ * search used, so an English question matches German sentences through its translations).
+ * Question analysis (question.ts) gives the expected answer type, candidates.ts finds typed
+ * candidates in each sentence, rank.ts scores them by proximity to the matched words.
  */
 import { splitSentences, type Span } from '../text/sentences.js';
 import { escapeMarkdown } from '../text/markdown.js';
@@ -17,6 +17,9 @@ import type { Decompounder } from '../text/decompound.js';
 import type { QueryGroup } from '../search/lexical.js';
 import type { Answer, Citation, DocumentRef } from './types.js';
 import type { PageSpan } from '../corpus/types.js';
+import { analyzeQuestion, type QuestionAnalysis } from './question.js';
+import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
+import { candidateScore, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -28,45 +31,6 @@ export interface Passage {
 
 /** Text shown when the documents do not answer. */
 export const ABSTAIN_TEXT = 'The documents do not answer this question.';
-
-/** Passages among which the answer sentence is chosen (later ranks lose 15% each). */
-const ANSWER_POOL = 3;
-const RANK_DECAY = 0.85;
-
-const NUMBER_QUESTION =
-  /\b(how (many|much|long|old|far|large|big|high|heavy)|wie (viele?|lange|alt|weit|groß|hoch|schwer)|wann|when|what year|which year|in welchem jahr|how often|wie oft)\b/i;
-/** Words that may link a number to what it counts ("im Monat", "pro Jahr", "bis 50", "per month"). */
-const PHRASE_LINKS = new Set(['im', 'pro', 'je', 'per', 'a', 'am', 'des', 'der', 'bis', 'und', 'in', 'a', 'each', 'every', 'to', 'and']);
-const NUMBER_MODIFIERS = new Set([
-  'rund', 'etwa', 'ca', 'circa', 'mindestens', 'höchstens', 'fast', 'knapp', 'über', 'unter', 'bis', 'zu', 'mehr', 'als',
-  'weniger', 'insgesamt', 'about', 'around', 'approximately', 'at', 'least', 'most', 'up', 'to', 'over', 'nearly', 'almost', 'some',
-]);
-
-/** Month names (German and English): a date answer for "when" questions. */
-const MONTH = /^(januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|may|june|july|october|december)$/;
-
-/** True for tokens that can answer a number/date question: numbers, years, month names. */
-function isQuantity(norm: string): boolean {
-  return /^\d/.test(norm) || MONTH.test(norm);
-}
-
-/**
- * For number/date questions, a sentence that states a quantity gains this share of the best
- * possible match score: among sentences matching the question equally, the one with the figure wins.
- */
-const QUANTITY_BONUS = 0.5;
-
-function hasQuantity(s: ScoredSentence): boolean {
-  return s.tokens.some((t) => isQuantity(t.norm));
-}
-
-/** "When" questions want a date: month names and years beat other numbers. */
-const WHEN_QUESTION = /\b(when|wann|what year|which year|in welchem jahr|bis wann|seit wann)\b/i;
-
-/** Does the question ask for a number or date? */
-export function expectsNumber(question: string): boolean {
-  return NUMBER_QUESTION.test(question);
-}
 
 interface ScoredSentence {
   span: Span;
@@ -129,43 +93,49 @@ function highlight(text: string, s: ScoredSentence): string {
   return out.replace(/\*\*(\s*)\*\*/g, '$1');
 }
 
-/** The number phrase nearest to the matched words ("rund 100 Drohnen im Monat"), or null. */
-function numberPhrase(text: string, s: ScoredSentence, when: boolean): string | null {
-  let nums = s.tokens.map((t, i) => (isQuantity(t.norm) ? i : -1)).filter((i) => i >= 0);
-  const dates = nums.filter((i) => MONTH.test(s.tokens[i].norm) || /^(1[5-9]|20)\d\d$/.test(s.tokens[i].norm));
-  if (when && dates.length > 0) nums = dates;
-  if (nums.length === 0) return null;
-  const matched = s.tokens.map((_, i) => i).filter((i) => s.matchedTokens[i] && !/\d/.test(s.tokens[i].norm));
-  const dist = (i: number) => (matched.length ? Math.min(...matched.map((m) => Math.abs(m - i))) : i);
-  const best = nums.reduce((a, b) => (dist(b) < dist(a) ? b : a));
-  let from = best;
-  while (from > 0 && NUMBER_MODIFIERS.has(s.tokens[from - 1].norm)) from--;
-  let to = best;
-  const local = text.slice(s.span.start, s.span.end);
-  const tok = (i: number) => s.tokens[i];
-  const joined = (i: number) => !/[,;:.!?()"„“”]/.test(local.slice(tok(i - 1).end, tok(i).start));
-  const dateTarget = MONTH.test(tok(best).norm);
-  // Extend right over the unit and what it counts ("100 Drohnen im Monat", "35 bis 50 Kilogramm"):
-  // numbers, capitalised nouns, and short linking words followed by one of those.
-  while (to + 1 < s.tokens.length && to - best < 5 && joined(to + 1)) {
-    const next = tok(to + 1);
-    const isNumber = /^\d/.test(next.norm);
-    if (dateTarget ? isNumber : isNumber || next.capitalized) {
-      to++;
-      continue;
-    }
-    const after = s.tokens[to + 2];
-    if (!dateTarget && PHRASE_LINKS.has(next.norm) && after && joined(to + 2) && (after.capitalized || /^\d/.test(after.norm))) {
-      to += 2;
-      continue;
-    }
-    break;
-  }
-  return local.slice(s.tokens[from].start, s.tokens[to].end);
+/** A sentence of a passage with everything the ranker needs. */
+interface RankedSentence {
+  s: ScoredSentence;
+  /** The quoted span scored (equals `s` unless the previous sentence is quoted too). */
+  shown: ScoredSentence;
+  passage: number;
+  coverage: number;
+  best: { c: Candidate; score: number } | null;
+  total: number;
+  /** Span quoted for it (the previous sentence included when this one depends on it). */
+  quote: Span;
+}
+
+/** Sentence openings that refer back to the previous sentence ("Sie…", "In dieser…", "Demnach…"). */
+const DEPENDENT_START =
+  /^(sie|er|es|dies|diese[rsmn]?|dieses|in dieser|in diesem|demnach|danach|dort|damit|daher|deshalb|dabei|darin|dazu|davon|hier|they|he|she|it|this|these|that|those|there|in this|thus|therefore|its|their|his|her)\b/i;
+
+/** Headings and list labels: no sentence-final punctuation and short, or a label ending in ":". */
+function isHeading(text: string, span: Span): boolean {
+  const t = text.slice(span.start, span.end).trim();
+  const words = t.split(/\s+/).length;
+  if (/:$/.test(t) && words <= 8) return true;
+  const line = text.slice(Math.max(0, span.start - 1), span.end + 1);
+  const ownLine = (span.start === 0 || /\n/.test(line[0] ?? '\n')) && /[\n]?$/.test(line);
+  return !/[.!?…"“”»'’)\]]$/.test(t) && words <= 12 && ownLine;
+}
+
+/** Options of {@link extractAnswer}. */
+export interface ExtractOptions {
+  /** Tells dictionary words from names in German text (lower-case word → common?). */
+  isCommon?: IsCommonWord | null;
 }
 
 /**
  * Build a cited extractive answer.
+ *
+ * Every sentence of the first passages is scored by its coverage of the question (idf mass of
+ * the matched groups / all groups) plus, for typed questions, its best answer candidate
+ * (src/answer/rank.ts); later passages decay. The answer line is the short answer in bold (when
+ * the question has a type and a candidate of it exists) followed by the sentence holding it,
+ * cited [n]. A typed question whose topic is found but no candidate of its type is answered
+ * "not stated" with the closest passages cited (`notStated: true`). Citations whose sentence
+ * covers much less of the question than the best one are dropped.
  * @param passages retrieved passages, best first (already cut to the number to cite).
  * @param idfs idf of each query group (same order as `groups`).
  * @param abstain when true, return the "do not answer" result instead.
@@ -177,62 +147,139 @@ export function extractAnswer(
   passages: Passage[],
   decompounder: Decompounder | null,
   abstain: boolean,
+  options: ExtractOptions = {},
 ): Answer {
-  if (abstain || passages.length === 0) return { question, abstained: true, answer: ABSTAIN_TEXT, citations: [], mode: 'extractive' };
-  const citations: Citation[] = [];
-  const best: ScoredSentence[] = [];
-  const seen: { docId: string; start: number; end: number }[] = [];
-  for (const p of passages) {
+  const none = (): Answer => ({ question, abstained: true, answer: ABSTAIN_TEXT, citations: [], mode: 'extractive', notStated: false });
+  if (abstain || passages.length === 0) return none();
+  const qa = analyzeQuestion(question);
+  const typed = typeFit(qa, DUMMY_PROBE) >= 0 && qa.type !== 'other' && qa.type !== 'yesno';
+  const mass = idfs.reduce((a, b) => a + (b ?? 1), 0) || 1;
+  const perPassage: RankedSentence[][] = [];
+  for (const [pi, p] of passages.entries()) {
     const local = p.doc.text.slice(p.start, p.end);
-    const sentences = splitSentences(local, p.doc.language).map((s) => ({ start: s.start + p.start, end: s.end + p.start }));
-    if (sentences.length === 0) continue;
-    let top: ScoredSentence | null = null;
-    const wantsQuantity = expectsNumber(question);
-    const bonus = QUANTITY_BONUS * Math.max(...idfs, 1);
-    const scored = sentences.map((span) => {
+    const spans = splitSentences(local, p.doc.language).map((s) => ({ start: s.start + p.start, end: s.end + p.start }));
+    const list: RankedSentence[] = [];
+    for (const [si, span] of spans.entries()) {
+      if (isHeading(p.doc.text, span)) continue;
       const s = scoreSentence(p.doc.text, span, p.doc.language, groups, idfs, decompounder);
-      if (wantsQuantity && s.score > 0 && hasQuantity(s)) s.score += bonus;
-      return s;
-    });
-    let topIndex = -1;
-    for (let i = 0; i < scored.length; i++) {
-      if (!top || scored[i].score > top.score) {
-        top = scored[i];
-        topIndex = i;
+      let coverage = s.score / mass;
+      let quote: Span = span;
+      const prev = spans[si - 1];
+      if (prev && DEPENDENT_START.test(p.doc.text.slice(span.start, span.end).trimStart()) && !isHeading(p.doc.text, prev)) {
+        quote = { start: prev.start, end: span.end };
       }
-    }
-    // A figure often sits in the sentence after the one that names the subject ("Es wäre nicht die
-    // erste Fabrik … In dieser sollen mindestens 6.000 …"): quote both when only the neighbour has it.
-    if (top && wantsQuantity && !hasQuantity(top)) {
-      const next = scored[topIndex + 1];
-      if (next && next.score > 0 && hasQuantity(next)) {
-        top = scoreSentence(p.doc.text, { start: top.span.start, end: next.span.end }, p.doc.language, groups, idfs, decompounder);
+      // A dependent sentence's subject is in the previous one: its candidates count too.
+      const shown = quote === span ? s : scoreSentence(p.doc.text, quote, p.doc.language, groups, idfs, decompounder);
+      let best: RankedSentence['best'] = null;
+      if (typed && s.score > 0) {
+        const text = p.doc.text.slice(quote.start, quote.end);
+        for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
+          const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
+          if (score > 0 && (!best || score > best.score)) best = { c, score };
+        }
       }
+      // A dependent sentence is read with the one before it: their joint coverage counts, a little discounted.
+      if (shown !== s) coverage = Math.max(coverage, DEPENDENT_DISCOUNT * (shown.score / mass));
+      const total = (coverage + (best ? CANDIDATE_WEIGHT * best.score : 0)) * Math.pow(RANK_DECAY, pi);
+      list.push({ s, shown, passage: pi, coverage, best, total, quote });
     }
-    if (!top) continue;
-    const overlaps = seen.some((x) => x.docId === p.doc.id && x.start < top!.span.end && top!.span.start < x.end);
-    if (overlaps) continue;
-    seen.push({ docId: p.doc.id, start: top.span.start, end: top.span.end });
-    best.push(top);
+    perPassage.push(list);
+  }
+  // The chosen sentence: best total over all passages.
+  let pick: RankedSentence | null = null;
+  for (const list of perPassage) for (const r of list) if (r.s.score > 0 && (!pick || r.total > pick.total + 1e-9)) pick = r;
+  if (!pick) return none();
+  // A typed question needs a candidate: the best sentence that has one, unless none covers enough.
+  let notStated = false;
+  if (typed && !pick.best) {
+    let withCandidate: RankedSentence | null = null;
+    for (const list of perPassage) for (const r of list) if (r.best && (!withCandidate || r.total > withCandidate.total)) withCandidate = r;
+    if (withCandidate && withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage) pick = withCandidate;
+    else notStated = true;
+  }
+  // Too little of the question in the best sentence: the asked-for fact is not there.
+  if (pick.coverage < NOT_STATED_COVERAGE) notStated = true;
+  // Citations: the chosen sentence first's passage keeps its place; each passage is represented by
+  // its best sentence; passages much less relevant than the chosen sentence are left out.
+  const citations: Citation[] = [];
+  const seen: Span[] = [];
+  const seenDoc: string[] = [];
+  let answerN = 0;
+  for (const [pi, list] of perPassage.entries()) {
+    let top: RankedSentence | null = null;
+    for (const r of list) if (!top || r.total > top.total) top = r;
+    if (pick.passage === pi) top = pick;
+    if (!top || top.s.score === 0) continue;
+    if (top !== pick && top.coverage < RELEVANT_SHARE * pick.coverage) continue;
+    const p = passages[pi];
+    const q = top.quote;
+    if (seen.some((x, i) => seenDoc[i] === p.doc.id && x.start < q.end && q.start < x.end)) {
+      if (top === pick) {
+        const i = seen.findIndex((x, k) => seenDoc[k] === p.doc.id && x.start < q.end && q.start < x.end);
+        // The chosen sentence overlaps an earlier citation: widen that one to hold it.
+        const c = citations[i];
+        const start = Math.min(c.start, q.start);
+        const end = Math.max(c.end, q.end);
+        Object.assign(c, { start, end, quote: p.doc.text.slice(start, end), position: positionLabel(p.doc, start) });
+        seen[i] = { start, end };
+        answerN = c.n;
+      }
+      continue;
+    }
+    seen.push(q);
+    seenDoc.push(p.doc.id);
     citations.push({
       n: citations.length + 1,
       document: { id: p.doc.id, title: p.doc.title, date: p.doc.date },
-      quote: p.doc.text.slice(top.span.start, top.span.end),
-      start: top.span.start,
-      end: top.span.end,
+      quote: p.doc.text.slice(q.start, q.end),
+      start: q.start,
+      end: q.end,
       score: Math.round(p.score * 1000) / 1000,
-      position: positionLabel(p.doc, top.span.start),
+      position: positionLabel(p.doc, q.start),
     });
+    if (top === pick) answerN = citations.length;
   }
-  if (citations.length === 0) return { question, abstained: true, answer: ABSTAIN_TEXT, citations: [], mode: 'extractive' };
-  let pick = 0;
-  for (let i = 1; i < Math.min(ANSWER_POOL, best.length); i++) {
-    if (best[i].score * Math.pow(RANK_DECAY, i) > best[pick].score * Math.pow(RANK_DECAY, pick) * 1.0001) pick = i;
+  if (citations.length === 0 || answerN === 0) return none();
+  const docText = passages[pick.passage].doc.text;
+  const sentence = highlight(docText, pick.shown);
+  if (notStated) {
+    const refs = citations.map((c) => `[${c.n}]`).join(' ');
+    return { question, abstained: false, notStated: true, answerType: qa.type, answer: notStatedText(qa) + ' ' + refs, citations, mode: 'extractive' };
   }
-  const docText = passages.find((p) => p.doc.id === citations[pick].document.id)!.doc.text;
-  const phrase = expectsNumber(question) ? numberPhrase(docText, best[pick], WHEN_QUESTION.test(question)) : null;
-  const answer = phrase
-    ? `**${escapeMd(phrase)}** [${pick + 1}]`
-    : `${highlight(docText, best[pick])} [${pick + 1}]`;
-  return { question, abstained: false, answer, citations, mode: 'extractive' };
+  if (pick.best) {
+    const local = docText.slice(pick.shown.span.start, pick.shown.span.end);
+    const short = local.slice(pick.best.c.start, pick.best.c.end);
+    return { question, abstained: false, notStated: false, answerType: qa.type, short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
+  }
+  return { question, abstained: false, notStated: false, answerType: qa.type, answer: `${sentence} [${answerN}]`, citations, mode: 'extractive' };
+}
+
+/** A probe candidate (only to keep typeFit total for every type). */
+const DUMMY_PROBE: Candidate = { kind: 'name', unit: null, flavour: null, from: 0, to: 0, start: 0, end: 0 };
+
+/** A typed question falls back to "not stated" when the best sentence with a candidate covers less than this share of the best sentence's coverage. */
+const NOT_STATED_SHARE = 0.35;
+/** Share of the joint coverage a dependent sentence gets with the sentence it refers to (tuning split). */
+const DEPENDENT_DISCOUNT = 0.9;
+
+const WHAT_EN: Record<string, string> = {
+  speed: 'how fast', weight: 'the weight', money: 'the cost or amount of money', distance: 'the distance or size',
+  percent: 'the percentage', area: 'the area', temperature: 'the temperature', count: 'the number', any: 'the figure',
+};
+const WHAT_DE: Record<string, string> = {
+  speed: 'die Geschwindigkeit', weight: 'das Gewicht', money: 'den Preis oder Betrag', distance: 'die Entfernung oder Größe',
+  percent: 'den Anteil', area: 'die Fläche', temperature: 'die Temperatur', count: 'die Anzahl', any: 'die Zahl',
+};
+const TYPE_EN: Record<string, string> = { date: 'when', place: 'where', person: 'who', organisation: 'which organisation', duration: 'how long' };
+const TYPE_DE: Record<string, string> = { date: 'wann', place: 'wo', person: 'wer', organisation: 'welche Organisation', duration: 'wie lange' };
+
+/** "The documents do not say …; closest passages:" in the asker's language. */
+export function notStatedText(qa: QuestionAnalysis): string {
+  const topic = escapeMd(qa.topic);
+  if (qa.language === 'de') {
+    const what = qa.type === 'number' ? WHAT_DE[qa.unit ?? 'any'] : TYPE_DE[qa.type] ?? 'das';
+    return `Die Dokumente nennen nicht ${what} (${topic}); nächstliegende Stellen:`;
+  }
+  const what = qa.type === 'number' ? WHAT_EN[qa.unit ?? 'any'] : TYPE_EN[qa.type] ?? 'this';
+  return `The documents do not say ${what} (${topic}); closest passages:`;
 }

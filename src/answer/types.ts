@@ -42,6 +42,12 @@ export interface Answer {
   citations: Citation[];
   /** How the answer text was made. */
   mode?: 'extractive' | 'llm';
+  /** The short answer (verbatim from the cited sentence, e.g. "rund 100 Drohnen im Monat"), when the question has a type and one was found. */
+  short?: string;
+  /** Expected answer type from question analysis (src/answer/question.ts). */
+  answerType?: string;
+  /** True when the topic is found but the asked-for fact is not stated; `citations` hold the closest passages. */
+  notStated?: boolean;
   /** When the LLM is on but its reply was not used: why. */
   llmFallback?: LlmFallback;
 }

@@ -205,7 +205,7 @@ function toMessages(embeds: APIEmbed[], feedbackId?: string): OutgoingMessage[] 
  *   go under the last message.
  */
 export function answerMessages(answer: Answer, opts: { feedbackId?: string } = {}): OutgoingMessage[] {
-  const head = textEmbeds(answer.question, answer.answer, answer.abstained ? COLOR_ABSTAIN : COLOR_ANSWER);
+  const head = textEmbeds(answer.question, answer.answer, answer.abstained || answer.notStated ? COLOR_ABSTAIN : COLOR_ANSWER);
   return toMessages([...head, ...answer.citations.map(citationEmbed)], opts.feedbackId);
 }
 

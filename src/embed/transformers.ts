@@ -53,6 +53,11 @@ export interface ModelProgress {
 export interface LoadOptions {
   /** Called for each file event while the model is fetched or read. */
   onProgress?: (p: ModelProgress) => void;
+  /**
+   * False: never contact the hub; without MODEL_DIR the model must already be in the download
+   * cache (`npm run model:fetch`). Default true (the bot, model:fetch).
+   */
+  download?: boolean;
 }
 
 /** The hub transformers.js talks to when MODEL_REMOTE_HOST is unset (captured before anyone changes `env`). */
@@ -242,6 +247,11 @@ export async function loadEmbedder(config: EmbedderConfig, options: LoadOptions 
     return null;
   }
   const src = modelSource(config);
+  if (src.mode === 'remote' && options.download === false && !fs.existsSync(path.join(src.cacheDir, src.request, src.onnxFile))) {
+    // One line, no network attempt: the CLI does not download per call (issue 14).
+    log().warn(`dense retrieval is off: the model ${config.MODEL_ID} is not downloaded yet (run \`npm run model:fetch\` once; EMBEDDINGS=off hides this line)`);
+    return null;
+  }
   const started = Date.now();
   try {
     const embedder = await createTransformersEmbedder(config, options);

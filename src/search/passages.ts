@@ -571,7 +571,7 @@ export class PassageSearcher {
 
 /** One concept space per dictionary (its memoised word vectors are shared by every index). */
 const spaces = new WeakMap<Dictionary, ConceptSpace>();
-function conceptSpaceOf(dict: Dictionary): ConceptSpace {
+export function conceptSpaceOf(dict: Dictionary): ConceptSpace {
   let s = spaces.get(dict);
   if (!s) spaces.set(dict, (s = new ConceptSpace(dict)));
   return s;

@@ -13,13 +13,14 @@ import { isStopword, stem, stopwordVotes } from '../text/stem.js';
 import type { QueryGroup } from './lexical.js';
 import { MAX_PHRASE_WORDS, translateEnglish, type Dictionary } from './dictionary.js';
 import { specificity } from './confidence.js';
+import { conceptSpaceOf } from './passages.js';
 
 /** A query ready for search. */
 export interface Query {
   groups: QueryGroup[];
   /** Guessed language of the question. */
   language: 'de' | 'en';
-  /** True when English words were expanded with German translations. */
+  /** True when words were expanded with translations (English → German, or German → English). */
   translated: boolean;
   /** Question tokens (for highlighting and answer typing). */
   tokens: Token[];
@@ -87,32 +88,49 @@ function ownStems(norm: string): string[] {
   return [...new Set([stem(norm, 'de'), stem(norm, 'en')])];
 }
 
-/** The group of one word: its own stems plus, with a dictionary and English, its translations. */
+/**
+ * The group of one word: its own stems plus, with a dictionary, its translations: German stems of
+ * the Ding translations of an English word, or English stems of a German word's translations
+ * (the stems of its shortest Ding entries, src/search/concept.ts ConceptSpace.translate).
+ */
 function wordGroup(norm: string, language: 'de' | 'en', dict: Dictionary | null): QueryGroup {
   const terms = new Set(ownStems(norm));
-  if (dict && language === 'en' && !/\d/.test(norm)) {
-    for (const g of translateEnglish(dict, norm)) terms.add(stem(g, 'de'));
+  if (dict && !/\d/.test(norm)) {
+    if (language === 'en') for (const g of translateEnglish(dict, norm)) terms.add(stem(g, 'de'));
+    else for (const e of conceptSpaceOf(dict).translate(stem(norm, 'de'), 'de', 'en')) terms.add(e);
   }
   return { label: norm, terms: [...terms], weight: 1, specificity: specificity(norm, language, dict), lang: language };
+}
+
+/** Options of {@link buildQuery}. */
+export interface QueryOptions {
+  /**
+   * Expand a German question with English translations (German questions over English
+   * documents). Off by default: with German documents only, the English stems would only widen
+   * the groups' document frequency, so the caller turns it on when English documents exist.
+   */
+  germanToEnglish?: boolean;
 }
 
 /**
  * Build the query groups of a question.
  * @param dict the Ding dictionary, or null (then no translation: monolingual matching).
  */
-export function buildQuery(question: string, dict: Dictionary | null): Query {
+export function buildQuery(question: string, dict: Dictionary | null, options: QueryOptions = {}): Query {
   const tokens = tokenize(question);
   const language = guessLanguage(tokens, dict);
   const groups: QueryGroup[] = [];
   const translate = language === 'en' && dict !== null;
+  const deToEn = language === 'de' && dict !== null && options.germanToEnglish === true;
   const isStop = (w: string) => isStopword(w, language) || QUESTION_WORDS.has(w) || (w.length < 2 && !/\d/.test(w));
   const sep = language === 'de' ? separableVerb(tokens, isStop) : null;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (isStop(t.norm) || i === sep?.particle) continue;
     if (i === sep?.verb) {
-      const g = wordGroup(sep.joined, language, null);
-      g.terms = [...new Set([...g.terms, ...ownStems(t.norm)])];
+      const g = wordGroup(sep.joined, language, deToEn ? dict : null);
+      const extra = deToEn ? wordGroup(t.norm, language, dict).terms : ownStems(t.norm);
+      g.terms = [...new Set([...g.terms, ...extra])];
       groups.push(g);
       continue;
     }
@@ -136,7 +154,7 @@ export function buildQuery(question: string, dict: Dictionary | null): Query {
         continue;
       }
     }
-    groups.push(wordGroup(t.norm, language, translate ? dict : null));
+    groups.push(wordGroup(t.norm, language, translate || deToEn ? dict : null));
   }
   // Drop exact duplicate groups (a word asked twice counts once).
   const seen = new Set<string>();
@@ -146,5 +164,5 @@ export function buildQuery(question: string, dict: Dictionary | null): Query {
     seen.add(key);
     return true;
   });
-  return { groups: unique, language, translated: translate, tokens };
+  return { groups: unique, language, translated: translate || deToEn, tokens };
 }

@@ -1,0 +1,229 @@
+/**
+ * Typed answer candidates in one sentence: number phrases with their unit or what they count,
+ * dates (day, month, year, century), durations, capitalised name runs (persons, organisations,
+ * places) and quoted titles. Each candidate is a token range of the sentence, so its distance to
+ * the matched question words can be measured (src/answer/rank.ts). Linear in the sentence length.
+ */
+import type { Token } from '../text/tokenize.js';
+import type { NumberUnit } from './question.js';
+
+/** Kinds of candidate. */
+export type CandidateKind = 'number' | 'date' | 'duration' | 'name' | 'quoted';
+
+/** One candidate answer inside a sentence. */
+export interface Candidate {
+  kind: CandidateKind;
+  /** For numbers: the unit family found after it (`count` when it counts a noun or stands bare). */
+  unit: NumberUnit | null;
+  /** Name flavour guessed from the surrounding words (for `name` and `quoted`). */
+  flavour: 'person' | 'organisation' | 'place' | null;
+  /** First and last token index (inclusive) in the sentence's token list. */
+  from: number;
+  to: number;
+  /** Character offsets in the sentence text (end exclusive). */
+  start: number;
+  end: number;
+}
+
+/** Tells a common (dictionary) word from a name; lower-case input. */
+export type IsCommonWord = (lower: string) => boolean;
+
+const MONTH = /^(januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|may|june|july|october|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|okt|nov|dec|dez)$/;
+const NUMBER_WORD = /^(ein|eine|einen|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|hundert|tausend|dutzend|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|dozen|beiden|both|half|halb|hälfte)$/;
+const SCALE = /^(millionen|million|millions|mio|milliarden|milliarde|billion|billions|mrd|tausend|thousand|hundert|hundred|billionen|trillion)$/;
+const MODIFIER = new Set([
+  'rund', 'etwa', 'ca', 'circa', 'mindestens', 'höchstens', 'fast', 'knapp', 'über', 'unter', 'bis', 'zu', 'mehr', 'als', 'gut',
+  'weniger', 'insgesamt', 'nur', 'about', 'around', 'approximately', 'at', 'least', 'most', 'up', 'to', 'over', 'nearly', 'almost',
+  'some', 'more', 'than', 'less', 'only', 'roughly', 'just', 'under', 'ungefähr', 'annähernd', 'bereits', 'schon',
+]);
+const DATE_LEAD = new Set(['bis', 'seit', 'ab', 'vor', 'nach', 'until', 'by', 'since', 'before', 'after', 'in', 'im', 'am', 'on', 'anfang', 'ende', 'mitte', 'early', 'late', 'mid']);
+const DURATION = /^(jahre|jahren|jahr|jahres|monate|monaten|monat|wochen|woche|tage|tagen|tag|stunden|stunde|minuten|minute|sekunden|jahrzehnte|jahrzehnten|jahrhunderte|jahrhunderten|years|year|months|month|weeks|week|days|day|hours|hour|minutes|minute|seconds|decades|decade|centuries)$/;
+
+/** Unit words (lower case) → unit family. Symbols (€, $, %, °) are read from the text between tokens. */
+const UNITS: Record<string, NumberUnit> = {};
+const unit = (family: NumberUnit, words: string) => words.split(' ').forEach((w) => (UNITS[w] = family));
+unit('money', 'euro euros eur dollar dollars usd us-dollar us-dollars pfund pound pounds franken yen rubel rubles yuan mark cent cents pence won rupien rupees');
+unit('weight', 'kg kilogramm kilogram kilograms kilo kilos tonnen tonne tonnes tons ton gramm gram grams g pfund pounds lb lbs zentner');
+unit('distance', 'km kilometer kilometern kilometre kilometres kilometers m meter metern metre metres meters cm zentimeter centimetres centimeters mm millimeter meilen meile miles mile feet foot ft fuß yards yard inches inch zoll seemeilen');
+unit('speed', 'km/h stundenkilometer stundenkilometern mph knoten knots');
+unit('percent', 'prozent percent prozentpunkte');
+unit('area', 'quadratkilometer quadratmeter hektar hectares hectare acres acre km²');
+unit('temperature', 'grad degrees celsius fahrenheit');
+const PER = new Set(['pro', 'per', 'je', 'im', 'a', 'an', 'each', 'every', 'in', 'am', 'des', 'der', 'vom', 'von', 'of']);
+const LINK = new Set(['und', 'bis', 'and', 'to', 'or', 'oder']);
+const ORG_WORD = /^(ag|gmbh|se|kg|inc|corp|corporation|company|co|ltd|llc|plc|group|gruppe|konzern|technology|technologies|systems|industries|bank|verlag|universität|university|institute|institut|college|partei|party|zeitung|times|post|journal|news|agentur|agency|ministerium|ministry|council|rat|association|verband|verein|club|fc|airlines|airways|motors|holding|stiftung|foundation|kommission|commission|union|organisation|organization|nato|uno|un|eu|who)$/;
+const ORG_BEFORE = /^(unternehmen|firma|konzern|hersteller|drohnenhersteller|magazin|zeitung|zeitschrift|blatt|agentur|nachrichtenagentur|sender|verlag|partei|company|firm|manufacturer|maker|magazine|newspaper|paper|agency|network|broadcaster|group|team|mannschaft|verein|club)$/;
+const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general)$/;
+const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
+const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt)$/;
+/** Lower-case words allowed inside a name run ("Bank of England", "Ludwig van Beethoven"). */
+const NAME_GLUE = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'da', 'di', 'y', 'bin', 'al', 'and', '&']);
+
+function isDigitToken(t: Token): boolean {
+  return /^\d/.test(t.norm);
+}
+
+function isNumberToken(t: Token): boolean {
+  return isDigitToken(t) || NUMBER_WORD.test(t.norm);
+}
+
+function isYear(t: Token): boolean {
+  return /^(1[0-9]|20)\d\d$/.test(t.norm) || /^\d{3,4}er$/.test(t.norm);
+}
+
+/**
+ * Find the candidates of one sentence.
+ * @param text the sentence text; `tokens` are tokenize(text) (offsets into `text`).
+ * @param isCommon tells dictionary words from names (German nouns are capitalised too); when null,
+ *   only sentence-initial capitals are taken for common words.
+ * @returns candidates in text order; a token may belong to several (a year is a number and a date).
+ */
+export function findCandidates(text: string, tokens: Token[], isCommon: IsCommonWord | null): Candidate[] {
+  const out: Candidate[] = [];
+  const gap = (i: number) => text.slice(tokens[i - 1].end, tokens[i].start);
+  const joined = (i: number) => i > 0 && i < tokens.length && !/[,;:!?()"„“”«»]/.test(gap(i)) && !/\.\s/.test(gap(i));
+  const push = (kind: CandidateKind, from: number, to: number, u: NumberUnit | null, flavour: Candidate['flavour'] = null) =>
+    out.push({ kind, unit: u, flavour, from, to, start: tokens[from].start, end: tokens[to].end });
+
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    // Dates: [day.] month [year] | year | N. Jahrhundert | Nth century.
+    if (MONTH.test(t.norm) && (t.capitalized || t.norm.length > 3)) {
+      let from = i;
+      let to = i;
+      if (i > 0 && /^\d{1,2}$/.test(tokens[i - 1].norm) && joined(i)) from = i - 1;
+      if (i + 1 < tokens.length && joined(i + 1) && (isYear(tokens[i + 1]) || /^\d{1,2}$/.test(tokens[i + 1].norm))) to = i + 1;
+      if (to + 1 < tokens.length && isYear(tokens[to + 1]) && /^\s*,?\s*$/.test(gap(to + 1))) to++;
+      while (from > 0 && DATE_LEAD.has(tokens[from - 1].norm) && joined(from)) from--;
+      if (from > 0 && DATE_LEAD.has(tokens[from].norm) === false && MODIFIER.has(tokens[from - 1].norm) && joined(from)) from--;
+      push('date', from, to, null);
+      continue;
+    }
+    if (isYear(t)) {
+      const next = tokens[i + 1];
+      if (!next || !UNITS[next.norm] || !joined(i + 1)) {
+        let from = i;
+        while (from > 0 && DATE_LEAD.has(tokens[from - 1].norm) && joined(from)) from--;
+        push('date', from, i, null);
+      }
+    }
+    if (/^\d{1,2}$/.test(t.norm) && tokens[i + 1] && /^(jahrhunderts?|jh|century)$/.test(tokens[i + 1].norm)) {
+      push('date', i, i + 1, null);
+    }
+    if (/^\d{1,2}(st|nd|rd|th)$/.test(t.norm) && tokens[i + 1]?.norm === 'century') push('date', i, i + 1, null);
+    // Numbers with unit or counted noun.
+    if (isNumberToken(t) && !(NUMBER_WORD.test(t.norm) && /^(ein|eine|einen|one|beiden|both)$/.test(t.norm))) {
+      let from = i;
+      while (from > 0 && MODIFIER.has(tokens[from - 1].norm) && joined(from)) from--;
+      let to = i;
+      let u: NumberUnit | null = null;
+      const signBefore = /[$€£¥]\s*$/.test(text.slice(Math.max(0, t.start - 2), t.start));
+      if (signBefore) u = 'money';
+      // "35 bis 50", "zwischen 3 und 5": a range is one phrase.
+      while (to + 2 < tokens.length && LINK.has(tokens[to + 1].norm) && isNumberToken(tokens[to + 2]) && joined(to + 1) && joined(to + 2)) to += 2;
+      while (to + 1 < tokens.length && joined(to + 1) && SCALE.test(tokens[to + 1].norm)) to++;
+      const after = to + 1 < tokens.length ? text.slice(tokens[to].end, tokens[to + 1].start) : text.slice(tokens[to].end);
+      if (/^\s?%/.test(after)) u = 'percent';
+      else if (/^\s?[€$£¥]/.test(after)) u = 'money';
+      else if (/^\s?°/.test(after)) u = 'temperature';
+      const nxt = tokens[to + 1];
+      if (!u && nxt && joined(to + 1)) {
+        const w = nxt.norm;
+        if (w === 'km' && /^\/h/.test(text.slice(nxt.end))) {
+          u = 'speed';
+          to += 2;
+        } else if (UNITS[w]) {
+          u = UNITS[w];
+          to++;
+          // "Kilometer pro Stunde", "miles per hour"
+          if (u === 'distance' && tokens[to + 2] && PER.has(tokens[to + 1].norm) && /^(stunde|hour|h|sekunde|second)$/.test(tokens[to + 2].norm)) {
+            u = 'speed';
+            to += 2;
+          }
+        } else if (DURATION.test(w)) {
+          push('duration', from, to + 1, null);
+        } else if (!isYear(t) || nxt.capitalized) {
+          // What it counts: up to two words ("100 Drohnen", "6.000 vom Iran entworfene Drohnen").
+          let k = to + 1;
+          let steps = 0;
+          while (k < tokens.length && steps < 4 && joined(k) && !isDigitToken(tokens[k])) {
+            const afterPreposition = k > 0 && /^(vom|von|aus|nach|in|im|of|from)$/.test(tokens[k - 1].norm);
+            const counted = tokens[k].capitalized && !afterPreposition && (!isCommon || isCommon(tokens[k].norm));
+            if (counted || /^(people|men|women|children|soldiers|troops|students|members|workers|units|copies|votes|points|games|drones|cars|ships|aircraft|planes|employees|jobs|species|items|houses|homes|buildings|times|mal)$/.test(tokens[k].norm)) {
+              to = k;
+              break;
+            }
+            k++;
+            steps++;
+          }
+          if (to > i) u = 'count';
+        }
+      }
+      if (!u) u = 'any';
+      // "… im Monat", "pro Jahr", "per month", "a year"
+      if (to + 2 < tokens.length && PER.has(tokens[to + 1].norm) && DURATION.test(tokens[to + 2].norm) && joined(to + 1) && joined(to + 2)) to += 2;
+      else if (to + 1 < tokens.length && /^(jährlich|monatlich|täglich|annually|daily|monthly|yearly)$/.test(tokens[to + 1].norm) && joined(to + 1)) to++;
+      push('number', from, to, u);
+    }
+  }
+
+  // Quoted titles: „…“, "…", “…”, «…» of at most 8 words.
+  for (const m of text.matchAll(/[„“"«»]([^„“”"«»]{1,80})[“”"«»]/g)) {
+    const s = (m.index ?? 0) + 1;
+    const e = s + m[1].length;
+    const from = tokens.findIndex((t) => t.start >= s);
+    let to = -1;
+    for (let k = from; k >= 0 && k < tokens.length && tokens[k].end <= e; k++) to = k;
+    if (from < 0 || to < from || to - from > 7) continue;
+    const before = from > 0 ? tokens[from - 1].norm : '';
+    push('quoted', from, to, null, ORG_BEFORE.test(before) || /^(der|die|das|the)$/.test(before) ? 'organisation' : null);
+  }
+
+  // Capitalised name runs.
+  const last = (k: number) => tokens[k].norm.split('-').pop() ?? '';
+  const nameLike = (k: number): boolean => {
+    const t = tokens[k];
+    if (!t.capitalized || /\d/.test(t.norm)) return false;
+    if (PERSON_BEFORE.test(last(k))) return false;
+    if (/^[\p{Lu}-]{2,}$/u.test(text.slice(t.start, t.end))) return true; // acronym
+    const sentenceStart = k === 0 || /[.!?:]\s*$/.test(text.slice(tokens[k - 1].end, t.start));
+    const common = isCommon ? isCommon(t.norm) : sentenceStart;
+    if (!common) return true;
+    // Place names are dictionary words too ("Russland", "Moskau"): kept after a place preposition
+    // or with a place-name ending.
+    return (k > 0 && PLACE_BEFORE.test(tokens[k - 1].norm) && !sentenceStart) || PLACE_END.test(t.norm);
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    if (!tokens[i].capitalized || /\d/.test(tokens[i].norm) || MONTH.test(tokens[i].norm)) continue;
+    let to = i;
+    while (to + 1 < tokens.length && joined(to + 1) && tokens[to + 1].start < tokens[to].end) to++; // hyphen parts
+    while (to + 1 < tokens.length && joined(to + 1)) {
+      const n = tokens[to + 1];
+      if (n.start < tokens[to].end) to++;
+      else if (PERSON_BEFORE.test(last(to))) break;
+      else if (n.capitalized && !MONTH.test(n.norm) && !/\d/.test(n.norm)) to++;
+      else if (NAME_GLUE.has(n.norm) && tokens[to + 2]?.capitalized && joined(to + 2) && nameLike(to + 2)) to += 2;
+      else break;
+    }
+    // Trim common words at the edges ("Drohnenhersteller Xi'an Bingo" → "Xi'an Bingo").
+    let a = i;
+    let b = to;
+    while (a <= b && (!nameLike(a) || (a > i && tokens[a].start < tokens[a - 1].end))) a++;
+    while (b >= a && !nameLike(b) && !ORG_WORD.test(tokens[b].norm)) b--;
+    if (a <= b) {
+      const before = a > 0 ? last(a - 1) : '';
+      const run = tokens.slice(a, b + 1);
+      const acronym = run.length === 1 && /^[\p{Lu}-]{2,}$/u.test(text.slice(run[0].start, run[0].end));
+      let flavour: Candidate['flavour'] = null;
+      // A run of dictionary words kept as a name came in through the place rules.
+      const dictionaryPlace = isCommon !== null && run.every((t) => isCommon(t.norm));
+      if (dictionaryPlace) flavour = 'place';
+      else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';
+      else if (PERSON_BEFORE.test(before) || (run.length >= 2 && run.length <= 4 && !run.some((t) => /^[\p{Lu}]{2,}$/u.test(text.slice(t.start, t.end))))) flavour = 'person';
+      else if (PLACE_BEFORE.test(before)) flavour = 'place';
+      push('name', a, b, null, flavour);
+    }
+    i = to;
+  }
+  return out.sort((x, y) => x.start - y.start || y.end - x.end);
+}

@@ -1,0 +1,122 @@
+/**
+ * Question analysis: the answer type a question expects (English and German), in the manner of
+ * the answer typing of TREC factoid QA systems (e.g. Moldovan et al., "The structure and
+ * performance of an open-domain question answering system", ACL 2000): the question word and the
+ * noun after "which/what/welche" decide the type. The question's own numbers and codes ("ZT-180",
+ * "2015") are recorded so they are never offered as the answer.
+ */
+import { tokenize } from '../text/tokenize.js';
+
+/** What kind of short answer a question asks for. */
+export type AnswerType =
+  | 'person'
+  | 'organisation'
+  | 'place'
+  | 'date'
+  | 'number'
+  | 'duration'
+  | 'yesno'
+  | 'other';
+
+/** Unit family of a number answer; `count` is a bare count of things. */
+export type NumberUnit = 'count' | 'weight' | 'money' | 'speed' | 'distance' | 'percent' | 'area' | 'temperature' | 'any';
+
+/** Result of {@link analyzeQuestion}. */
+export interface QuestionAnalysis {
+  type: AnswerType;
+  /** For `number`: the unit family the answer must carry (`count`/`any` accept bare numbers). */
+  unit: NumberUnit | null;
+  /** Language of the question words that decided the type. */
+  language: 'en' | 'de';
+  /** Normalised tokens of the question (see text/tokenize.ts); a candidate made only of these is not an answer. */
+  questionTerms: Set<string>;
+  /** What the question asks about, for "not stated" messages ("how fast the ZT-180 is"). */
+  topic: string;
+  /** True when the question asks for a newspaper, magazine or broadcaster (a quoted title fits best). */
+  media?: boolean;
+}
+
+const ORG_NOUN =
+  /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|regierung|behörde)$/;
+const MEDIA_NOUN = /^(newspaper|paper|magazine|journal|channel|broadcaster|publisher|network|zeitung|zeitschrift|magazins?|blatt|senders?|verlags?)$/;
+const PERSON_NOUN =
+  /^(person|people|man|woman|king|queen|president|leader|author|writer|player|coach|scientist|artist|composer|emperor|minister|chancellor|pope|founder|inventor|actor|singer|person|mann|frau|könig|königin|präsident(in)?|anführer|autor(in)?|schriftsteller(in)?|spieler(in)?|trainer(in)?|wissenschaftler(in)?|künstler(in)?|komponist(in)?|kaiser(in)?|minister(in)?|kanzler(in)?|papst|gründer(in)?|erfinder(in)?|schauspieler(in)?|sänger(in)?|generalsekretär(in)?)$/;
+const PLACE_NOUN =
+  /^(country|countries|city|cities|town|state|region|area|place|location|continent|island|river|mountain|province|district|land|länder|landes|stadt|städte|ort|orte|region|gebiet|kontinent|insel|fluss|berg|provinz|bezirk|bundesland|staat|staaten)$/;
+const DATE_NOUN = /^(year|years|date|day|month|century|decade|time|jahr|jahres|jahrhundert|jahrzehnt|datum|tag|monat|zeitpunkt)$/;
+
+/** English/German question words → type (the first match, in question order, wins). */
+const WH: [RegExp, AnswerType, NumberUnit | null][] = [
+  [/^(how fast|how quick(ly)?|at what speed|wie schnell|mit welcher geschwindigkeit)\b/, 'number', 'speed'],
+  [/^(how (heavy|much does .* weigh|much did .* weigh)|wie schwer|wie viel wiegt)\b/, 'number', 'weight'],
+  [/^(how much (money|does .* cost|did .* cost|do .* cost|is .* worth|was .* worth)|how expensive|what (is|was) the (price|cost)|wie teuer|was kostet|was kosteten?|wie viel kostet|wie viel geld)\b/, 'number', 'money'],
+  [/^(how far|how (long|high|tall|deep|wide) is (the )?(distance|river|road|line|bridge|tower|building|mountain|wall|track|route|tunnel)|wie weit|wie hoch|wie tief|wie breit)\b/, 'number', 'distance'],
+  [/^(what percent(age)?|how many percent|wie viel prozent|wieviel prozent|welche(n|r)? (anteil|prozentsatz))\b/, 'number', 'percent'],
+  [/^(how (big|large) (is|was|are|were)|wie groß (ist|war|sind))\b/, 'number', 'any'],
+  // "How long is the wall?" asks for a length; "How long did it take?" for a duration.
+  [/^(how long (is|was|are|were) (the|a|an|this|that|its)\b(?!.*\b(take|took|last|lasted|ago|since|reign|war|trip|journey|flight|ride|process|season|term)\b)|wie lang (ist|war|sind|waren))/, 'number', 'distance'],
+  [/^(how long|for how long|wie lange|seit wie vielen? (jahren|monaten|tagen))\b/, 'duration', null],
+  [/^(how old|wie alt)\b/, 'number', 'any'],
+  [/^(how many|how much|how often|wie viele?|wieviele?|wie oft|wie viel)\b/, 'number', 'count'],
+  [/^(when|since when|until when|by when|what year|which year|in what year|in which year|what date|on what date|wann|seit wann|bis wann|ab wann|in welchem jahr|welches jahr|in welchem jahrhundert|an welchem tag|welches datum)\b/, 'date', null],
+  [/^(where|from where|wo|wohin|woher|von wo)\b/, 'place', null],
+  [/^(who|whom|whose|by whom|wer|wem|wen|wessen|von wem|mit wem|für wen)\b/, 'person', null],
+];
+
+const WHICH = /^(which|what|what kind of|welche[rsmn]?|was für( ein(e|en|er|em)?)?|in which|in what|in welche[rmn]?|an welche[rmn]?|bei welche[rmn]?|von welche[rmn]?|aus welche[rmn]?|durch welche[rmn]?|mit welche[rmn]?|für welche[rmn]?|nach welche[rmn]?|zu welche[rmn]?|on which|at which|from which|by which|for which|with which|of which|to which)$/;
+const YESNO = /^(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|ist|sind|war|waren|hat|haben|hatte|hatten|kann|können|konnte|wird|werden|wurde|wurden|gibt|gab|soll|sollen)$/;
+
+/** Question lead-ins to skip before the question word ("And", "So", "Laut dem Text"). */
+const LEAD = /^(and|so|but|now|und|also|aber|laut dem text|according to the text)\s*,?\s+/;
+
+/**
+ * Expected answer type of a question.
+ * @param question the user's question (any case; EN or DE).
+ * @returns type, unit family for numbers, the question's own terms and a short topic phrase.
+ */
+export function analyzeQuestion(question: string): QuestionAnalysis {
+  const q = question.trim().toLowerCase().replace(/[¿?!.]+$/, '').replace(LEAD, '');
+  const tokens = tokenize(question);
+  const questionTerms = new Set(tokens.map((t) => t.norm));
+  const german = /^(wer|wem|wen|wessen|was|wann|wo|wohin|woher|wie|welche|warum|weshalb|ist|sind|war|hat|haben|kann|wird|gibt|von|mit|in|an|aus|bei|seit|bis|durch|für|nach|zu)\b/.test(q) && !/^(in which|in what|on which|at which)\b/.test(q);
+  const language: 'en' | 'de' = german ? 'de' : 'en';
+  const result = (type: AnswerType, unit: NumberUnit | null): QuestionAnalysis => ({ type, unit, language, questionTerms, topic: topicOf(question) });
+
+  // The question word may come after a preposition or lead ("In what year…", "Nach Angaben von wem…").
+  for (const [re, type, unit] of WH) if (re.test(q)) return result(type, unit);
+  const words = q.split(/\s+/);
+  // "which/what/welche + noun": the noun decides.
+  for (let i = 0; i < Math.min(words.length, 4); i++) {
+    const lead = words.slice(0, i + 1).join(' ');
+    if (!WHICH.test(lead) && !WHICH.test(words[i])) continue;
+    for (const w of words.slice(i + 1, i + 4)) {
+      const n = w.replace(/[^\p{L}-]/gu, '');
+      if (ORG_NOUN.test(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
+      if (PERSON_NOUN.test(n)) return result('person', null);
+      if (PLACE_NOUN.test(n)) return result('place', null);
+      if (DATE_NOUN.test(n)) return result('date', null);
+    }
+    return result('other', null);
+  }
+  if (/^(what|was) (is|was|are|were|ist|war|sind|waren) (the )?name\b/.test(q) || /^wie (heißt|hieß|heißen|hießen|lautet|lautete)\b/.test(q)) {
+    return result('other', null);
+  }
+  // German "Was …?" asks "what", English "Was …?" is yes/no.
+  if (YESNO.test(words[0] ?? '') && !(german && words[0] === 'was')) return result('yesno', null);
+  return result('other', null);
+}
+
+const TOPIC_SKIP = /^(how|what|which|who|whom|whose|when|where|why|wie|was|welche[rsmn]?|wer|wem|wen|wessen|wann|wo|wohin|woher|warum|fast|quick|quickly|heavy|much|many|far|long|high|tall|big|large|old|often|schnell|schwer|viele?|weit|lange|hoch|groß|alt|oft|teuer|does|did|do|is|are|was|were|ist|sind|war|waren|hat|kann|wird)$/i;
+
+/** The question without its question words, for "not stated" messages ("the ZT-180"). */
+function topicOf(question: string): string {
+  const words = question.trim().replace(/[?!.]+$/, '').split(/\s+/);
+  let i = 0;
+  while (i < words.length - 1 && TOPIC_SKIP.test(words[i])) i++;
+  return words.slice(i).join(' ');
+}
+
+/** Does the question's type want a number (count, measure, money, date year) as its answer? */
+export function wantsQuantity(a: QuestionAnalysis): boolean {
+  return a.type === 'number' || a.type === 'duration' || a.type === 'date';
+}

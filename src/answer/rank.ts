@@ -1,0 +1,99 @@
+/**
+ * Scoring answer candidates and answer sentences, after the density/proximity scoring of factoid
+ * QA passage retrieval (Tellex et al., "Quantitative evaluation of passage retrieval algorithms
+ * for question answering", SIGIR 2003; the TREC-era systems they compare): a candidate of the
+ * expected answer type scores by how close it stands to the matched question words in the same
+ * sentence, and a sentence by how much of the question (idf mass) it covers.
+ *
+ * The constants below were set by hand on the TUNING part of the XQuAD dev split
+ * (scripts/lib/split.ts) with scripts/answer-eval.ts; the reporting part was not used to set them.
+ */
+import type { Candidate } from './candidates.js';
+import type { QuestionAnalysis } from './question.js';
+import type { Token } from '../text/tokenize.js';
+
+/**
+ * How well a candidate's kind fits the expected answer type, 0 (not an answer of that type) to 1.
+ * Untyped questions (`other`, `yesno`) accept no candidate: their answer is the sentence.
+ */
+export function typeFit(q: QuestionAnalysis, c: Candidate): number {
+  switch (q.type) {
+    case 'number': {
+      if (c.kind === 'duration') return q.unit === 'count' || q.unit === 'any' ? 0.6 : 0;
+      if (c.kind !== 'number') return 0;
+      if (q.unit === 'count' || q.unit === 'any') return c.unit === 'count' ? 1 : c.unit === 'any' ? 0.8 : q.unit === 'any' ? 0.9 : 0.5;
+      return c.unit === q.unit ? 1 : 0;
+    }
+    case 'duration':
+      return c.kind === 'duration' ? 1 : 0;
+    case 'date':
+      return c.kind === 'date' ? 1 : 0;
+    case 'person':
+      if (c.kind !== 'name') return 0;
+      // "Who makes …?" is often answered by a company.
+      return c.flavour === 'person' ? 1 : c.flavour === 'organisation' ? 0.7 : c.flavour === null ? 0.6 : 0.2;
+    case 'organisation':
+      if (c.kind === 'quoted') return c.flavour === 'organisation' || q.media ? 1 : 0.7;
+      if (c.kind !== 'name') return 0;
+      return c.flavour === 'organisation' ? 1 : c.flavour === null ? 0.6 : 0.3;
+    case 'place':
+      if (c.kind !== 'name') return 0;
+      return c.flavour === 'place' ? 1 : c.flavour === null ? 0.6 : 0.25;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Score of one candidate in its sentence: type fit × proximity, 0 when the candidate only
+ * repeats the question (its words are all question words or matched terms).
+ * @param matched per token of the sentence: true when it matched a question group.
+ * @returns a score in [0, 1].
+ */
+export function candidateScore(q: QuestionAnalysis, c: Candidate, tokens: Token[], matched: boolean[]): number {
+  const fit = typeFit(q, c);
+  if (fit === 0) return 0;
+  let own = 0;
+  for (let k = c.from; k <= c.to; k++) {
+    const t = tokens[k];
+    if (matched[k] || q.questionTerms.has(t.norm)) continue;
+    if (/^\d/.test(t.norm) || t.capitalized || c.kind === 'date' || c.kind === 'number' || c.kind === 'duration') own++;
+  }
+  if (own === 0) return 0;
+  // "How many seconds …": a number phrase naming the asked-for thing fits better.
+  let names = false;
+  for (let k = c.from; k <= c.to; k++) if (matched[k] && !/^\d/.test(tokens[k].norm)) names = true;
+  // A number that is only a code of the question ("ZT-180") is not the answer.
+  let dist = Infinity;
+  for (let k = 0; k < tokens.length; k++) {
+    if (!matched[k] || (k >= c.from && k <= c.to)) continue;
+    dist = Math.min(dist, k < c.from ? c.from - k : k - c.to);
+  }
+  const proximity = dist === Infinity ? 0.2 : 1 / (1 + Math.max(0, dist - 1) / PROXIMITY_SCALE);
+  return fit * proximity * (names && c.kind !== 'name' ? NAMED_BONUS : 1);
+}
+
+/** Multiplier for a number phrase that contains a matched question word ("17 Sekunden" for "how many seconds"). */
+export const NAMED_BONUS = 1.25;
+
+/** Token distance at which proximity halves (tuning split). */
+export const PROXIMITY_SCALE = 4;
+
+/**
+ * Weight of the best candidate's score in a sentence's score, relative to coverage in [0, 1].
+ * A sentence that covers the question a little less but holds an answer of the right type wins.
+ */
+export const CANDIDATE_WEIGHT = 0.35;
+
+/** Sentences of later passages lose this share per rank (the retrieval order still counts). */
+export const RANK_DECAY = 0.9;
+
+/**
+ * Below this share of the question's idf mass, the best sentence with a typed candidate does not
+ * count as answering a typed question: the reply is "not stated" (tuning split; near-miss run vs
+ * false abstentions).
+ */
+export const NOT_STATED_COVERAGE = 0.0;
+
+/** A citation is kept only when its sentence covers at least this share of the best sentence's coverage. */
+export const RELEVANT_SHARE = 0.34;

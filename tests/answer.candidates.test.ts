@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeQuestion } from '../src/answer/question.js';
+import { findCandidates } from '../src/answer/candidates.js';
+import { tokenize } from '../src/text/tokenize.js';
+
+/** Candidate texts of one kind in a sentence. */
+function found(text: string, kind: string, common: string[] = []): string[] {
+  const set = new Set(common);
+  return findCandidates(text, tokenize(text), (w) => set.has(w))
+    .filter((c) => c.kind === kind)
+    .map((c) => text.slice(c.start, c.end));
+}
+
+describe('question analysis (EN and DE)', () => {
+  it.each([
+    ['Who founded the company?', 'person', null],
+    ['Wer hat das Unternehmen gegründet?', 'person', null],
+    ['Which newspaper reported it first?', 'organisation', null],
+    ['Welches Magazin berichtete darüber?', 'organisation', null],
+    ['In which country was he born?', 'place', null],
+    ['Wo wurde er geboren?', 'place', null],
+    ['When did the war end?', 'date', null],
+    ['In welchem Jahr endete der Krieg?', 'date', null],
+    ['How many people live there?', 'number', 'count'],
+    ['Wie viele Menschen leben dort?', 'number', 'count'],
+    ['How much does the new rail line cost?', 'number', 'money'],
+    ['Was kostet die neue Bahnstrecke?', 'number', 'money'],
+    ['How fast can it fly?', 'number', 'speed'],
+    ['Wie schwer ist die Ladung?', 'number', 'weight'],
+    ['How far is the harbour from the city?', 'number', 'distance'],
+    ['How long did the construction take?', 'duration', null],
+    ['How long is the new quay wall?', 'number', 'distance'],
+    ['Wie lange dauerte der Bau?', 'duration', null],
+    ['Is the bridge open?', 'yesno', null],
+    ['What is the capital of France?', 'other', null],
+  ])('%s → %s', (q, type, unit) => {
+    const a = analyzeQuestion(q);
+    expect(a.type).toBe(type);
+    if (unit) expect(a.unit).toBe(unit);
+  });
+
+  it('keeps the question language for the "not stated" text', () => {
+    expect(analyzeQuestion('Wie schnell ist die Drohne?').language).toBe('de');
+    expect(analyzeQuestion('How fast is the drone?').language).toBe('en');
+  });
+});
+
+describe('candidates keep their unit (English and German text)', () => {
+  it.each([
+    ['The harbour expansion will cost 240 million euros in total.', '240 million euros', 'money'],
+    ['The new pier is 50 metres long.', '50 metres', 'distance'],
+    ['Die Strecke kostet 6,7 Milliarden Euro.', '6,7 Milliarden Euro', 'money'],
+    ['Der Zug fährt bis zu 300 km/h schnell.', 'bis zu 300 km/h', 'speed'],
+    ['Die Drohne trägt 35 bis 50 Kilogramm.', '35 bis 50 Kilogramm', 'weight'],
+    ['Turnout was 61 % this year.', '61', 'percent'],
+    ['The trains run at 120 miles per hour.', '120 miles per hour', 'speed'],
+  ])('%s', (text, phrase, unit) => {
+    const c = findCandidates(text, tokenize(text), null).find((x) => x.kind === 'number' && text.slice(x.start, x.end).includes(phrase));
+    expect(c, phrase).toBeDefined();
+    expect(c!.unit).toBe(unit);
+    expect(text.slice(c!.start, c!.end)).toContain(phrase);
+  });
+
+  it('a count takes the noun it counts, skipping a name in between', () => {
+    const text = 'In dieser sollen mindestens 6.000 vom Iran entworfene Drohnen hergestellt werden.';
+    expect(found(text, 'number', ['drohnen', 'entworfene'])).toContain('mindestens 6.000 vom Iran entworfene Drohnen');
+  });
+
+  it('dates: month with preposition, day-month-year, bare years', () => {
+    expect(found('Sie sollen bis April geliefert werden.', 'date')).toContain('bis April');
+    expect(found('The line opened on 3 March 2011.', 'date')).toContain('on 3 March 2011');
+    expect(found('Der Bau begann 1998.', 'date')).toEqual(['1998']);
+  });
+
+  it('name runs: dictionary nouns are trimmed, codes with digits are no names, titles mark persons', () => {
+    const text = 'Nach Einschätzung von NATO-Generalsekretär Jens Stoltenberg erwägt der Drohnenhersteller Xi\'an Bingo den Bau der ZT-180.';
+    const names = findCandidates(text, tokenize(text), (w) => ['einschätzung', 'drohnenhersteller', 'bau', 'nach'].includes(w));
+    const shown = names.filter((c) => c.kind === 'name').map((c) => [text.slice(c.start, c.end), c.flavour]);
+    expect(shown).toContainEqual(['Jens Stoltenberg', 'person']);
+    expect(shown).toContainEqual(["Xi'an Bingo", 'organisation']);
+    expect(shown.some(([t]) => String(t).includes('ZT-180'))).toBe(false);
+  });
+
+  it('quoted titles are candidates', () => {
+    expect(found('Das berichtet der "Spiegel" am Montag.', 'quoted')).toEqual(['Spiegel']);
+  });
+
+  it('is linear: a long sentence of numbers and capitals is handled quickly and completely', () => {
+    const text = 'Alpha Beta 12 Kilogramm, '.repeat(4000);
+    const c = findCandidates(text, tokenize(text), null);
+    expect(c.filter((x) => x.kind === 'number').length).toBe(4000);
+  });
+});
