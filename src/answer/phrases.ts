@@ -1,0 +1,74 @@
+/**
+ * Noun-phrase candidates for untyped questions ("What …?", "Which …?", "Was …?", "Welche …?"):
+ * the largest XQuAD group, whose answer is a noun phrase of the answer sentence. A phrase is a run
+ * of joined tokens (no punctuation between them) made of adjectives and nouns, optionally linked
+ * by a genitive/"of" to a second such run, that ends in a noun; German nouns are capitalised,
+ * English ones are any content word. The phrase nearest to the matched question words (same
+ * proximity idea as rank.ts, after Tellex et al. 2003) that is not made of question words is the
+ * short answer. Linear in the sentence length.
+ */
+import type { Token } from '../text/tokenize.js';
+
+/** Function words that never belong to a noun phrase (German and English). */
+const FUNCTION_WORD = new Set(
+  ('der die das den dem des ein eine einer eines einem einen und oder aber nicht auch noch nur sich sie er es wir ihr ich du ' +
+    'ist sind war waren wird werden wurde wurden hat haben hatte hatten kann können konnte sollte soll muss als wie wenn weil dass ' +
+    'mit von zu zum zur in im an am auf aus bei nach vor über unter um durch für gegen ohne bis seit ab so sehr dann damit da ' +
+    'dies diese dieser dieses diesem diesen jede jeder jedes alle viele mehr man was wer wo welche welcher welches sein seine ihre ihren ' +
+    'the a an and or but not also only it its they them he she his her their this that these those is are was were be been being ' +
+    'has have had can could should would will may might must of to in on at by for with from as into than then so such which who what ' +
+    'when where why how there here very more most some any each all both other many much also do does did').split(' '),
+);
+/** Linking words inside a phrase ("die Hauptstadt des Landes", "the capital of France"). */
+const LINK = new Set(['des', 'der', 'of', 'von', 'vom']);
+
+/** A noun-phrase candidate: inclusive token range and character offsets in the sentence text. */
+export interface Phrase {
+  from: number;
+  to: number;
+  start: number;
+  end: number;
+  score: number;
+}
+
+/**
+ * The best noun phrase of a sentence for an untyped question, or null.
+ * @param text the sentence text; `tokens` = tokenize(text).
+ * @param matched per token: true when it matched a question group.
+ * @param questionTerms normalised question tokens (a phrase of only these is no answer).
+ * @param german true for German text (nouns are the capitalised words).
+ */
+export function bestPhrase(text: string, tokens: Token[], matched: boolean[], questionTerms: Set<string>, german: boolean): Phrase | null {
+  const joined = (i: number) => i > 0 && !/[,;:!?()"„“”«»–—]|\.\s/.test(text.slice(tokens[i - 1].end, tokens[i].start));
+  const content = (k: number) => !FUNCTION_WORD.has(tokens[k].norm) && !matched[k] && !questionTerms.has(tokens[k].norm);
+  const noun = (k: number) => content(k) && (german ? tokens[k].capitalized && k > 0 : true);
+  const word = (k: number) => content(k) && /\p{L}/u.test(tokens[k].norm);
+  const matchedAt: number[] = [];
+  matched.forEach((m, k) => m && matchedAt.push(k));
+  if (matchedAt.length === 0) return null;
+  let best: Phrase | null = null;
+  let i = 0;
+  while (i < tokens.length) {
+    if (!word(i)) {
+      i++;
+      continue;
+    }
+    let to = i;
+    for (;;) {
+      if (to + 1 < tokens.length && joined(to + 1) && word(to + 1)) to++;
+      else if (to + 2 < tokens.length && LINK.has(tokens[to + 1].norm) && joined(to + 1) && joined(to + 2) && word(to + 2) && noun(to)) to += 1;
+      else break;
+    }
+    let end = to;
+    while (end >= i && !noun(end)) end--;
+    if (end >= i) {
+      let dist = Infinity;
+      for (const k of matchedAt) dist = Math.min(dist, k < i ? i - k : k > end ? k - end : 0);
+      const len = end - i + 1;
+      const score = 1 / (1 + Math.max(0, dist - 1) / 4) + Math.min(len, 4) * 0.02;
+      if (!best || score > best.score) best = { from: i, to: end, start: tokens[i].start, end: tokens[end].end, score };
+    }
+    i = to + 1;
+  }
+  return best;
+}
