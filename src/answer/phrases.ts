@@ -3,24 +3,28 @@
  * the largest XQuAD group, whose answer is a noun phrase of the answer sentence. A phrase is a run
  * of joined tokens (no punctuation between them) made of adjectives and nouns, optionally linked
  * by a genitive/"of" to a second such run, that ends in a noun; German nouns are capitalised,
- * English ones are any content word. The phrase nearest to the matched question words (same
- * proximity idea as rank.ts, after Tellex et al. 2003) that is not made of question words is the
+ * English ones are any content word; a German phrase ends at its noun unless a name or genitive
+ * follows, and a noun right after a number (its unit) is no phrase. The phrase with the highest summed proximity to the matched question words
+ * (the density idea of Tellex et al. 2003, as in rank.ts) that is not made of question words is the
  * short answer. Linear in the sentence length.
  */
 import type { Token } from '../text/tokenize.js';
 
 /** Function words that never belong to a noun phrase (German and English). */
 const FUNCTION_WORD = new Set(
-  ('der die das den dem des ein eine einer eines einem einen und oder aber nicht auch noch nur sich sie er es wir ihr ich du ' +
+  ('der die das den dem des laut gemäß wegen trotz während zwischen hinsichtlich sowie bereits zwar weiter dort hier etwa rund ein eine einer eines einem einen und oder aber nicht auch noch nur sich sie er es wir ihr ich du ' +
     'ist sind war waren wird werden wurde wurden hat haben hatte hatten kann können konnte sollte soll muss als wie wenn weil dass ' +
     'mit von zu zum zur in im an am auf aus bei nach vor über unter um durch für gegen ohne bis seit ab so sehr dann damit da ' +
     'dies diese dieser dieses diesem diesen jede jeder jedes alle viele mehr man was wer wo welche welcher welches sein seine ihre ihren ' +
     'the a an and or but not also only it its they them he she his her their this that these those is are was were be been being ' +
     'has have had can could should would will may might must of to in on at by for with from as into than then so such which who what ' +
-    'when where why how there here very more most some any each all both other many much also do does did').split(' '),
+    'when where why how there here very more most some any each all both other many much also do does did next last').split(' '),
 );
 /** Linking words inside a phrase ("die Hauptstadt des Landes", "the capital of France"). */
 const LINK = new Set(['des', 'der', 'of', 'von', 'vom']);
+
+/** Matched tokens farther than this many tokens from a phrase do not add to its score. */
+const WINDOW = 12;
 
 /** A noun-phrase candidate: inclusive token range and character offsets in the sentence text. */
 export interface Phrase {
@@ -43,9 +47,7 @@ export function bestPhrase(text: string, tokens: Token[], matched: boolean[], qu
   const content = (k: number) => !FUNCTION_WORD.has(tokens[k].norm) && !matched[k] && !questionTerms.has(tokens[k].norm);
   const noun = (k: number) => content(k) && (german ? tokens[k].capitalized && k > 0 : true);
   const word = (k: number) => content(k) && /\p{L}/u.test(tokens[k].norm);
-  const matchedAt: number[] = [];
-  matched.forEach((m, k) => m && matchedAt.push(k));
-  if (matchedAt.length === 0) return null;
+  if (!matched.includes(true)) return null;
   let best: Phrase | null = null;
   let i = 0;
   while (i < tokens.length) {
@@ -55,17 +57,22 @@ export function bestPhrase(text: string, tokens: Token[], matched: boolean[], qu
     }
     let to = i;
     for (;;) {
-      if (to + 1 < tokens.length && joined(to + 1) && word(to + 1)) to++;
+      // A German phrase ends at its noun unless a name or a genitive follows ("Fabrik große Fabrik" is two).
+      const open = !german || !noun(to) || tokens[to + 1]?.capitalized;
+      if (to + 1 < tokens.length && joined(to + 1) && word(to + 1) && open) to++;
       else if (to + 2 < tokens.length && LINK.has(tokens[to + 1].norm) && joined(to + 1) && joined(to + 2) && word(to + 2) && noun(to)) to += 1;
       else break;
     }
     let end = to;
     while (end >= i && !noun(end)) end--;
-    if (end >= i) {
-      let dist = Infinity;
-      for (const k of matchedAt) dist = Math.min(dist, k < i ? i - k : k > end ? k - end : 0);
-      const len = end - i + 1;
-      const score = 1 / (1 + Math.max(0, dist - 1) / 4) + Math.min(len, 4) * 0.02;
+    // A noun right after a number is its unit or counted thing ("50 Kilogramm"), not a phrase of its own.
+    const measure = i > 0 && /^\d/.test(tokens[i - 1].norm) && joined(i);
+    if (end >= i && !measure) {
+      // Summed proximity to every matched token (density around the phrase), a little for length.
+      let score = Math.min(end - i + 1, 4) * 0.02;
+      // Only matched tokens within WINDOW count, which keeps the scan linear in the sentence length.
+      for (let k = Math.max(0, i - WINDOW); k <= Math.min(tokens.length - 1, end + WINDOW); k++)
+        if (matched[k] && (k < i || k > end)) score += 1 / (1 + ((k < i ? i - k : k - end) - 1) / 4);
       if (!best || score > best.score) best = { from: i, to: end, start: tokens[i].start, end: tokens[end].end, score };
     }
     i = to + 1;
