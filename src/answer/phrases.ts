@@ -4,8 +4,8 @@
  * of joined tokens (no punctuation between them) made of adjectives and nouns, optionally linked
  * by a genitive/"of" to a second such run, that ends in a noun; German nouns are capitalised,
  * English ones are any content word; a German phrase ends at its noun unless a name or genitive
- * follows, and a noun right after a number (its unit) is no phrase. The phrase with the highest summed proximity to the matched question words
- * (the density idea of Tellex et al. 2003, as in rank.ts) that is not made of question words is the
+ * follows, and a noun right after a number (its unit) is no phrase. The phrase nearest to the matched question words, ties going to the
+ * one with more matched words around it (proximity and density, Tellex et al. 2003, as in rank.ts) that is not made of question words is the
  * short answer. Linear in the sentence length.
  */
 import type { Token } from '../text/tokenize.js';
@@ -68,11 +68,17 @@ export function bestPhrase(text: string, tokens: Token[], matched: boolean[], qu
     // A noun right after a number is its unit or counted thing ("50 Kilogramm"), not a phrase of its own.
     const measure = i > 0 && /^\d/.test(tokens[i - 1].norm) && joined(i);
     if (end >= i && !measure) {
-      // Summed proximity to every matched token (density around the phrase), a little for length.
-      let score = Math.min(end - i + 1, 4) * 0.02;
-      // Only matched tokens within WINDOW count, which keeps the scan linear in the sentence length.
-      for (let k = Math.max(0, i - WINDOW); k <= Math.min(tokens.length - 1, end + WINDOW); k++)
-        if (matched[k] && (k < i || k > end)) score += 1 / (1 + ((k < i ? i - k : k - end) - 1) / 4);
+      // Proximity to the nearest matched token, a little for length; ties go to the phrase with
+      // more matched tokens around it (only those within WINDOW: the scan stays linear).
+      let nearest = 0;
+      let around = 0;
+      for (let k = Math.max(0, i - WINDOW); k <= Math.min(tokens.length - 1, end + WINDOW); k++) {
+        if (!matched[k] || (k >= i && k <= end)) continue;
+        const p = 1 / (1 + ((k < i ? i - k : k - end) - 1) / 4);
+        nearest = Math.max(nearest, p);
+        around += p;
+      }
+      const score = nearest + Math.min(end - i + 1, 4) * 0.02 + around * 0.01;
       if (!best || score > best.score) best = { from: i, to: end, start: tokens[i].start, end: tokens[end].end, score };
     }
     i = to + 1;
