@@ -55,4 +55,14 @@ describe('what/which questions on the seed report get a short answer', () => {
     expect(a.answer.startsWith(`**${a.short}**`)).toBe(true);
     expect(a.citations[0].quote).toContain('Sprengkopf von 35 bis 50 Kilogramm');
   });
+  it('"Was soll die ZT-180 tragen können?" → Sprengkopf (German question)', async () => {
+    const a = await d.ask('Was soll die ZT-180 tragen können?');
+    expect(a.short).toBe('Sprengkopf');
+    expect(a.notStated).toBe(false);
+  });
+  it('a typed near miss still gets no noun phrase: "How fast is the ZT-180?" is not stated', async () => {
+    const a = await d.ask('How fast is the ZT-180?');
+    expect(a.notStated).toBe(true);
+    expect(a.short).toBeUndefined();
+  });
 });
