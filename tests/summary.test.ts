@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitSentences } from '../src/text/sentences.js';
 import { indexTerms } from '../src/text/terms.js';
+import { parseHeaderLines } from '../src/corpus/header.js';
+import { deriveTitle } from '../src/corpus/document.js';
 import {
   renderSummary,
   SummaryCache,
@@ -16,12 +18,12 @@ const SEED = fs.readFileSync(path.join(import.meta.dirname, '..', 'corpus', '000
 
 /**
  * Sentences of a document as the core is expected to pass them: split by the lead's splitter after
- * the header, terms from the lead's indexTerms (no decompounder, so the test does not depend on the
- * dictionary), paragraph numbers from blank lines.
+ * the header (found by the corpus loader's own header parser, so the lead prior counts from the
+ * body's first sentence, never from a `title`/`date` line), terms from the lead's indexTerms (no
+ * decompounder, so the test does not depend on the dictionary), paragraph numbers from blank lines.
  */
 function sentencesOf(text: string, doc: DocumentRef): SummarySentence[] {
-  const header = /^\s*date\s+\d{4}(?:-\d{2}){0,2}\s+/.exec(text);
-  const bodyStart = header ? header[0].length : 0;
+  const { bodyStart } = parseHeaderLines(text);
   return splitSentences(text.slice(bodyStart)).map((s, i) => {
     const start = s.start + bodyStart;
     const end = s.end + bodyStart;
@@ -31,12 +33,12 @@ function sentencesOf(text: string, doc: DocumentRef): SummarySentence[] {
   });
 }
 
-/** A title derived from the first sentence (cut at a word boundary, "…"), as the corpus loader derives one. */
+/**
+ * The title the corpus loader derives from the first sentence when a document has no `title`
+ * header (the seed had none before it got one): the derived-title path of the summariser.
+ */
 function derivedTitle(text: string): string {
-  const body = text.replace(/^\s*date\s+\S+\s+/, '');
-  const first = body.split(/(?<=[.!?])\s/)[0];
-  const cut = first.slice(0, 90);
-  return `${cut.slice(0, cut.lastIndexOf(' '))}…`;
+  return deriveTitle(text, parseHeaderLines(text).bodyStart);
 }
 
 const seedDoc: DocumentRef = { id: 'seed', title: derivedTitle(SEED), date: '2023-02' };
