@@ -6,6 +6,7 @@ import { PermissionFlagsBits } from 'discord.js';
 import { registerCommands } from '../src/discord/register.js';
 import { snowflake } from './kit/fake-discord.js';
 import { startHarness, textOf, type Harness } from './kit/bot-harness.js';
+import { captureLogs } from './kit/log-capture.js';
 
 const SEED_QUESTION = 'Wie viele Drohnen sollen im Monat produziert werden?';
 const LIBRARY =
@@ -140,9 +141,21 @@ describe('discord bot', () => {
   });
 
   it('a failure after the public "thinking…" message: it is deleted and the error goes only to the asker', async () => {
-    h = await startHarness({}, { wrap: () => ({ ask: async () => Promise.reject(new Error('index exploded')) }) });
-    const i = h.fake.slash({ guild: h.guildA, user: h.fake.newUser('u'), name: 'ask', options: { question: SEED_QUESTION } });
-    const [reply] = await h.fake.waitForReply(i);
+    // The bot's logger is made when it starts: capture before, so the error is asserted, not printed.
+    const logs = captureLogs('warn');
+    let i!: ReturnType<Harness['fake']['slash']>;
+    let reply: any;
+    try {
+      h = await startHarness({}, { wrap: () => ({ ask: async () => Promise.reject(new Error('index exploded')) }) });
+      i = h.fake.slash({ guild: h.guildA, user: h.fake.newUser('u'), name: 'ask', options: { question: SEED_QUESTION } });
+      [reply] = await h.fake.waitForReply(i);
+    } finally {
+      logs.restore();
+    }
+    const errors = logs.lines.filter((l) => l.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ component: 'discord', err: { message: 'index exploded' } });
+    expect(JSON.stringify(errors[0])).toContain(i.id);
     const record = h.fake.interactions.get(i.id)!;
     expect(record.callback?.type).toBe(5);
     expect(record.original).toBeNull(); // deleted
