@@ -50,7 +50,7 @@ describe('discord bot', () => {
     const [answer, ...passages] = messages.flatMap((m) => m.embeds);
     expect(answer.title).toBe(SEED_QUESTION);
     expect(answer.description).toMatch(/100 Drohnen im Monat.*\[1\]/);
-    expect(passages[0].title).toMatch(/^\[1\] Während NATO-Generalsekretär/);
+    expect(passages[0].title).toMatch(/^\[1\] Bericht: Chinesischer Hersteller/);
     expect(passages[0].description).toContain('100 Drohnen im Monat');
     expect(passages[0].footer.text).toMatch(/^2023-02 · ¶\d+/);
     const buttons = messages.at(-1).components[0].components.map((c: any) => c.custom_id);
@@ -283,7 +283,7 @@ describe('discord bot', () => {
     const messages = await h.fake.waitForReply(i);
     const text = textOf(messages);
     expect(text).toMatch(/Documents \(2\)/);
-    expect(text).toMatch(/Während NATO-Generalsekretär.*shared/);
+    expect(text).toMatch(/Bericht: Chinesischer Hersteller soll Kamikazedrohnen.*shared/);
     expect(text).toMatch(/Bibliothek\*\* — .*this server/);
     expect(text).not.toContain('Hallenbad');
   });
@@ -291,12 +291,12 @@ describe('discord bot', () => {
   it('/summary autocompletes documents and answers with a cited summary', async () => {
     h = await startHarness();
     const user = h.fake.newUser('x');
-    const ac = h.fake.autocomplete({ guild: h.guildA, user, name: 'summary', focused: 'document', options: { document: 'nato' } });
+    const ac = h.fake.autocomplete({ guild: h.guildA, user, name: 'summary', focused: 'document', options: { document: 'kamikaze' } });
     const choices = (await h.fake.waitFor(() => h!.fake.interactions.get(ac.id)!.callback, 5000)).data.choices;
     expect(choices).toHaveLength(1);
     const i = h.fake.slash({ guild: h.guildA, user, name: 'summary', options: { document: choices[0].value, sentences: 2 } });
     const messages = await h.fake.waitForReply(i);
-    expect(messages[0].embeds[0].title).toMatch(/^Summary: Während NATO/);
+    expect(messages[0].embeds[0].title).toMatch(/^Summary: Bericht: Chinesischer Hersteller/);
     expect(messages.flatMap((m) => m.embeds).some((e) => /^\[1\] /.test(e.title ?? ''))).toBe(true);
     expect(h.fake.rejected()).toEqual([]);
   });
