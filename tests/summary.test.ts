@@ -5,6 +5,7 @@ import { splitSentences } from '../src/text/sentences.js';
 import { indexTerms } from '../src/text/terms.js';
 import { parseHeaderLines } from '../src/corpus/header.js';
 import { deriveTitle } from '../src/corpus/document.js';
+import { summaryCandidates } from '../src/answer/summary-input.js';
 import {
   renderSummary,
   SummaryCache,
@@ -124,6 +125,29 @@ describe('summarizeSentences on the seed report', () => {
   it('binary-threshold LexRank also works', () => {
     const { picked } = summarizeSentences(sentences, { count: 3, threshold: 0.1 });
     expect(picked).toHaveLength(3);
+  });
+});
+
+describe('the seed report under its real title (header line), as the core reads it', () => {
+  const { meta, bodyStart } = parseHeaderLines(SEED);
+  const doc: DocumentRef = { id: 'seed', title: meta.title!, date: meta.date ?? null };
+  const candidates = summaryCandidates({ ref: doc, text: SEED, bodyStart, language: 'de', pages: null }, 1000, null);
+
+  it('candidates start at the body: no header line is a sentence, so the lead prior goes to the lead', () => {
+    expect(meta.title).toBe('Bericht: Chinesischer Hersteller soll Kamikazedrohnen für Russland bauen');
+    expect(candidates[0].start).toBe(bodyStart);
+    expect(candidates[0].text).toMatch(/^Während NATO-Generalsekretär Stoltenberg/);
+    expect(candidates.some((c) => /\btitle\b|date 2023/.test(c.text))).toBe(false);
+    expect(candidates[0].position).toBe('¶1');
+  });
+
+  it('the lead no longer repeats the title, so it is picked; one more sentence keeps the facts of the derived-title summary', () => {
+    const withTitle = summarizeSentences(candidates, { count: 4 }).picked.map((p) => p.text);
+    expect(withTitle[0]).toMatch(/^Während NATO-Generalsekretär/);
+    const derived = candidates.map((c) => ({ ...c, doc: { ...doc, title: deriveTitle(SEED, bodyStart) } }));
+    const before = summarizeSentences(derived, { count: 3 }).picked.map((p) => p.text);
+    expect(before.some((t) => t.startsWith('Während'))).toBe(false);
+    expect(withTitle.slice(1)).toEqual(before);
   });
 });
 
