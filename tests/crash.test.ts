@@ -224,6 +224,14 @@ describe('crash safety of bulk ingestion', () => {
     } finally {
       await d.close();
     }
+    // The completeness check is not vacuous: one chunk fewer makes a document incomplete.
+    const db = new Database(path.join(dataDir, 'dossier.sqlite'));
+    try {
+      db.prepare('DELETE FROM chunks WHERE id = (SELECT MAX(id) FROM chunks)').run();
+    } finally {
+      db.close();
+    }
+    expect(() => checkStore(dataDir, expected, 'after removing a chunk')).toThrow(/incomplete/);
     if (process.env.CRASH_DEBUG) console.log(`crash test: ${KILLS} kills (${killsMidway} mid-ingestion), ${acked.size} files acknowledged before the final run, ${docs.size} documents in the end`);
   });
 });
