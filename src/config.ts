@@ -94,6 +94,10 @@ const schema = z.object({
   // --- dense retrieval ---
   EMBEDDINGS: z.enum(['auto', 'off']).default('auto'),
   MODEL_ID: z.string().min(1).default('Xenova/multilingual-e5-small'),
+  /** PostgreSQL store for src/store/postgres.ts (`postgres://…`); unset = the SQLite file in DATA_DIR. */
+  DATABASE_URL: optStr.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), { message: 'must start with postgres:// or postgresql://' }),
+  /** How often (ms) a Store follower polls the change log. */
+  STORE_POLL_MS: int(50, 60_000).default(1000),
   MODEL_DIR: optStr,
   MODEL_CACHE_DIR: optStr,
   MODEL_REMOTE_HOST: optStr,

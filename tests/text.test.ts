@@ -120,3 +120,11 @@ describe('hostile text', () => {
     expect(sanitizeText(`Hallo${'\t'.repeat(1_000_000)}Welt.  `).length).toBe(1_000_010);
   });
 });
+
+describe('sentence ends after units', () => {
+  it('splits after "km/h." but still joins "d. h."', () => {
+    const text = 'Trains will run at up to 200 km/h. The line will cost 3.2 billion pounds. Das ist, d. h. im Kern, neu.';
+    const spans = splitSentences(text, 'en').map((s) => text.slice(s.start, s.end));
+    expect(spans).toEqual(['Trains will run at up to 200 km/h.', 'The line will cost 3.2 billion pounds.', 'Das ist, d. h. im Kern, neu.']);
+  });
+});
