@@ -88,6 +88,7 @@ describe('document metadata', () => {
   it('reads a date header that shares its line with the body, as in the seed', () => {
     const { meta, bodyStart } = parseHeader(seed);
     expect(meta.date).toBe('2023-02');
+    expect(meta.title).toBe('Bericht: Chinesischer Hersteller soll Kamikazedrohnen für Russland bauen');
     expect(seed.slice(bodyStart).startsWith('Während NATO-Generalsekretär')).toBe(true);
     expect(deriveTitle(seed, bodyStart).startsWith('Während NATO-Generalsekretär Stoltenberg')).toBe(true);
   });
