@@ -90,7 +90,7 @@ program
     await withDossier(async (d) => {
       const docs = d.listAll();
       if (opts.json) process.stdout.write(`${JSON.stringify(docs)}\n`);
-      else for (const x of docs) process.stdout.write(`${x.id}  ${x.date ?? '----'}  ${x.language}  ${x.chunks} chunks  ${x.title}${x.scope ? `  (guild ${x.scope})` : ''}\n`);
+      else for (const x of docs) process.stdout.write(`${x.id}  ${x.date ?? '----'}  ${x.language}  ${x.chunks} ${x.chunks === 1 ? 'chunk' : 'chunks'}  ${x.title}${x.scope ? `  (guild ${x.scope})` : ''}\n`);
     }, { dense: false });
   });
 

@@ -31,7 +31,7 @@ import { buildQuery } from './search/query.js';
 import { PassageSearcher, type ScoredChunk } from './search/passages.js';
 import { openPersistedIndex, savePersistedIndex, type IndexOpen } from './search/persisted-index.js';
 import type { QueryGroup } from './search/lexical.js';
-import { extractAnswer, type Passage } from './answer/extract.js';
+import { extractAnswer, type ExtractOptions, type Passage } from './answer/extract.js';
 import { languageGap, languageGapAnswer } from './answer/language-gap.js';
 import {
   MAX_SUMMARY_SENTENCES,
@@ -114,6 +114,8 @@ export interface AskOptions {
   limit?: number;
   /** An earlier question of the same conversation, used as weaker extra context. */
   context?: string;
+  /** Receives the ranker features of the answer sentences (scripts/train-ranker.ts); no effect on the answer. */
+  onSentences?: ExtractOptions['onSentences'];
 }
 
 /** Options of {@link Dossier.open}. */
@@ -575,7 +577,7 @@ export class Dossier {
     const { abstain, ranked: fused } = denseAbstention(!top || top.coverage < this.config.ABSTAIN_THRESHOLD, await this.fuseDense(q, scope, ranked), this.config.DENSE_THRESHOLD);
     if (!abstain && top && languageGap(query.language, getDocument(this.db, top.chunk.docId)?.language ?? 'de', this.dict !== null || this.dense !== null))
       return languageGapAnswer(q);
-    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain, { isCommon: this.isCommonWord });
+    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain, { isCommon: this.isCommonWord, onSentences: opts.onSentences });
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
     // A near miss ("not stated") is never handed to the LLM: it would be asked to answer what the documents lack.
     if (!this.llm.enabled || extractive.abstained || extractive.notStated) return extractive;

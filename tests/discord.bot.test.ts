@@ -6,6 +6,7 @@ import { PermissionFlagsBits } from 'discord.js';
 import { registerCommands } from '../src/discord/register.js';
 import { snowflake } from './kit/fake-discord.js';
 import { startHarness, textOf, type Harness } from './kit/bot-harness.js';
+import { captureLogs } from './kit/log-capture.js';
 
 const SEED_QUESTION = 'Wie viele Drohnen sollen im Monat produziert werden?';
 const LIBRARY =
@@ -49,7 +50,7 @@ describe('discord bot', () => {
     const [answer, ...passages] = messages.flatMap((m) => m.embeds);
     expect(answer.title).toBe(SEED_QUESTION);
     expect(answer.description).toMatch(/100 Drohnen im Monat.*\[1\]/);
-    expect(passages[0].title).toMatch(/^\[1\] Während NATO-Generalsekretär/);
+    expect(passages[0].title).toMatch(/^\[1\] Bericht: Chinesischer Hersteller/);
     expect(passages[0].description).toContain('100 Drohnen im Monat');
     expect(passages[0].footer.text).toMatch(/^2023-02 · ¶\d+/);
     const buttons = messages.at(-1).components[0].components.map((c: any) => c.custom_id);
@@ -140,9 +141,21 @@ describe('discord bot', () => {
   });
 
   it('a failure after the public "thinking…" message: it is deleted and the error goes only to the asker', async () => {
-    h = await startHarness({}, { wrap: () => ({ ask: async () => Promise.reject(new Error('index exploded')) }) });
-    const i = h.fake.slash({ guild: h.guildA, user: h.fake.newUser('u'), name: 'ask', options: { question: SEED_QUESTION } });
-    const [reply] = await h.fake.waitForReply(i);
+    // The bot's logger is made when it starts: capture before, so the error is asserted, not printed.
+    const logs = captureLogs('warn');
+    let i!: ReturnType<Harness['fake']['slash']>;
+    let reply: any;
+    try {
+      h = await startHarness({}, { wrap: () => ({ ask: async () => Promise.reject(new Error('index exploded')) }) });
+      i = h.fake.slash({ guild: h.guildA, user: h.fake.newUser('u'), name: 'ask', options: { question: SEED_QUESTION } });
+      [reply] = await h.fake.waitForReply(i);
+    } finally {
+      logs.restore();
+    }
+    const errors = logs.lines.filter((l) => l.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ component: 'discord', err: { message: 'index exploded' } });
+    expect(JSON.stringify(errors[0])).toContain(i.id);
     const record = h.fake.interactions.get(i.id)!;
     expect(record.callback?.type).toBe(5);
     expect(record.original).toBeNull(); // deleted
@@ -271,7 +284,7 @@ describe('discord bot', () => {
     const messages = await h.fake.waitForReply(i);
     const text = textOf(messages);
     expect(text).toMatch(/Documents \(2\)/);
-    expect(text).toMatch(/Während NATO-Generalsekretär.*shared/);
+    expect(text).toMatch(/Bericht: Chinesischer Hersteller soll Kamikazedrohnen.*shared/);
     expect(text).toMatch(/Bibliothek\*\* — .*this server/);
     expect(text).not.toContain('Hallenbad');
   });
@@ -279,12 +292,12 @@ describe('discord bot', () => {
   it('/summary autocompletes documents and answers with a cited summary', async () => {
     h = await startHarness();
     const user = h.fake.newUser('x');
-    const ac = h.fake.autocomplete({ guild: h.guildA, user, name: 'summary', focused: 'document', options: { document: 'nato' } });
+    const ac = h.fake.autocomplete({ guild: h.guildA, user, name: 'summary', focused: 'document', options: { document: 'kamikaze' } });
     const choices = (await h.fake.waitFor(() => h!.fake.interactions.get(ac.id)!.callback, 5000)).data.choices;
     expect(choices).toHaveLength(1);
     const i = h.fake.slash({ guild: h.guildA, user, name: 'summary', options: { document: choices[0].value, sentences: 2 } });
     const messages = await h.fake.waitForReply(i);
-    expect(messages[0].embeds[0].title).toMatch(/^Summary: Während NATO/);
+    expect(messages[0].embeds[0].title).toMatch(/^Summary: Bericht: Chinesischer Hersteller/);
     expect(messages.flatMap((m) => m.embeds).some((e) => /^\[1\] /.test(e.title ?? ''))).toBe(true);
     expect(h.fake.rejected()).toEqual([]);
   });

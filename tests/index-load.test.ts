@@ -102,13 +102,59 @@ describe('concept index', () => {
     for (const words of queries) {
       const got = index.search(words);
       expect(got.has(1)).toBe(false);
-      // Identity dimensions of words only the removed unit had still count in the query norm (as
-      // before the scorer was factorised), so compare the ranking, not the absolute values.
+      // Words only the removed unit had lose their identity dimension (also in the query norm).
       const want = referenceCosines(space, now, words);
-      const order = (m: Map<number, number>) => [...m].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);
-      expect(order(got)).toEqual(order(want));
+      expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+      for (const [id, c] of want) expect(got.get(id)).toBeCloseTo(c, 9);
     }
     expect(index.size).toBe(4);
+  });
+
+  it('matches the materialised vectors under random adds, re-adds, removals and compactions', () => {
+    // Deterministic pseudo-random generator (mulberry32).
+    let seed = 12;
+    const rand = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+    // Dictionary stems of both languages plus words the dictionary lacks (identity only).
+    const vocab: Record<StemLang, string[]> = {
+      de: [...new Set(TEXTS.filter((t) => t.lang === 'de').flatMap((t) => indexTerms(t.text, 'de')))].concat(['zt180', 'xaver', 'quorx']),
+      en: [...new Set(TEXTS.filter((t) => t.lang === 'en').flatMap((t) => indexTerms(t.text, 'en')))].concat(['zt180', 'quorx', 'blim']),
+    };
+    const space = new ConceptSpace(dict);
+    const index = new ConceptIndex(space);
+    const live = new Map<number, { id: number; terms: string[]; lang: StemLang }>();
+    const query = (): ConceptQueryWord[] =>
+      Array.from({ length: 1 + Math.floor(rand() * 3) }, () => {
+        const lang: StemLang = rand() < 0.5 ? 'de' : 'en';
+        const w = pick(vocab[lang]);
+        return { entries: w, lang, identity: rand() < 0.5 ? [w] : [w, pick(vocab.de), pick(vocab.en)], weight: 0.2 + rand() * 3 };
+      });
+    for (let step = 0; step < 400; step++) {
+      const r = rand();
+      const id = 1 + Math.floor(rand() * 40);
+      if (r < 0.6) {
+        const lang: StemLang = rand() < 0.5 ? 'de' : 'en';
+        const terms = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => pick(vocab[lang]));
+        index.add(id, terms, lang);
+        live.set(id, { id, terms, lang });
+      } else if (r < 0.9) {
+        index.remove(id);
+        live.delete(id);
+      } else index.compact();
+      expect(index.size).toBe(live.size);
+      if (step % 10 === 0) {
+        const words = query();
+        const want = referenceCosines(space, [...live.values()], words);
+        const got = index.search(words);
+        expect([...got.keys()].sort((a, b) => a - b)).toEqual([...want.keys()].sort((a, b) => a - b));
+        for (const [u, c] of want) expect(got.get(u)).toBeCloseTo(c, 9);
+      }
+    }
   });
 });
 

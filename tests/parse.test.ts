@@ -262,14 +262,15 @@ const cases: Case[] = [
   },
   // --- seed header lines
   {
-    name: 'seed format: date header sharing the line with the body',
+    name: 'seed format: a title line, then a date header sharing the line with the body',
     input: () => fs.readFileSync(SEED),
     filename: '000_f6d27b86c4846197.txt',
     check: (d) => {
       expect(d.date).toBe('2023-02');
+      expect(d.title).toBe('Bericht: Chinesischer Hersteller soll Kamikazedrohnen für Russland bauen');
       // The header stays in the text (offsets match the file); the body starts after it.
       expect(d.text.slice(d.bodyStart).startsWith('Während NATO-Generalsekretär Stoltenberg')).toBe(true);
-      expect(d.text.startsWith('date 2023-02 Während')).toBe(true);
+      expect(d.text).toMatch(/^title Bericht: [^\n]+\n date 2023-02 Während/);
       expect(d.source).toBe('000_f6d27b86c4846197.txt');
     },
   },

@@ -147,6 +147,41 @@ describe('lexical index snapshot', () => {
     expect(fs.readdirSync(dir)).toEqual(['lex.idx']); // no temp file left behind
   });
 
+  it('shows each scope only its own and the shared documents while scoped documents come and go', () => {
+    const s = new PassageSearcher(dict);
+    const scopeOf = new Map<string, string | null>();
+    const put = (d: IndexedDocument, scope: string | null) => {
+      s.add({ ...d, scope });
+      scopeOf.set(d.id, scope);
+    };
+    const check = () => {
+      for (const scope of [null, 'g1', 'g2'])
+        for (const q of [...questions, 'How many drones does the factory deliver each month?', 'Berlin Moskau Drohnen']) {
+          const hits = s.search(buildQuery(q, dict).groups, scope, 10);
+          for (const h of hits) expect([null, scope]).toContain(scopeOf.get(h.chunk.docId));
+          // Every visible document that matches the German words of the last question is found.
+          if (q.startsWith('Berlin')) for (const [id, sc] of scopeOf) if ((id === 'd5' || id === 'd4') && (sc === null || sc === scope)) expect(hits.some((h) => h.chunk.docId === id)).toBe(true);
+        }
+    };
+    for (const d of [docs[0], docs[1], docs[3]]) put(d, null);
+    check();
+    put(docs[4], 'g1');
+    check();
+    put(docs[4], null); // re-added unscoped
+    check();
+    put(docs[4], 'g2');
+    put(docs[2], 'g1');
+    check();
+    s.remove('d5');
+    scopeOf.delete('d5');
+    check();
+    const file = path.join(tempDir(), 'lex.idx');
+    s.save(file, 'v');
+    const t = new PassageSearcher(dict);
+    t.load(file);
+    for (const scope of [null, 'g1', 'g2']) for (const q of questions) expect(t.search(buildQuery(q, dict).groups, scope, 10).map((h) => h.chunk.id)).toEqual(s.search(buildQuery(q, dict).groups, scope, 10).map((h) => h.chunk.id));
+  });
+
   it('refuses a truncated, altered or foreign file and leaves the searcher as it was', () => {
     const dir = tempDir();
     const file = path.join(dir, 'lex.idx');

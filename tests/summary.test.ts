@@ -3,6 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitSentences } from '../src/text/sentences.js';
 import { indexTerms } from '../src/text/terms.js';
+import { parseHeaderLines } from '../src/corpus/header.js';
+import { deriveTitle } from '../src/corpus/document.js';
+import { summaryCandidates } from '../src/answer/summary-input.js';
 import {
   renderSummary,
   SummaryCache,
@@ -16,12 +19,12 @@ const SEED = fs.readFileSync(path.join(import.meta.dirname, '..', 'corpus', '000
 
 /**
  * Sentences of a document as the core is expected to pass them: split by the lead's splitter after
- * the header, terms from the lead's indexTerms (no decompounder, so the test does not depend on the
- * dictionary), paragraph numbers from blank lines.
+ * the header (found by the corpus loader's own header parser, so the lead prior counts from the
+ * body's first sentence, never from a `title`/`date` line), terms from the lead's indexTerms (no
+ * decompounder, so the test does not depend on the dictionary), paragraph numbers from blank lines.
  */
 function sentencesOf(text: string, doc: DocumentRef): SummarySentence[] {
-  const header = /^\s*date\s+\d{4}(?:-\d{2}){0,2}\s+/.exec(text);
-  const bodyStart = header ? header[0].length : 0;
+  const { bodyStart } = parseHeaderLines(text);
   return splitSentences(text.slice(bodyStart)).map((s, i) => {
     const start = s.start + bodyStart;
     const end = s.end + bodyStart;
@@ -31,12 +34,12 @@ function sentencesOf(text: string, doc: DocumentRef): SummarySentence[] {
   });
 }
 
-/** A title derived from the first sentence (cut at a word boundary, "…"), as the corpus loader derives one. */
+/**
+ * The title the corpus loader derives from the first sentence when a document has no `title`
+ * header (the seed had none before it got one): the derived-title path of the summariser.
+ */
 function derivedTitle(text: string): string {
-  const body = text.replace(/^\s*date\s+\S+\s+/, '');
-  const first = body.split(/(?<=[.!?])\s/)[0];
-  const cut = first.slice(0, 90);
-  return `${cut.slice(0, cut.lastIndexOf(' '))}…`;
+  return deriveTitle(text, parseHeaderLines(text).bodyStart);
 }
 
 const seedDoc: DocumentRef = { id: 'seed', title: derivedTitle(SEED), date: '2023-02' };
@@ -122,6 +125,29 @@ describe('summarizeSentences on the seed report', () => {
   it('binary-threshold LexRank also works', () => {
     const { picked } = summarizeSentences(sentences, { count: 3, threshold: 0.1 });
     expect(picked).toHaveLength(3);
+  });
+});
+
+describe('the seed report under its real title (header line), as the core reads it', () => {
+  const { meta, bodyStart } = parseHeaderLines(SEED);
+  const doc: DocumentRef = { id: 'seed', title: meta.title!, date: meta.date ?? null };
+  const candidates = summaryCandidates({ ref: doc, text: SEED, bodyStart, language: 'de', pages: null }, 1000, null);
+
+  it('candidates start at the body: no header line is a sentence, so the lead prior goes to the lead', () => {
+    expect(meta.title).toBe('Bericht: Chinesischer Hersteller soll Kamikazedrohnen für Russland bauen');
+    expect(candidates[0].start).toBe(bodyStart);
+    expect(candidates[0].text).toMatch(/^Während NATO-Generalsekretär Stoltenberg/);
+    expect(candidates.some((c) => /\btitle\b|date 2023/.test(c.text))).toBe(false);
+    expect(candidates[0].position).toBe('¶1');
+  });
+
+  it('the lead no longer repeats the title, so it is picked; one more sentence keeps the facts of the derived-title summary', () => {
+    const withTitle = summarizeSentences(candidates, { count: 4 }).picked.map((p) => p.text);
+    expect(withTitle[0]).toMatch(/^Während NATO-Generalsekretär/);
+    const derived = candidates.map((c) => ({ ...c, doc: { ...doc, title: deriveTitle(SEED, bodyStart) } }));
+    const before = summarizeSentences(derived, { count: 3 }).picked.map((p) => p.text);
+    expect(before.some((t) => t.startsWith('Während'))).toBe(false);
+    expect(withTitle.slice(1)).toEqual(before);
   });
 });
 

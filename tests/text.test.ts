@@ -88,6 +88,7 @@ describe('document metadata', () => {
   it('reads a date header that shares its line with the body, as in the seed', () => {
     const { meta, bodyStart } = parseHeader(seed);
     expect(meta.date).toBe('2023-02');
+    expect(meta.title).toBe('Bericht: Chinesischer Hersteller soll Kamikazedrohnen für Russland bauen');
     expect(seed.slice(bodyStart).startsWith('Während NATO-Generalsekretär')).toBe(true);
     expect(deriveTitle(seed, bodyStart).startsWith('Während NATO-Generalsekretär Stoltenberg')).toBe(true);
   });
@@ -117,5 +118,13 @@ describe('hostile text', () => {
     const { sanitizeText } = await import('../src/corpus/sanitize.js');
     expect(sanitizeText(`Hallo${' '.repeat(1_000_000)}Welt.`)).toBe('Hallo Welt.');
     expect(sanitizeText(`Hallo${'\t'.repeat(1_000_000)}Welt.  `).length).toBe(1_000_010);
+  });
+});
+
+describe('sentence ends after units', () => {
+  it('splits after "km/h." but still joins "d. h."', () => {
+    const text = 'Trains will run at up to 200 km/h. The line will cost 3.2 billion pounds. Das ist, d. h. im Kern, neu.';
+    const spans = splitSentences(text, 'en').map((s) => text.slice(s.start, s.end));
+    expect(spans).toEqual(['Trains will run at up to 200 km/h.', 'The line will cost 3.2 billion pounds.', 'Das ist, d. h. im Kern, neu.']);
   });
 });

@@ -20,6 +20,8 @@ import type { PageSpan } from '../corpus/types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
 import { candidateScore, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
+import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
+import { bestPhrase } from './phrases.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -37,6 +39,9 @@ interface ScoredSentence {
   score: number;
   tokens: Token[];
   matchedTokens: boolean[];
+  /** Number of query groups matched, and whether the rarest (highest-idf) group is among them. */
+  groups: number;
+  rarest: boolean;
 }
 
 function scoreSentence(
@@ -54,14 +59,28 @@ function scoreSentence(
   tokenTerms.forEach((s) => s.forEach((x) => all.add(x)));
   let score = 0;
   const matchedTokens = tokens.map(() => false);
+  let n = 0;
+  let rarest = false;
+  let top = -1;
+  idfs.forEach((x, i) => (top < 0 || x > idfs[top] ? (top = i) : 0));
   groups.forEach((g, i) => {
     if (!g.terms.some((t) => all.has(t))) return;
     score += idfs[i] ?? 1;
+    n++;
+    if (i === top) rarest = true;
     tokenTerms.forEach((terms, ti) => {
       if (g.terms.some((t) => terms.has(t))) matchedTokens[ti] = true;
     });
   });
-  return { span, score, tokens, matchedTokens };
+  return { span, score, tokens, matchedTokens, groups: n, rarest };
+}
+
+/** Matched tokens / the token window from the first to the last matched one (0 when none). */
+function density(matched: boolean[]): number {
+  const a = matched.indexOf(true);
+  if (a < 0) return 0;
+  const b = matched.lastIndexOf(true);
+  return matched.filter(Boolean).length / (b - a + 1);
 }
 
 /** 1-based paragraph number of `offset`, and the page when the document is paged. */
@@ -104,6 +123,21 @@ interface RankedSentence {
   total: number;
   /** Span quoted for it (the previous sentence included when this one depends on it). */
   quote: Span;
+  /** Index of the sentence in its passage and whether it refers back to the previous one. */
+  index: number;
+  dependent: boolean;
+}
+
+/** One scored sentence as handed to {@link ExtractOptions.onSentences} (training the ranker). */
+export interface SentenceTrace {
+  features: number[];
+  /** The quoted text and the best candidate's text (null when none). */
+  quote: string;
+  short: string | null;
+  /** True for the sentence the answer uses. */
+  picked: boolean;
+  /** True when the hand-set rules already answer "not stated". */
+  ruleNotStated: boolean;
 }
 
 /** Sentence openings that refer back to the previous sentence ("Sie…", "In dieser…", "Demnach…"). */
@@ -124,6 +158,8 @@ function isHeading(text: string, span: Span): boolean {
 export interface ExtractOptions {
   /** Tells dictionary words from names in German text (lower-case word → common?). */
   isCommon?: IsCommonWord | null;
+  /** Receives the features of every candidate sentence (scripts/train-ranker.ts); no effect on the answer. */
+  onSentences?: (rows: SentenceTrace[]) => void;
 }
 
 /**
@@ -181,9 +217,27 @@ export function extractAnswer(
       // A dependent sentence is read with the one before it: their joint coverage counts, a little discounted.
       if (shown !== s) coverage = Math.max(coverage, DEPENDENT_DISCOUNT * (shown.score / mass));
       const total = (coverage + (best ? CANDIDATE_WEIGHT * best.score : 0)) * Math.pow(RANK_DECAY, pi);
-      list.push({ s, shown, passage: pi, coverage, best, total, quote });
+      list.push({ s, shown, passage: pi, coverage, best, total, quote, index: si, dependent: quote !== span });
     }
     perPassage.push(list);
+  }
+  // The learned ranker (src/answer/learned.ts) replaces the hand-set total when trained.
+  const all = perPassage.flat();
+  const maxCoverage = Math.max(0, ...all.map((r) => r.coverage));
+  const maxHand = Math.max(0, ...all.map((r) => r.total));
+  const topScore = passages[0].score || 1;
+  const model = sentenceModel();
+  const features = new Map<RankedSentence, number[]>();
+  for (const r of all) {
+    const unmatched = r.s.matchedTokens.filter((m) => !m).length / Math.max(1, r.s.tokens.length);
+    const x = sentenceFeatures({
+      coverage: r.coverage, maxCoverage, shownCoverage: r.shown.score / mass, candidate: r.best?.score ?? 0, hasCandidate: r.best !== null,
+      typed, passage: r.passage, passageScoreRel: passages[r.passage].score / topScore, sentenceIndex: r.index, tokens: r.s.tokens.length,
+      dependent: r.dependent, handTotal: r.total, maxHandTotal: maxHand, unmatchedShare: unmatched,
+      groupShare: r.s.groups / Math.max(1, groups.length), rarest: r.s.rarest, density: density(r.s.matchedTokens),
+    });
+    features.set(r, x);
+    if (model && r.s.score > 0) r.total = logistic(model, x);
   }
   // The chosen sentence: best total over all passages.
   let pick: RankedSentence | null = null;
@@ -199,6 +253,17 @@ export function extractAnswer(
   }
   // Too little of the question in the best sentence: the asked-for fact is not there.
   if (pick.coverage < NOT_STATED_COVERAGE) notStated = true;
+  if (options.onSentences) {
+    const chosen = pick;
+    options.onSentences(all.filter((r) => r.s.score > 0).map((r) => {
+      const text = passages[r.passage].doc.text;
+      const local = text.slice(r.shown.span.start, r.shown.span.end);
+      return { features: features.get(r)!, quote: text.slice(r.quote.start, r.quote.end), short: r.best ? local.slice(r.best.c.start, r.best.c.end) : null, picked: r === chosen, ruleNotStated: notStated };
+    }));
+  }
+  // The learned decision (near misses vs answered questions, scripts/train-ranker.ts).
+  const ns = notStatedModel();
+  if (ns && logistic(ns, features.get(pick)!) < ns.threshold) notStated = true;
   // Citations: the chosen sentence first's passage keeps its place; each passage is represented by
   // its best sentence; passages much less relevant than the chosen sentence are left out.
   const citations: Citation[] = [];
@@ -250,6 +315,15 @@ export function extractAnswer(
     const local = docText.slice(pick.shown.span.start, pick.shown.span.end);
     const short = local.slice(pick.best.c.start, pick.best.c.end);
     return { question, abstained: false, notStated: false, answerType: qa.type, short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
+  }
+  // Untyped "what/which" questions: the nearest noun phrase of the sentence is the short answer.
+  if (qa.type === 'other') {
+    const local = docText.slice(pick.shown.span.start, pick.shown.span.end);
+    const np = bestPhrase(local, pick.shown.tokens, pick.shown.matchedTokens, qa.questionTerms, passages[pick.passage].doc.language === 'de');
+    if (np) {
+      const short = local.slice(np.start, np.end);
+      return { question, abstained: false, notStated: false, answerType: qa.type, short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
+    }
   }
   return { question, abstained: false, notStated: false, answerType: qa.type, answer: `${sentence} [${answerN}]`, citations, mode: 'extractive' };
 }

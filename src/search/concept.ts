@@ -13,9 +13,11 @@
  * It is computed without materialising the units' vectors: a unit is Σ_t f_t·(w_t + λ·e_t)/‖u‖
  * (f_t = 1 + ln tf, w_t the word's entry part, e_t its identity dimension, λ = IDENTITY_WEIGHT), so
  * q·u = Σ_t f_t·(q·w_t + λ·q_t)/‖u‖. {@link ConceptIndex} keeps per language an inverted index from
- * words to units (with f_t) and each unit's norm; a query scores the words that share an entry
- * with it (found through an entry → indexed words table) or are among its identity stems, then
- * walks those words' postings. Building is linear in the units' words, which matters because a
+ * words to units (the compact postings of src/search/postings.ts: tf per posting, f_t derived at
+ * query time) with each unit's norm attached to its slot; a query scores the words that share an
+ * entry with it (found through an entry → indexed words table) or are among its identity stems,
+ * then walks those words' postings. A word has an identity dimension while some indexed unit
+ * contains it (removed units take theirs with them). Building is linear in the units' words, which matters because a
  * restart re-indexes every stored paragraph: for the 1,034 paragraphs of scripts/bench.ts's corpus
  * the materialised vectors (~6 M unit–entry postings) took ~3 s to build, this takes ~0.35 s
  * (~0.65 s in a fresh process), and questions are scored ~2× faster.
@@ -33,6 +35,7 @@
  */
 import type { Dictionary } from './dictionary.js';
 import type { StemLang } from '../text/stem.js';
+import { Postings } from './postings.js';
 
 /** Entries kept per word: the shortest lines (direct translations before idioms and examples). */
 export const MAX_ENTRIES = 30;
@@ -145,102 +148,73 @@ function shortestEntries(entries: Int32Array, size: Uint16Array, k: number): Int
   return out.sort();
 }
 
-/** A word's units in one language: unit slots (see ConceptIndex) and their 1 + ln tf, parallel; and its entry part. */
-class WordPostings {
-  readonly units: number[] = [];
-  readonly f: number[] = [];
-  constructor(readonly part: EntryPart) {}
-}
+/** 1 + ln tf for small tf (the same doubles as computing it; avoids a log per posting). */
+const LOG_TF = Float64Array.from({ length: 256 }, (_, tf) => (tf === 0 ? 0 : 1 + Math.log(tf)));
+const logTf = (tf: number) => (tf < 256 ? LOG_TF[tf] : 1 + Math.log(tf));
 
-/** What the index keeps per unit. */
-interface Unit {
-  /** Dense slot of the unit (index of the search accumulators; reused after removal). */
-  slot: number;
-  lang: StemLang;
-  /** Distinct words (for removal). */
-  words: string[];
-  norm: number;
-}
-
-/** Cosine similarity in the concept space over units (paragraphs) with integer ids. */
+/**
+ * Cosine similarity in the concept space over units (paragraphs) with integer ids.
+ *
+ * Storage: per language one {@link Postings} (word → unit slots with term frequencies, in the
+ * compact CSR base + delta form of src/search/postings.ts; f_t = 1 + ln tf is derived from tf at
+ * query time) with each unit's vector norm attached to its slot, and an entry id → words table
+ * for the words the dictionary knows. No per-word or per-unit JS objects.
+ */
 export class ConceptIndex {
-  private readonly units = new Map<number, Unit>();
-  /** Per language: word → its units. A word stays (possibly with no units) once seen. */
-  private readonly words: Record<StemLang, Map<string, WordPostings>> = { de: new Map(), en: new Map() };
-  /** Per language: entry id → the indexed words whose entry part includes it. */
+  /** Per language: the units' words. */
+  private readonly words: Record<StemLang, Postings> = { de: new Postings(), en: new Postings() };
+  /** Per language: entry id → the words (ever indexed) whose entry part includes it. */
   private readonly byEntry: Record<StemLang, Map<number, string[]>> = { de: new Map(), en: new Map() };
-
-  /** Per slot: unit id (NaN when free) and norm; free slots for reuse. */
-  private slotId: Float64Array = new Float64Array(0);
-  private slotNorm: Float64Array = new Float64Array(0);
-  private readonly freeSlots: number[] = [];
-  private slotCount = 0;
-  /** Search scratch over slots: accumulated dot products, touched stamps. */
+  /** Per language: the words already listed in {@link byEntry} (only words with entries). */
+  private readonly listed: Record<StemLang, Set<string>> = { de: new Set(), en: new Set() };
+  /** Search scratch over one language's slots: accumulated dot products, touched stamps. */
   private acc: Float64Array = new Float64Array(0);
   private stamp: Int32Array = new Int32Array(0);
   private epoch = 0;
+  private bufSlots: Int32Array = new Int32Array(0);
+  private bufTfs: Int32Array = new Int32Array(0);
 
   constructor(readonly space: ConceptSpace) {}
 
-  private takeSlot(id: number): number {
-    const slot = this.freeSlots.pop() ?? this.slotCount++;
-    if (slot >= this.slotId.length) {
-      const cap = Math.max(1024, this.slotId.length * 2);
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(cap);
-        b.set(a);
-        return b;
-      };
-      this.slotId = grow(this.slotId);
-      this.slotNorm = grow(this.slotNorm);
-    }
-    this.slotId[slot] = id;
-    return slot;
-  }
-
   /** Number of indexed units. */
   get size(): number {
-    return this.units.size;
+    return this.words.de.size + this.words.en.size;
   }
 
-  /** Index a unit from its terms (with repeats) in language `lang`. Re-adding replaces it. */
+  /** Fold pending changes into the compact segments (after a bulk load); scores do not change. */
+  compact(): void {
+    this.words.de.compact();
+    this.words.en.compact();
+  }
+
+  /** Approximate bytes held by the typed arrays (not the word strings or the entry table). */
+  typedBytes(): number {
+    return this.words.de.typedBytes() + this.words.en.typedBytes() + this.acc.byteLength + this.stamp.byteLength;
+  }
+
+  /** Index a unit from its terms (with repeats) in language `lang`. Re-adding replaces it. Linear in `terms.length`. */
   add(id: number, terms: string[], lang: StemLang): void {
-    if (this.units.has(id)) this.remove(id);
-    const words = this.words[lang];
-    const slot = this.takeSlot(id);
-    // Term frequencies are counted in the postings: while the unit is added, its entry is the last
-    // one of each of its words' postings (it was removed from all of them above).
-    const distinct: string[] = [];
-    const touched: WordPostings[] = [];
-    for (const t of terms) {
-      let p = words.get(t);
-      if (!p) {
-        words.set(t, (p = new WordPostings(this.space.entries(t, lang))));
-        const byEntry = this.byEntry[lang];
-        for (const d of p.part.dims) {
+    this.remove(id);
+    // Term frequencies in first-occurrence order.
+    const tf = new Map<string, number>();
+    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const listed = this.listed[lang];
+    const byEntry = this.byEntry[lang];
+    // ‖u‖² = Σ_entries (Σ_t f_t·w_t)² + Σ_t (λ·f_t)² (identity dimensions are one per word).
+    const acc = this.space.scratch();
+    const dims: number[] = [];
+    let sq = 0;
+    for (const [t, n] of tf) {
+      const w = this.space.entries(t, lang);
+      if (w.dims.length > 0 && !listed.has(t)) {
+        listed.add(t);
+        for (const d of w.dims) {
           const list = byEntry.get(d);
           if (list) list.push(t);
           else byEntry.set(d, [t]);
         }
       }
-      const last = p.units.length - 1;
-      if (last >= 0 && p.units[last] === slot) p.f[last]++;
-      else {
-        p.units.push(slot);
-        p.f.push(1);
-        distinct.push(t);
-        touched.push(p);
-      }
-    }
-    // ‖u‖² = Σ_entries (Σ_t f_t·w_t)² + Σ_t (λ·f_t)² (identity dimensions are one per word).
-    const acc = this.space.scratch();
-    const dims: number[] = [];
-    let sq = 0;
-    for (const p of touched) {
-      const last = p.units.length - 1;
-      const f = 1 + Math.log(p.f[last]);
-      p.f[last] = f;
-      const w = p.part;
+      const f = logTf(n);
       for (let i = 0; i < w.dims.length; i++) {
         const d = w.dims[i];
         if (acc[d] === 0) dims.push(d);
@@ -252,31 +226,20 @@ export class ConceptIndex {
       sq += acc[d] * acc[d];
       acc[d] = 0;
     }
-    const norm = Math.sqrt(sq) || 1;
-    this.slotNorm[slot] = norm;
-    this.units.set(id, { slot, lang, words: distinct, norm });
+    const postings = this.words[lang];
+    postings.add(id, terms);
+    postings.setValue(postings.slot(id), Math.sqrt(sq) || 1);
   }
 
   /** Remove a unit; unknown ids are ignored. */
   remove(id: number): void {
-    const u = this.units.get(id);
-    if (!u) return;
-    const words = this.words[u.lang];
-    for (const t of u.words) {
-      const p = words.get(t);
-      const i = p ? p.units.indexOf(u.slot) : -1;
-      if (i < 0) continue;
-      p!.units.splice(i, 1);
-      p!.f.splice(i, 1);
-    }
-    this.units.delete(id);
-    this.slotId[u.slot] = NaN;
-    this.freeSlots.push(u.slot);
+    this.words.de.remove(id);
+    this.words.en.remove(id);
   }
 
-  /** True when some unit (now or earlier) had the word: it has an identity dimension. */
+  /** True when some unit has the word: it has an identity dimension. */
   private known(word: string): boolean {
-    return this.words.de.has(word) || this.words.en.has(word);
+    return this.words.de.termId(word) >= 0 || this.words.en.termId(word) >= 0;
   }
 
   /**
@@ -285,11 +248,12 @@ export class ConceptIndex {
    *   `lang`), `identity` = stems that match document terms literally (e.g. its German and English
    *   stems), `weight` = e.g. its idf.
    * @param filter keep only units for which it returns true.
+   * @param langs score only units of these languages (the others are not visited at all).
    * @returns unit id → cosine in [0, 1].
    */
-  search(words: ConceptQueryWord[], filter?: (id: number) => boolean): Map<number, number> {
+  search(words: ConceptQueryWord[], filter?: (id: number) => boolean, langs: readonly StemLang[] = ['de', 'en']): Map<number, number> {
     // The query vector: entry part (entry id → value) and identity part (word → value). Identity
-    // dimensions exist only for words some unit had, as when they were materialised.
+    // dimensions exist only for words some unit has, as when they were materialised.
     const qEntries = new Map<number, number>();
     const qIdentity = new Map<string, number>();
     for (const { entries, lang, identity, weight } of words) {
@@ -303,52 +267,58 @@ export class ConceptIndex {
     qn = Math.sqrt(qn);
     const out = new Map<number, number>();
     if (qn === 0) return out;
-    // Accumulators indexed by unit slot (no map per posting); `touched` lists the slots in the
-    // order they were first reached.
-    if (this.acc.length < this.slotCount) {
-      this.acc = new Float64Array(this.slotId.length);
-      this.stamp = new Int32Array(this.slotId.length);
-    }
-    if (++this.epoch === 0x7fffffff) {
-      this.epoch = 1;
-      this.stamp.fill(0);
-    }
-    const e = this.epoch;
-    const acc = this.acc;
-    const stamp = this.stamp;
-    const touched: number[] = [];
-    for (const lang of ['de', 'en'] as const) {
+    for (const lang of langs) {
       const postings = this.words[lang];
       if (postings.size === 0) continue;
+      // Accumulators indexed by this language's unit slots; `touched` lists the slots reached.
+      const bound = postings.slotBound;
+      if (this.acc.length < bound) {
+        this.acc = new Float64Array(bound * 2);
+        this.stamp = new Int32Array(bound * 2);
+        this.epoch = 0;
+      }
+      if (++this.epoch === 0x7fffffff) {
+        this.epoch = 1;
+        this.stamp.fill(0);
+      }
+      const e = this.epoch;
+      const acc = this.acc;
+      const stamp = this.stamp;
+      const touched: number[] = [];
       // Words of this language that share an entry with the query, plus its identity words.
       const candidates = new Set<string>(qIdentity.keys());
       const byEntry = this.byEntry[lang];
       for (const d of qEntries.keys()) for (const t of byEntry.get(d) ?? []) candidates.add(t);
       for (const t of candidates) {
-        const p = postings.get(t);
-        if (!p || p.units.length === 0) continue;
-        const w = p.part;
+        const tid = postings.termId(t);
+        if (tid < 0) continue;
+        const w = this.space.entries(t, lang);
         let s = (qIdentity.get(t) ?? 0) * IDENTITY_WEIGHT;
         for (let i = 0; i < w.dims.length; i++) s += (qEntries.get(w.dims[i]) ?? 0) * w.val;
         if (s === 0) continue;
-        const units = p.units;
-        const f = p.f;
-        for (let i = 0; i < units.length; i++) {
-          const u = units[i];
+        const need = postings.storedLength(tid);
+        if (this.bufSlots.length < need) {
+          this.bufSlots = new Int32Array(need * 2);
+          this.bufTfs = new Int32Array(need * 2);
+        }
+        const slots = this.bufSlots;
+        const tfs = this.bufTfs;
+        const n = postings.collect(tid, slots, tfs, 0);
+        for (let i = 0; i < n; i++) {
+          const u = slots[i];
+          const f = tfs[i] < 256 ? LOG_TF[tfs[i]] : 1 + Math.log(tfs[i]);
           if (stamp[u] !== e) {
             stamp[u] = e;
-            acc[u] = f[i] * s;
+            acc[u] = f * s;
             touched.push(u);
-          } else acc[u] += f[i] * s;
+          } else acc[u] += f * s;
         }
       }
-    }
-    const slotId = this.slotId;
-    const norm = this.slotNorm;
-    for (const u of touched) {
-      const id = slotId[u];
-      if (filter && !filter(id)) continue;
-      out.set(id, acc[u] / (qn * norm[u]));
+      for (const u of touched) {
+        const id = postings.idOf(u);
+        if (filter && !filter(id)) continue;
+        out.set(id, acc[u] / (qn * postings.valueOf(u)));
+      }
     }
     return out;
   }

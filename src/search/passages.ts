@@ -91,6 +91,8 @@ export class PassageSearcher {
   /** Number of indexed paragraphs per language. */
   private readonly langCount: Record<StemLang, number> = { de: 0, en: 0 };
   private readonly docScope = new Map<string, string | null>();
+  /** Documents with a non-null scope: while 0, every indexed document is visible from any scope. */
+  private scopedDocs = 0;
   private readonly docParas = new Map<string, number[]>();
   private readonly docLang = new Map<string, StemLang>();
 
@@ -119,6 +121,8 @@ export class PassageSearcher {
       this.conceptIndex.add(pid, p.terms ?? this.paragraphs.data.unitTerms(pid), p.lang);
       this.conceptQueue.delete(pid);
     }
+    // The backlog is done (start-up or bulk load): fold its postings into the compact segments.
+    if (this.conceptQueue.size === 0) this.conceptIndex.compact();
   }
 
   /** Number of paragraphs whose deferred concept vectors are not built yet. */
@@ -156,6 +160,7 @@ export class PassageSearcher {
   add(doc: IndexedDocument, options: { deferConcepts?: boolean } = {}): void {
     this.remove(doc.id);
     this.docScope.set(doc.id, doc.scope);
+    if (doc.scope !== null) this.scopedDocs++;
     this.docParas.set(doc.id, doc.paragraphs.map((p) => p.id));
     this.docLang.set(doc.id, doc.language ?? 'de');
     for (const p of doc.paragraphs) {
@@ -194,6 +199,8 @@ export class PassageSearcher {
       this.paraDoc.delete(pid);
     }
     this.docParas.delete(docId);
+    const s = this.docScope.get(docId);
+    if (s !== undefined && s !== null) this.scopedDocs--;
     this.docScope.delete(docId);
     this.docLang.delete(docId);
     return removed;
@@ -348,6 +355,8 @@ export class PassageSearcher {
       for (const [k, v] of src) dst.set(k, v);
     };
     assign(this.docScope, docScope);
+    this.scopedDocs = 0;
+    for (const s of docScope.values()) if (s !== null) this.scopedDocs++;
     assign(this.docParas, docParas);
     assign(this.paraDoc, paraDoc);
     assign(this.paraLang, paraLang);
@@ -450,9 +459,8 @@ export class PassageSearcher {
 
   /** True when the document is visible from `scope` (shared documents are visible everywhere). */
   visible(docId: string, scope: string | null): boolean {
-    if (!this.docScope.has(docId)) return false;
     const s = this.docScope.get(docId);
-    return s === null || s === scope;
+    return s === null || (s !== undefined && s === scope);
   }
 
   /**
@@ -504,7 +512,7 @@ export class PassageSearcher {
       for (let i = 0; i < r.count; i++) {
         const pid = r.ids[i];
         if (en !== null && isEnglish(pid) !== en) continue;
-        if (!this.visible(this.paraDoc.get(pid) ?? '', scope)) continue;
+        if (this.scopedDocs !== 0 && !this.visible(this.paraDoc.get(pid) ?? '', scope)) continue;
         lexical.add(pid);
         pushPara(pid, r.scores[i], en === true);
       }
@@ -513,9 +521,11 @@ export class PassageSearcher {
     if (paraEn) takeParas(paraEn, true);
     const lambdaOf = (pid: number) => ((this.paraLang.get(pid) ?? 'de') === qLang ? CONCEPT_WEIGHT.same : CONCEPT_WEIGHT.cross);
     const useConcepts = this.conceptIndex !== null && (CONCEPT_WEIGHT.same > 0 || (CONCEPT_WEIGHT.cross > 0 && this.hasLanguageOtherThan(qLang)));
-    const cosines = useConcepts
-      ? this.concepts!.search(conceptQuery(groups, para.idfs), (pid) => this.visible(this.paraDoc.get(pid) ?? '', scope) && lambdaOf(pid) > 0)
-      : new Map<number, number>();
+    // Units of a language whose weight is 0 are not scored at all (the concept index keeps each
+    // language apart); the filter is left out when it would keep every unit of those languages.
+    const conceptLangs = (['de', 'en'] as const).filter((l) => (l === qLang ? CONCEPT_WEIGHT.same : CONCEPT_WEIGHT.cross) > 0);
+    const conceptFilter = this.scopedDocs === 0 ? undefined : (pid: number) => this.visible(this.paraDoc.get(pid) ?? '', scope);
+    const cosines = useConcepts && conceptLangs.length > 0 ? this.concepts!.search(conceptQuery(groups, para.idfs), conceptFilter, conceptLangs) : new Map<number, number>();
     if (cosines.size > 0) {
       let bestLexical = 0;
       for (const v of cand.score) bestLexical = Math.max(bestLexical, v);

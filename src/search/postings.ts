@@ -60,7 +60,14 @@ function growU8(a: Uint8Array, need: number): Uint8Array {
 /** Inverted postings over units with numeric external ids (chunk or paragraph row ids). */
 export class Postings {
   private terms: string[] = [];
-  private tidOf = new Map<string, number>();
+  /** Term → term id; built on first use after {@link install} (a snapshot load need not pay for it). */
+  private tidMap: Map<string, number> | null = new Map();
+  private get tidOf(): Map<string, number> {
+    if (this.tidMap) return this.tidMap;
+    const m = new Map<string, number>();
+    for (let t = 0; t < this.terms.length; t++) m.set(this.terms[t], t);
+    return (this.tidMap = m);
+  }
   /** Live document frequency per term id. */
   private df: Int32Array = new Int32Array(0);
 
@@ -80,6 +87,8 @@ export class Postings {
   private extId: Float64Array = new Float64Array(0);
   private len: Int32Array = new Int32Array(0);
   private alive: Uint8Array = new Uint8Array(0);
+  /** Per slot: a number the owner attaches to the unit ({@link setValue}); kept through compaction. */
+  private value: Float64Array = new Float64Array(0);
   private slotCount = 0;
   private slotOf = new Map<number, number>();
   private dead = 0;
@@ -104,6 +113,20 @@ export class Postings {
   /** Length (number of terms, with repeats) of a slot's unit. */
   lengthOf(slot: number): number {
     return this.len[slot];
+  }
+
+  /** The number attached to a slot's unit by {@link setValue} (0 when none was). */
+  valueOf(slot: number): number {
+    return this.value[slot];
+  }
+
+  /**
+   * Attach a number to a slot's unit (e.g. the concept index's vector norm); it follows the unit
+   * when {@link compact} renumbers slots. Not part of {@link export}.
+   */
+  setValue(slot: number, v: number): void {
+    this.value = growF64(this.value, this.slotCount);
+    this.value[slot] = v;
   }
 
   /** True when the slot holds a live unit. */
@@ -154,12 +177,13 @@ export class Postings {
     this.totalLength += terms.length;
     // The unit's entry is the last one of each of its terms' delta lists while it is added.
     const tids: number[] = [];
+    const tidOf = this.tidOf;
     for (const term of terms) {
-      let tid = this.tidOf.get(term);
+      let tid = tidOf.get(term);
       if (tid === undefined) {
         tid = this.terms.length;
         this.terms.push(term);
-        this.tidOf.set(term, tid);
+        tidOf.set(term, tid);
         this.df = growI32(this.df, this.terms.length);
       }
       let list = this.delta.get(tid);
@@ -322,12 +346,14 @@ export class Postings {
     const unitOff = new Int32Array(live + 1);
     const extId = new Float64Array(live);
     const len = new Int32Array(live);
+    const value = new Float64Array(live);
     for (let s = 0; s < oldSlots; s++) {
       const n = newSlotOf[s];
       if (n < 0) continue;
       unitOff[n + 1] = this.unitTids(s).length;
       extId[n] = this.extId[s];
       len[n] = this.len[s];
+      if (s < this.value.length) value[n] = this.value[s];
     }
     for (let n = 0; n < live; n++) unitOff[n + 1] += unitOff[n];
     const unitTids = new Int32Array(unitOff[live]);
@@ -338,14 +364,14 @@ export class Postings {
       for (let i = 0; i < tids.length; i++) unitTids[unitOff[n] + i] = newTid[tids[i]];
     }
     this.install({ terms, off, slot, tf, unitOff, unitTids, ids: extId, lengths: len });
+    this.value = value;
   }
 
   /** Replace everything by compacted arrays (from {@link compact} or a snapshot). */
   private install(d: PostingsData): void {
     const live = d.ids.length;
     this.terms = d.terms;
-    this.tidOf = new Map();
-    for (let t = 0; t < d.terms.length; t++) this.tidOf.set(d.terms[t], t);
+    this.tidMap = null;
     this.df = new Int32Array(d.terms.length);
     for (let t = 0; t < d.terms.length; t++) this.df[t] = d.off[t + 1] - d.off[t];
     this.baseOff = d.off;
@@ -360,6 +386,7 @@ export class Postings {
     this.extId = d.ids;
     this.len = d.lengths;
     this.alive = new Uint8Array(live).fill(1);
+    this.value = new Float64Array(live);
     this.slotCount = live;
     this.slotOf = new Map();
     let total = 0;
@@ -410,6 +437,6 @@ export class Postings {
 
   /** Approximate bytes held by the typed arrays (postings, units; not the term strings). */
   typedBytes(): number {
-    return this.baseOff.byteLength + this.baseSlot.byteLength + this.baseTf.byteLength + this.baseUnitOff.byteLength + this.baseUnitTids.byteLength + this.extId.byteLength + this.len.byteLength + this.alive.byteLength + this.df.byteLength;
+    return this.baseOff.byteLength + this.baseSlot.byteLength + this.baseTf.byteLength + this.baseUnitOff.byteLength + this.baseUnitTids.byteLength + this.extId.byteLength + this.len.byteLength + this.alive.byteLength + this.value.byteLength + this.df.byteLength;
   }
 }

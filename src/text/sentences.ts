@@ -147,7 +147,10 @@ function shouldJoin(text: string, prev: Span, next: Span): boolean {
   const head = text.slice(Math.max(prev.start, prev.end - HEAD_CHARS), prev.end);
   const nextText = text.slice(next.start, Math.min(next.end, next.start + 40));
   if (!head.endsWith('.')) return false;
-  const lastWord = /([\p{L}.]+|\d+)\.$/u.exec(head)?.[1]?.toLowerCase() ?? '';
+  const m = /([\p{L}.]+|\d+)\.$/u.exec(head);
+  const lastWord = m?.[1]?.toLowerCase() ?? '';
+  // A unit such as "km/h." or "m/s." ends in a letter that is no abbreviation of its own.
+  const unitTail = m !== null && m.index > 0 && head[m.index - 1] === '/';
   const nextStartsLower = /^[\p{Ll}]/u.test(nextText);
   if (nextStartsLower) return true;
   if (/^\d+$/.test(lastWord)) {
@@ -157,6 +160,6 @@ function shouldJoin(text: string, prev: Span, next: Span): boolean {
   if (/^[IVXLC]+$/.test(lastWord.toUpperCase()) && /^[IVXLC]+$/.test(head.slice(-1 - lastWord.length, -1))) {
     return false;
   }
-  if (ABBREVIATIONS.has(lastWord) && !SENTENCE_FINAL_OK.has(lastWord)) return true;
+  if (!unitTail && ABBREVIATIONS.has(lastWord) && !SENTENCE_FINAL_OK.has(lastWord)) return true;
   return false;
 }
