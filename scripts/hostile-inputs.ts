@@ -20,6 +20,21 @@ export const TEXT_SHAPES = {
   noPunctuation: (bytes: number) => repeatTo('abcdefghij', bytes),
   /** `a. ` repeated: a one-letter sentence (an abbreviation candidate) every 3 bytes. */
   dotA: (bytes: number) => repeatTo('a. ', bytes),
+  /**
+   * `S<i> ist gut. ` numbered sentences in one paragraph (the tester's quadratic-ingest case).
+   * After windowed ICU segmentation: ingest 1351 ms at 0.5 MiB (~37k sentences), 1904 ms at 1 MiB
+   * (~75k), from `npx tsx scripts/bench-hostile.ts --mb 0.5 --case txt:sentencesOneParagraph`
+   * (and `--mb 1`) on the shared 2-core machine; before it, 40k sentences took 52.7 s.
+   */
+  sentencesOneParagraph: (bytes: number) => {
+    const parts: string[] = [];
+    for (let i = 0, n = 0; n < bytes; i++) {
+      const s = `S${i} ist gut. `;
+      parts.push(s);
+      n += s.length;
+    }
+    return parts.join('');
+  },
 } as const;
 
 /** HTML shapes from the issue's table. */
