@@ -59,6 +59,14 @@ describe('discord bot', () => {
     expect(h.fake.gateway.intents).toBe(1); // Guilds only without MENTIONS
   });
 
+  it('/add reply shows a Markdown title literally: no masked link, no live mention', async () => {
+    h = await startHarness();
+    const reply = await add(h, h.guildA, moderator(h), { text: 'Die Fabrik soll rund 100 Drohnen im Monat bauen.', title: '[x](https://evil.example) <@123>' });
+    // (titles never look like paths: sanitizeTitle turns '/' into spaces)
+    expect(reply.content).toContain('\\[x\\]\\(https: evil.example\\) \\<@123\\>');
+    expect(reply.content).not.toMatch(/(?<!\\)\]\(/);
+  });
+
   it('/add by a non-moderator is refused ephemerally and stores nothing', async () => {
     h = await startHarness();
     const reply = await add(h, h.guildA, { user: h.fake.newUser('bob') }, { text: LIBRARY });

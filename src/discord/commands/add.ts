@@ -15,7 +15,7 @@ import { InputError } from '../../corpus/types.js';
 import { EXTENSION_FORMATS } from '../../corpus/parse.js';
 import type { BotContext } from '../context.js';
 import { isModerator, MODERATOR_ONLY } from '../permissions.js';
-import { replyError, textMessage } from '../reply.js';
+import { escapeText, replyError, textMessage } from '../reply.js';
 
 /** Attachment types accepted (those the core's parsers read: src/corpus/parse.ts). */
 export const FILE_EXTENSIONS = Object.keys(EXTENSION_FORMATS);
@@ -59,7 +59,7 @@ export async function execute(i: ChatInputCommandInteraction, ctx: BotContext): 
   const verb = { added: 'Added', replaced: 'Updated', unchanged: 'Already had' }[result.status];
   await i.editReply(
     textMessage(
-      `✅ ${verb} “${d.title}”${d.date ? ` (${d.date})` : ''}: ${d.chars.toLocaleString('en')} characters, ` +
+      `✅ ${verb} “${escapeText(d.title)}”${d.date ? ` (${escapeText(d.date)})` : ''}: ${d.chars.toLocaleString('en')} characters, ` +
         `${d.chunks} passages. Only this server can ask about it. Id: \`${d.id}\``,
     ),
   );

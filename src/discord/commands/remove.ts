@@ -10,7 +10,7 @@ import {
 import type { BotContext } from '../context.js';
 import { documentChoices, resolveDocument } from '../documents.js';
 import { isModerator, MODERATOR_ONLY } from '../permissions.js';
-import { replyError, textMessage } from '../reply.js';
+import { escapeText, replyError, textMessage } from '../reply.js';
 
 export const data = new SlashCommandBuilder()
   .setName('remove')
@@ -33,13 +33,13 @@ export async function execute(i: ChatInputCommandInteraction, ctx: BotContext): 
     const shared = resolveDocument(ctx.dossier.list(i.guildId), wanted);
     return replyError(
       i,
-      shared ? `“${shared.title}” is shared by all servers and cannot be removed here.` : `This server has no document matching “${wanted}”.`,
+      shared ? `“${escapeText(shared.title)}” is shared by all servers and cannot be removed here.` : `This server has no document matching “${escapeText(wanted)}”.`,
     );
   }
   await i.deferReply({ flags: MessageFlags.Ephemeral });
   const removed = await ctx.dossier.remove(doc.id, i.guildId);
   ctx.log.info({ guild: i.guildId, user: i.user.id, doc: doc.id, removed }, 'remove');
-  await i.editReply(textMessage(removed ? `🗑️ Removed “${doc.title}”.` : `“${doc.title}” was already gone.`));
+  await i.editReply(textMessage(removed ? `🗑️ Removed “${escapeText(doc.title)}”.` : `“${escapeText(doc.title)}” was already gone.`));
 }
 
 export async function autocomplete(i: AutocompleteInteraction, ctx: BotContext): Promise<void> {
