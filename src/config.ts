@@ -29,6 +29,10 @@ const optStr = z
 const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   CORPUS_DIR: z.string().min(1).default('./corpus'),
+  /** PostgreSQL store of record (`postgres://user@host:port/db`); unset = SQLite in DATA_DIR. */
+  DATABASE_URL: optStr.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), { message: 'must start with postgres:// or postgresql://' }),
+  /** How often (ms) a process checks the store's change log for other processes' writes. */
+  STORE_POLL_MS: int(50, 60_000).default(1000),
   /** Where derived caches live (the parsed dictionary); default `./.cache`, shared by all data dirs. */
   CACHE_DIR: optStr,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

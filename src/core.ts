@@ -21,16 +21,11 @@ import { segmentDocument } from './text/chunk.js';
 import { indexTerms } from './text/terms.js';
 import { stemLang } from './text/stem.js';
 import { Decompounder } from './text/decompound.js';
-import {
-  allDocuments,
-  getDocument,
-  getDocumentText,
-  insertDocument,
-  listDocuments,
-  openDatabase,
-  type DB,
-  type DocumentRow,
-} from './store/db.js';
+import type { DB } from './store/db.js';
+import type { DocumentRow, IndexRows, Store } from './store/store.js';
+import { openStore } from './store/open.js';
+import { ChangeFollower } from './search/replica.js';
+import { DocumentCatalog } from './search/catalog.js';
 import { loadDictionary, type Dictionary } from './search/dictionary.js';
 import { buildQuery } from './search/query.js';
 import { PassageSearcher, type ScoredChunk } from './search/passages.js';
@@ -47,7 +42,7 @@ import {
 import type { Answer, Summary } from './answer/types.js';
 import { fetchUrl } from './corpus/fetch-url.js';
 import { loadEmbedder } from './embed/transformers.js';
-import { DenseRetriever, readChunkTexts, type SyncReport } from './search/dense.js';
+import { DenseRetriever, type SyncReport } from './search/dense.js';
 import type { Embedder } from './embed/embedder.js';
 import { fuseHybrid } from './search/fusion.js';
 import { LlmClient } from './answer/llm.js';
@@ -151,11 +146,14 @@ export class Dossier {
   private readonly llm: LlmClient;
   private queue: Promise<unknown> = Promise.resolve();
   private openReport: OpenReport | null = null;
+  /** Documents (rows, texts, chunk counts) as the in-memory replica of the store holds them. */
+  private readonly catalog = new DocumentCatalog();
+  private follower: ChangeFollower | null = null;
 
   private constructor(
     readonly config: Config,
-    /** The SQLite store (shared with feature stores such as feedback). */
-    readonly db: DB,
+    /** The store of record (SQLite or PostgreSQL, src/store/store.ts). */
+    readonly store: Store,
     private readonly dict: Dictionary | null,
     private readonly decompounder: Decompounder | null,
     /** Dense retrieval, or null when EMBEDDINGS=off or the model could not be loaded (lexical alone). */
@@ -164,6 +162,11 @@ export class Dossier {
     this.searcher = new PassageSearcher(dict);
     this.llm = LlmClient.fromConfig(config);
     if (this.llm.enabled) log().info({ model: this.llm.model }, 'LLM answers on (checked against the cited passages before they are shown)');
+  }
+
+  /** The local SQLite database (the store itself with SQLite), for feedback and the embedding cache. */
+  get db(): DB {
+    return this.store.local;
   }
 
   /** Dictionary hooks for checking LLM replies (German nouns, English↔German names). */
@@ -187,7 +190,7 @@ export class Dossier {
   static async open(config: Config, options: OpenOptions = {}): Promise<Dossier> {
     const t0 = performance.now();
     setLogLevel(config.LOG_LEVEL);
-    const db = openDatabase(config.DATA_DIR);
+    const store = await openStore(config);
     const tStore = performance.now();
     const dict = config.TRANSLATE ? loadDictionary(config.DICT_PATH, config.CACHE_DIR) : null;
     if (!config.TRANSLATE) log().info('Cross-lingual query translation is off (TRANSLATE=false).');
@@ -196,14 +199,20 @@ export class Dossier {
     // null → one warning was logged; everything below then runs lexical only.
     const embedder = options.embedder && config.EMBEDDINGS !== 'off' ? options.embedder : await loadEmbedder(config);
     const tModel = performance.now();
-    const dense = embedder ? DenseRetriever.open({ embedder, db, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
+    const dense = embedder ? DenseRetriever.open({ embedder, db: store.local, dir: config.DATA_DIR, depth: config.DENSE_DEPTH }) : null;
     const tDenseOpen = performance.now();
-    const d = new Dossier(config, db, dict, decompounder, dense);
-    d.loadIndex();
+    const d = new Dossier(config, store, dict, decompounder, dense);
+    // The change-log position is read before the index: changes committed while loading are
+    // replayed by the follower (idempotently).
+    const seq = await store.lastSeq();
+    await d.loadIndex();
     const tIndex = performance.now();
     const denseSync = await d.syncDense();
     const tSync = performance.now();
     await d.ingestBundledCorpus();
+    d.follower = new ChangeFollower(store, seq, (ids) => d.serial(() => d.refresh(ids)), config.STORE_POLL_MS);
+    await d.follower.poll(true);
+    await d.follower.start();
     const tEnd = performance.now();
     const ms = (a: number, b: number) => Math.round(b - a);
     const modelLoadMs = options.embedder && embedder ? 0 : ms(tDict, tModel);
@@ -244,9 +253,9 @@ export class Dossier {
    */
   private async syncDense(): Promise<SyncReport | null> {
     if (!this.dense) return null;
-    const ids = this.db.prepare('SELECT id FROM chunks').pluck().all() as number[];
+    const ids = await this.store.chunkIds();
     let next = 0;
-    const rep = await this.dense.sync(ids, (missing) => readChunkTexts(this.db, missing), (done, total) => {
+    const rep = await this.dense.sync(ids, (missing) => this.store.chunkTexts(missing), (done, total) => {
       if (total >= 100 && done >= next) {
         log().info({ done, total }, 'embedding chunks');
         next = done + Math.ceil(total / 10);
@@ -261,7 +270,7 @@ export class Dossier {
     if (!this.dense) return;
     try {
       this.dense.remove(removed);
-      await this.dense.add(readChunkTexts(this.db, added));
+      await this.dense.add(await this.store.chunkTexts(added));
     } catch (err) {
       // The document stays stored and lexically searchable; the next open re-embeds what is missing.
       log().warn({ err: (err as Error).message }, 'could not embed the document; dense retrieval will catch up on the next start');
@@ -274,29 +283,33 @@ export class Dossier {
     return this.dict !== null;
   }
 
-  private loadIndex(): void {
-    const paras = this.db.prepare('SELECT id, doc_id, terms FROM paragraphs ORDER BY id').all() as { id: number; doc_id: string; terms: string }[];
-    const chunks = this.db
-      .prepare('SELECT id, doc_id, paragraph_id, start, "end" AS end, terms FROM chunks ORDER BY id')
-      .all() as { id: number; doc_id: string; paragraph_id: number; start: number; end: number; terms: string }[];
-    const byPara = new Map<number, typeof chunks>();
-    for (const c of chunks) {
+  private async loadIndex(): Promise<void> {
+    this.indexRows(await this.store.indexRows(), true);
+  }
+
+  /** Put documents (with their paragraphs and chunks) into the lexical index and the catalogue. */
+  private indexRows(rows: IndexRows, deferConcepts: boolean): void {
+    const byPara = new Map<number, IndexRows['chunks']>();
+    for (const c of rows.chunks) {
       let list = byPara.get(c.paragraph_id);
       if (!list) byPara.set(c.paragraph_id, (list = []));
       list.push(c);
     }
-    const byDoc = new Map<string, typeof paras>();
-    for (const p of paras) {
+    const byDoc = new Map<string, IndexRows['paragraphs']>();
+    for (const p of rows.paragraphs) {
       let list = byDoc.get(p.doc_id);
       if (!list) byDoc.set(p.doc_id, (list = []));
       list.push(p);
     }
-    for (const doc of allDocuments(this.db)) {
+    for (const doc of rows.documents) {
+      const { text, ...row } = doc;
+      const paragraphs = byDoc.get(doc.id) ?? [];
+      this.catalog.set(row, text, paragraphs.reduce((n, p) => n + (byPara.get(p.id)?.length ?? 0), 0));
       this.searcher.add({
         id: doc.id,
         scope: doc.scope,
         language: stemLang(doc.language),
-        paragraphs: (byDoc.get(doc.id) ?? []).map((p) => ({
+        paragraphs: paragraphs.map((p) => ({
           id: p.id,
           terms: splitTerms(p.terms),
           chunks: (byPara.get(p.id) ?? []).map((c) => ({
@@ -308,8 +321,34 @@ export class Dossier {
             terms: splitTerms(c.terms),
           })),
         })),
-      }, { deferConcepts: true });
+      }, { deferConcepts });
     }
+  }
+
+  /**
+   * Bring the indexes' entries of `docIds` to the store's current state (the change-log follower's
+   * apply step; idempotent): a stored document not indexed yet is indexed (lexical, then vectors
+   * from the embedding cache or the model), an indexed one no longer stored is dropped.
+   */
+  private async refresh(docIds: string[]): Promise<void> {
+    const rows = await this.store.indexRows(docIds);
+    const stored = new Set(rows.documents.map((d) => d.id));
+    const removedChunks: number[] = [];
+    for (const id of docIds) {
+      if (!stored.has(id) && this.catalog.has(id)) {
+        this.catalog.delete(id);
+        removedChunks.push(...this.searcher.remove(id));
+        log().info({ id }, 'document removed by another process');
+      }
+    }
+    const fresh: IndexRows = { documents: rows.documents.filter((d) => !this.catalog.has(d.id)), paragraphs: [], chunks: [] };
+    const want = new Set(fresh.documents.map((d) => d.id));
+    fresh.paragraphs = rows.paragraphs.filter((p) => want.has(p.doc_id));
+    fresh.chunks = rows.chunks.filter((c) => want.has(c.doc_id));
+    if (fresh.documents.length === 0 && removedChunks.length === 0) return;
+    this.indexRows(fresh, false);
+    for (const d of fresh.documents) log().info({ id: d.id, title: d.title }, 'document added by another process');
+    await this.indexDense(fresh.chunks.map((c) => c.id), removedChunks);
   }
 
   private async ingestBundledCorpus(): Promise<void> {
@@ -321,7 +360,7 @@ export class Dossier {
       return;
     }
     // Bundled files an operator removed stay removed (until added again with `ingest`).
-    const removed = new Set(this.db.prepare('SELECT source FROM removed_bundled').pluck().all() as string[]);
+    const removed = await this.store.removedBundled();
     for (const f of files) {
       if (removed.has(`corpus/${f}`)) continue;
       try {
@@ -348,7 +387,7 @@ export class Dossier {
   ingest(input: IngestInput): Promise<IngestResult> {
     return this.serial(async () => {
       const parsed = await this.parse(input);
-      return await this.store(parsed, input.scope || null); // '' is no guild: shared
+      return await this.storeParsed(parsed, input.scope || null); // '' is no guild: shared
     });
   }
 
@@ -392,13 +431,13 @@ export class Dossier {
     };
   }
 
-  private async store(parsed: ParsedDocument, scope: string | null): Promise<IngestResult> {
+  private async storeParsed(parsed: ParsedDocument, scope: string | null): Promise<IngestResult> {
     const text = canonicalText(parsed.text);
     const bodyStart = Math.min(parsed.bodyStart ?? 0, text.length);
     if (text.slice(bodyStart).trim().length === 0) throw new InputError('The document has no text.', 'empty');
     const id = documentId(text, scope);
-    const existing = getDocument(this.db, id);
-    if (existing) return { status: 'unchanged', document: this.info(existing) };
+    const existing = this.catalog.get(id) ?? (await this.store.getDocument(id));
+    if (existing) return { status: 'unchanged', document: await this.infoOf(existing) };
     const language = parsed.language ?? detectLanguage(text);
     const title = (parsed.title ?? deriveTitle(text, bodyStart)).slice(0, 200);
     const date = parsed.date ?? null;
@@ -409,65 +448,41 @@ export class Dossier {
       overlap: Math.min(this.config.CHUNK_OVERLAP, this.config.CHUNK_SENTENCES - 1),
     }, language);
     if (paragraphs.length === 0) throw new InputError('The document has no sentences to index.', 'empty');
-    const older = this.findPreviousVersion(scope, source, title);
-    let chunkIds: number[] = [];
-    this.db.transaction(() => {
-      if (older) this.db.prepare('DELETE FROM documents WHERE id = ?').run(older.id);
-      chunkIds = insertDocument(this.db, {
-        id,
-        scope,
-        title,
-        date,
-        source,
-        language,
-        text,
-        bodyStart,
-        pages: parsed.pages ? JSON.stringify(parsed.pages) : null,
-        paragraphs: paragraphs.map((p) => ({
-          start: p.start,
-          end: p.end,
-          terms: indexTerms(text.slice(p.start, p.end), sl, this.decompounder).join(' '),
-          chunks: p.chunks.map((c) => {
-            const chunkText = text.slice(c.start, c.end);
-            return { start: c.start, end: c.end, terms: indexTerms(chunkText, sl, this.decompounder).join(' '), hash: contentHash(chunkText) };
-          }),
-        })),
-      });
-    })();
-    const removedChunks = older ? this.searcher.remove(older.id) : [];
-    this.indexStored(id);
-    await this.indexDense(chunkIds, removedChunks);
-    const row = getDocument(this.db, id)!;
-    log().info({ id, title, chunks: chunkIds.length, scope, replaced: older?.id }, 'document stored');
-    return { status: older ? 'replaced' : 'added', document: this.info(row), replaced: older?.id };
-  }
-
-  private findPreviousVersion(scope: string | null, source: string | null, title: string): DocumentRow | undefined {
-    const docs = this.db
-      .prepare('SELECT id, scope, title, source FROM documents WHERE scope IS ?')
-      .all(scope) as { id: string; title: string; source: string | null }[];
-    const match = source ? docs.find((d) => d.source === source) : docs.find((d) => !d.source && d.title === title);
-    return match ? getDocument(this.db, match.id) : undefined;
-  }
-
-  private indexStored(docId: string): void {
-    const doc = getDocument(this.db, docId)!;
-    const paras = this.db.prepare('SELECT id, terms FROM paragraphs WHERE doc_id = ? ORDER BY id').all(docId) as { id: number; terms: string }[];
-    const chunks = this.db
-      .prepare('SELECT id, paragraph_id, start, "end" AS end, terms FROM chunks WHERE doc_id = ? ORDER BY id')
-      .all(docId) as { id: number; paragraph_id: number; start: number; end: number; terms: string }[];
-    this.searcher.add({
-      id: docId,
-      scope: doc.scope,
-      language: stemLang(doc.language),
-      paragraphs: paras.map((p) => ({
-        id: p.id,
-        terms: splitTerms(p.terms),
-        chunks: chunks
-          .filter((c) => c.paragraph_id === p.id)
-          .map((c) => ({ id: c.id, docId, paragraphId: p.id, start: c.start, end: c.end, terms: splitTerms(c.terms) })),
+    const put = await this.store.putDocument({
+      id,
+      scope,
+      title,
+      date,
+      source,
+      language,
+      text,
+      bodyStart,
+      pages: parsed.pages ? JSON.stringify(parsed.pages) : null,
+      paragraphs: paragraphs.map((p) => ({
+        start: p.start,
+        end: p.end,
+        terms: indexTerms(text.slice(p.start, p.end), sl, this.decompounder).join(' '),
+        chunks: p.chunks.map((c) => {
+          const chunkText = text.slice(c.start, c.end);
+          return { start: c.start, end: c.end, terms: indexTerms(chunkText, sl, this.decompounder).join(' '), hash: contentHash(chunkText) };
+        }),
       })),
-    });
+    }, { source, title });
+    if (put.status === 'unchanged') {
+      // Another process stored the same document meanwhile; the follower indexes it.
+      await this.refresh([id]);
+      return { status: 'unchanged', document: await this.infoOf((await this.store.getDocument(id))!) };
+    }
+    let removedChunks: number[] = [];
+    if (put.replaced) {
+      removedChunks = this.searcher.remove(put.replaced);
+      this.catalog.delete(put.replaced);
+    }
+    const rows = await this.store.indexRows([id]);
+    this.indexRows(rows, false);
+    await this.indexDense(put.chunkIds, removedChunks);
+    log().info({ id, title, chunks: put.chunkIds.length, scope, replaced: put.replaced }, 'document stored');
+    return { status: put.replaced ? 'replaced' : 'added', document: this.info(this.catalog.get(id)!), replaced: put.replaced };
   }
 
   /**
@@ -476,15 +491,10 @@ export class Dossier {
    * @returns true when a document was removed.
    */
   remove(id: string, scope?: string | null): Promise<boolean> {
-    return this.serial(() => {
-      const doc = getDocument(this.db, id);
-      if (!doc || (scope !== undefined && doc.scope !== scope)) return false;
-      this.db.transaction(() => {
-        this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
-        if (doc.scope === null && doc.source?.startsWith('corpus/')) {
-          this.db.prepare('INSERT OR IGNORE INTO removed_bundled (source) VALUES (?)').run(doc.source);
-        }
-      })();
+    return this.serial(async () => {
+      const doc = await this.store.removeDocument(id, scope);
+      if (!doc) return false;
+      this.catalog.delete(id);
       const chunkIds = this.searcher.remove(id);
       if (this.dense) {
         this.dense.remove(chunkIds);
@@ -497,21 +507,28 @@ export class Dossier {
 
   /** The stored text of a document (citations are slices of it), or undefined. */
   documentText(id: string): string | undefined {
-    return getDocumentText(this.db, id);
+    return this.catalog.text(id);
   }
 
   /** Documents visible from `scope` (shared + the scope's own), oldest first. */
   list(scope: string | null = null): DocumentInfo[] {
-    return listDocuments(this.db, scope ?? null).map((d) => this.info(d));
+    return this.catalog.list(scope ?? null).map((d) => this.info(d));
   }
 
   /** Every stored document, all scopes (operator view). */
   listAll(): DocumentInfo[] {
-    return allDocuments(this.db).map((d) => this.info(d));
+    return this.catalog.all().map((d) => this.info(d));
+  }
+
+  /** {@link info} of a row that may not be in the catalogue yet (chunk count from the store). */
+  private async infoOf(d: DocumentRow): Promise<DocumentInfo> {
+    if (this.catalog.has(d.id)) return this.info(d);
+    const n = (await this.store.chunkCounts([d.id])).get(d.id) ?? 0;
+    return { ...this.info(d), chunks: n };
   }
 
   private info(d: DocumentRow): DocumentInfo {
-    const chunks = (this.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE doc_id = ?').get(d.id) as { n: number }).n;
+    const chunks = this.catalog.chunks(d.id);
     return { id: d.id, title: d.title, date: d.date, source: d.source, language: d.language, scope: d.scope, chars: d.chars, chunks, addedAt: d.added_at };
   }
 
@@ -563,7 +580,7 @@ export class Dossier {
     const scope = opts.scope ?? null;
     const count = clampInt(opts.sentences, 1, 20, 3);
     const maxChars = opts.maxChars ?? 3500;
-    let rows = listDocuments(this.db, scope);
+    let rows = this.catalog.list(scope);
     if (opts.documentId) {
       rows = rows.filter((r) => r.id === opts.documentId);
       if (rows.length === 0) throw new InputError(`No document with id ${opts.documentId} here.`, 'not-found');
@@ -619,7 +636,7 @@ export class Dossier {
   }
 
   private passageDoc(row: DocumentRow): Passage['doc'] | null {
-    const text = getDocumentText(this.db, row.id);
+    const text = this.catalog.text(row.id);
     if (text === undefined) return null;
     return {
       id: row.id,
@@ -667,7 +684,7 @@ export class Dossier {
     for (const r of ranked) {
       let doc = docs.get(r.chunk.docId);
       if (!doc) {
-        const row = getDocument(this.db, r.chunk.docId);
+        const row = this.catalog.get(r.chunk.docId);
         const loaded = row ? this.passageDoc(row) : null;
         if (!loaded) continue;
         docs.set(loaded.id, (doc = loaded));
@@ -677,10 +694,20 @@ export class Dossier {
     return out;
   }
 
-  /** Close the store. Safe to call twice. */
+  /**
+   * Apply every change other processes committed to the store, now (normally the follower does
+   * this about every STORE_POLL_MS). For tests and tools.
+   */
+  async catchUp(): Promise<void> {
+    await this.follower?.poll(true);
+  }
+
+  /** Stop following the change log and close the store. Safe to call twice. */
   async close(): Promise<void> {
+    await this.follower?.stop();
+    this.follower = null;
     await this.queue.catch(() => undefined);
-    if (this.db.open) this.db.close();
+    await this.store.close();
   }
 }
 

@@ -87,7 +87,36 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 -- Bundled corpus files (source "corpus/<file>") an operator removed: not re-added on start.
 CREATE TABLE IF NOT EXISTS removed_bundled (source TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 `;
+
+/**
+ * Schema migrations after the base schema, in order; `schema_version.version` is the number
+ * applied. 1: the change log (src/store/store.ts) that other processes follow.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE IF NOT EXISTS change_log (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     doc_id TEXT NOT NULL,
+     op TEXT NOT NULL CHECK (op IN ('add', 'remove')),
+     scope TEXT,
+     at TEXT NOT NULL
+   );`,
+];
+
+/** Current schema version of a SQLite store (the number of applied {@link MIGRATIONS}). */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+    const from = row?.version ?? 0;
+    if (from > MIGRATIONS.length) throw new Error(`the store's schema version ${from} is newer than this program's (${MIGRATIONS.length}); upgrade dossier`);
+    for (let v = from; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
+    if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
+    else if (from < MIGRATIONS.length) db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
+  }).immediate();
+}
 
 /**
  * Open (creating if needed) the SQLite store at `<dataDir>/dossier.sqlite`.
@@ -101,6 +130,7 @@ export function openDatabase(dataDir: string): DB {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  migrate(db);
   return db;
 }
 
@@ -142,7 +172,8 @@ export function insertDocument(db: DB, doc: NewDocument): number[] {
   return chunkIds;
 }
 
-const DOC_COLUMNS = 'id, scope, title, date, source, language, body_start, chars, added_at, pages';
+/** The documents columns of a {@link DocumentRow} (everything but the text). */
+export const DOC_COLUMNS = 'id, scope, title, date, source, language, body_start, chars, added_at, pages';
 
 /** All documents visible from `scope`: the shared ones (scope NULL) plus the scope's own. */
 export function listDocuments(db: DB, scope: string | null): DocumentRow[] {

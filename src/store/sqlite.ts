@@ -1,0 +1,190 @@
+/**
+ * {@link Store} over the embedded SQLite file `<DATA_DIR>/dossier.sqlite` (better-sqlite3).
+ *
+ * Writes run in `BEGIN IMMEDIATE` transactions, so writers from several processes on one DATA_DIR
+ * are serialised by SQLite's write lock (busy_timeout 5 s) and change-log numbers follow commit
+ * order. Other processes' commits are noticed with `PRAGMA data_version`, which changes exactly
+ * when another connection has committed (https://www.sqlite.org/pragma.html#pragma_data_version).
+ */
+import {
+  allDocuments,
+  getDocument,
+  getDocumentText,
+  insertDocument,
+  listDocuments,
+  openDatabase,
+  DOC_COLUMNS,
+  type DB,
+  type DocumentRow,
+  type NewDocument,
+} from './db.js';
+import { CHANGE_PAGE, StoreError, type Change, type ChunkText, type IndexRows, type PutResult, type ReplaceKey, type Store } from './store.js';
+
+/** Bound parameters per `IN (…)`; SQLite allows 32766. */
+const ID_BATCH = 500;
+
+/** Open (creating and migrating) the SQLite store in `dataDir`. @throws like {@link openDatabase}. */
+export function openSqliteStore(dataDir: string): SqliteStore {
+  return new SqliteStore(openDatabase(dataDir));
+}
+
+/** SQLite implementation of {@link Store} (see module doc). */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private dataVersion: number | null = null;
+
+  constructor(readonly db: DB) {}
+
+  get local(): DB {
+    return this.db;
+  }
+
+  async getDocument(id: string): Promise<DocumentRow | undefined> {
+    return getDocument(this.db, id);
+  }
+
+  async getDocumentText(id: string): Promise<string | undefined> {
+    return getDocumentText(this.db, id);
+  }
+
+  async listDocuments(scope: string | null): Promise<DocumentRow[]> {
+    return listDocuments(this.db, scope);
+  }
+
+  async allDocuments(): Promise<DocumentRow[]> {
+    return allDocuments(this.db);
+  }
+
+  async chunkCounts(docIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const stmt = this.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE doc_id = ?').pluck();
+    for (const id of new Set(docIds)) {
+      const n = stmt.get(id) as number;
+      if (n > 0) out.set(id, n);
+    }
+    return out;
+  }
+
+  async putDocument(doc: NewDocument, replace?: ReplaceKey): Promise<PutResult> {
+    const log = this.db.prepare('INSERT INTO change_log (doc_id, op, scope, at) VALUES (?, ?, ?, ?)');
+    try {
+      return this.db.transaction((): PutResult => {
+        if (this.db.prepare('SELECT 1 FROM documents WHERE id = ?').get(doc.id)) return { status: 'unchanged', chunkIds: [] };
+        const now = new Date().toISOString();
+        let replaced: string | undefined;
+        if (replace) {
+          const older = (replace.source
+            ? this.db.prepare('SELECT id FROM documents WHERE scope IS ? AND source = ? ORDER BY added_at, id LIMIT 1').get(doc.scope, replace.source)
+            : this.db.prepare('SELECT id FROM documents WHERE scope IS ? AND source IS NULL AND title = ? ORDER BY added_at, id LIMIT 1').get(doc.scope, replace.title)) as
+            | { id: string }
+            | undefined;
+          if (older) {
+            this.db.prepare('DELETE FROM documents WHERE id = ?').run(older.id);
+            log.run(older.id, 'remove', doc.scope, now);
+            replaced = older.id;
+          }
+        }
+        const chunkIds = insertDocument(this.db, doc);
+        log.run(doc.id, 'add', doc.scope, now);
+        return { status: replaced ? 'replaced' : 'added', chunkIds, ...(replaced ? { replaced } : {}) };
+      }).immediate();
+    } catch (err) {
+      throw new StoreError(`storing document ${doc.id}`, err);
+    }
+  }
+
+  async removeDocument(id: string, scope?: string | null): Promise<DocumentRow | undefined> {
+    try {
+      return this.db.transaction((): DocumentRow | undefined => {
+        const doc = getDocument(this.db, id);
+        if (!doc || (scope !== undefined && doc.scope !== scope)) return undefined;
+        this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+        if (doc.scope === null && doc.source?.startsWith('corpus/')) {
+          this.db.prepare('INSERT OR IGNORE INTO removed_bundled (source) VALUES (?)').run(doc.source);
+        }
+        this.db.prepare('INSERT INTO change_log (doc_id, op, scope, at) VALUES (?, ?, ?, ?)').run(id, 'remove', doc.scope, new Date().toISOString());
+        return doc;
+      }).immediate();
+    } catch (err) {
+      throw new StoreError(`removing document ${id}`, err);
+    }
+  }
+
+  async removedBundled(): Promise<Set<string>> {
+    return new Set(this.db.prepare('SELECT source FROM removed_bundled').pluck().all() as string[]);
+  }
+
+  async indexRows(docIds?: string[]): Promise<IndexRows> {
+    if (docIds === undefined) {
+      return {
+        documents: this.db.prepare(`SELECT ${DOC_COLUMNS}, text FROM documents ORDER BY added_at, id`).all() as IndexRows['documents'],
+        paragraphs: this.db.prepare('SELECT id, doc_id, terms FROM paragraphs ORDER BY id').all() as IndexRows['paragraphs'],
+        chunks: this.db.prepare('SELECT id, doc_id, paragraph_id, start, "end" AS "end", terms FROM chunks ORDER BY id').all() as IndexRows['chunks'],
+      };
+    }
+    const out: IndexRows = { documents: [], paragraphs: [], chunks: [] };
+    const paras = this.db.prepare('SELECT id, doc_id, terms FROM paragraphs WHERE doc_id = ? ORDER BY id');
+    const chunks = this.db.prepare('SELECT id, doc_id, paragraph_id, start, "end" AS "end", terms FROM chunks WHERE doc_id = ? ORDER BY id');
+    // One read transaction, so a document and its rows come from the same snapshot.
+    this.db.transaction(() => {
+      for (const id of new Set(docIds)) {
+        const d = this.db.prepare(`SELECT ${DOC_COLUMNS}, text FROM documents WHERE id = ?`).get(id) as IndexRows['documents'][number] | undefined;
+        if (!d) continue;
+        out.documents.push(d);
+        out.paragraphs.push(...(paras.all(id) as IndexRows['paragraphs']));
+        out.chunks.push(...(chunks.all(id) as IndexRows['chunks']));
+      }
+    })();
+    return out;
+  }
+
+  async chunkIds(): Promise<number[]> {
+    return this.db.prepare('SELECT id FROM chunks').pluck().all() as number[];
+  }
+
+  async chunkTexts(ids: number[]): Promise<ChunkText[]> {
+    const rows: { id: number; doc_id: string; start: number; end: number; hash: string }[] = [];
+    for (let i = 0; i < ids.length; i += ID_BATCH) {
+      const part = ids.slice(i, i + ID_BATCH);
+      rows.push(
+        ...(this.db
+          .prepare(`SELECT id, doc_id, start, "end" AS "end", hash FROM chunks WHERE id IN (${part.map(() => '?').join(',')})`)
+          .all(...part) as typeof rows),
+      );
+    }
+    const texts = new Map<string, string>();
+    return rows.map((r) => {
+      let text = texts.get(r.doc_id);
+      if (text === undefined) texts.set(r.doc_id, (text = getDocumentText(this.db, r.doc_id) ?? ''));
+      return { id: r.id, text: text.slice(r.start, r.end), hash: r.hash };
+    });
+  }
+
+  async lastSeq(): Promise<number> {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM change_log').pluck().get() as number) ?? 0;
+  }
+
+  async changesSince(seq: number, limit = CHANGE_PAGE): Promise<Change[]> {
+    const rows = this.db
+      .prepare('SELECT seq, doc_id, op, scope FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(seq, limit) as { seq: number; doc_id: string; op: 'add' | 'remove'; scope: string | null }[];
+    return rows.map((r) => ({ seq: r.seq, docId: r.doc_id, op: r.op, scope: r.scope }));
+  }
+
+  async mayHaveChanged(): Promise<boolean> {
+    if (!this.db.open) return false;
+    const v = this.db.pragma('data_version', { simple: true }) as number;
+    const changed = this.dataVersion === null || v !== this.dataVersion;
+    this.dataVersion = v;
+    return changed;
+  }
+
+  /** SQLite has no notifications; followers poll {@link mayHaveChanged}. */
+  async watch(): Promise<() => Promise<void>> {
+    return async () => undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
