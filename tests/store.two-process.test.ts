@@ -42,9 +42,17 @@ class Child {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+  /** Ask the child to quit; killed after 5 s. */
   quit(): Promise<void> {
-    this.p.stdin.write('QUIT\n');
-    return new Promise((r) => this.p.once('exit', () => r()));
+    if (this.p.exitCode !== null) return Promise.resolve();
+    this.p.stdin.end('QUIT\n');
+    return new Promise((r) => {
+      const t = setTimeout(() => this.p.kill('SIGKILL'), 5000);
+      this.p.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
   }
 }
 
@@ -68,6 +76,8 @@ describe.each(['sqlite', 'postgres'] as const)('two processes on one %s store', 
       loadConfig({ DATA_DIR: path.join(dir, kind === 'sqlite' ? 'data' : sub), CORPUS_DIR: corpus, LOG_LEVEL: 'silent', EMBEDDINGS: 'off', STORE_POLL_MS: 200, ...(url ? { DATABASE_URL: url } : {}) });
     const a = await Dossier.open(cfg('a'));
     const p = spawn(TSX, [CHILD, cfg('b').DATA_DIR, corpus, ...(url ? [url] : [])], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const b = new Child(p);
     try {
       expect(await b.next()).toBe('READY');
@@ -102,6 +112,8 @@ describe.each(['sqlite', 'postgres'] as const)('two processes on one %s store', 
       expect(new Set(a.list().map((d) => d.id))).toEqual(new Set(c.list().map((d) => d.id)));
       await c.close();
       console.log(`[${kind}] sync delay: add ${addDelay} ms, remove ${removeDelay} ms (poll 200 ms)`);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nchild stderr: ${stderr.slice(-2000)}`, { cause: err });
     } finally {
       await b.quit();
       await a.close();
