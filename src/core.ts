@@ -45,7 +45,7 @@ import type { Answer, Summary } from './answer/types.js';
 import { summaryCandidates } from './answer/summary-input.js';
 import { withStorageErrors } from './store/errors.js';
 import type { PreparedDocument } from './ingest/prepare.js';
-import { ingestJob } from './ingest/input.js';
+import { ingestJob, type IngestSource } from './ingest/input.js';
 import { PrepareThread } from './ingest/thread.js';
 // The embedding model (transformers.js, onnxruntime, sharp) and the vector index (hnswlib) are
 // imported only with EMBEDDINGS on: see Dossier.open. Importing the core stays light (issue 12).
@@ -74,19 +74,8 @@ export interface DocumentInfo {
   instructions?: number;
 }
 
-/** What to ingest: text, or bytes of a file, with optional metadata overrides. */
-export interface IngestInput {
-  text?: string;
-  bytes?: Uint8Array;
-  filename?: string;
-  contentType?: string;
-  /** An http(s) URL to fetch (guarded against private addresses unless ALLOW_PRIVATE_URLS). */
-  url?: string;
-  title?: string;
-  date?: string;
-  source?: string;
-  scope?: string | null;
-}
+/** What to ingest: text, or bytes of a file, or a URL, with optional metadata overrides (src/ingest/input.ts). */
+export type IngestInput = IngestSource;
 
 /** Options of {@link Dossier.summarize}. */
 export interface SummaryOptions {

@@ -8,12 +8,13 @@ import { InputError } from '../corpus/types.js';
 import type { PrepareJob } from './job.js';
 import { ingestLimits } from './prepare.js';
 
-/** The input fields {@link ingestJob} reads (src/core.ts IngestInput). */
+/** What to ingest (exported by the core as IngestInput): text, bytes of a file, or a URL, with metadata overrides. */
 export interface IngestSource {
   text?: string;
   bytes?: Uint8Array;
   filename?: string;
   contentType?: string;
+  /** An http(s) URL to fetch (guarded against private addresses unless ALLOW_PRIVATE_URLS). */
   url?: string;
   title?: string;
   date?: string;
