@@ -2,14 +2,13 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dossier } from '../src/core.js';
 import { InputError } from '../src/corpus/types.js';
 import { fetchUrl } from '../src/corpus/fetch-url.js';
 import { loadDictionary } from '../src/search/dictionary.js';
-import { log, setLogger } from '../src/log.js';
 import { tempDir, testConfig } from './helpers.js';
+import { withLogs } from './kit/log-capture.js';
 
 const open: Dossier[] = [];
 async function core(overrides: Record<string, unknown> = {}): Promise<Dossier> {
@@ -121,16 +120,7 @@ describe('lone UTF-16 surrogates in ingest({ text })', () => {
 });
 
 /** Capture log lines (parsed JSON) while `fn` runs; nothing reaches stderr. */
-async function captureLogs<T>(fn: () => Promise<T> | T): Promise<{ result: T; lines: { level: number; msg: string }[] }> {
-  const lines: { level: number; msg: string }[] = [];
-  const before = log();
-  setLogger(pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s)) }));
-  try {
-    return { result: await fn(), lines };
-  } finally {
-    setLogger(before);
-  }
-}
+const captureLogs = withLogs;
 
 describe('a damaged dictionary cache is rebuilt with one warning', () => {
   const damages: [string, (b: Buffer) => void][] = [

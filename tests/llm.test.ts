@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { log, setLogger } from '../src/log.js';
 import { LlmClient, LlmError, Semaphore, retryAfterMs, stripReasoning } from '../src/answer/llm.js';
 import { llmAnswer, llmSummary, type LlmOutcome } from '../src/answer/llm-answer.js';
 import { buildAnswerMessages, neutralise } from '../src/answer/prompt.js';
 import { parseCitations, verifyReply } from '../src/answer/verify.js';
 import type { Answer, Citation, DocumentRef, Summary } from '../src/answer/types.js';
 import { FakeOpenAI } from './kit/fake-openai.js';
+import { captureLogs as captureDebugLogs } from './kit/log-capture.js';
 
 const SEED = fs.readFileSync(path.join(import.meta.dirname, '..', 'corpus', '000_f6d27b86c4846197.txt'), 'utf8');
 const seedDoc: DocumentRef = { id: 'seed', title: 'Chinesische Drohnen für Russland', date: '2023-02' };
@@ -50,12 +49,7 @@ const TRANSLATE = (w: string): string[] => LEXICON[w.toLowerCase()] ?? [];
 const GOOD = "Xi'an Bingo plans to help Russia set up production with a capacity of about 100 drones a month [2].";
 
 /** Captures log lines (JSON objects) at debug level. */
-function captureLogs(): { lines: Record<string, unknown>[]; restore: () => void } {
-  const previous = log();
-  const lines: Record<string, unknown>[] = [];
-  setLogger(pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s)) }));
-  return { lines, restore: () => setLogger(previous) };
-}
+const captureLogs = () => captureDebugLogs('debug');
 
 let fake: FakeOpenAI;
 let sleeps: number[];

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { parseHTML } from 'linkedom';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -23,9 +22,9 @@ import { openDatabase } from '../src/store/db.js';
 import { StorageError, classifyStorageError, namedStorageError } from '../src/store/errors.js';
 import { loadDictionary } from '../src/search/dictionary.js';
 import { runIngest, oneLine } from '../src/ingest-cli.js';
-import { log, setLogger } from '../src/log.js';
 import { HTML_SHAPES, PDF_SHAPES, TEXT_SHAPES } from '../scripts/hostile-inputs.js';
 import { tempDir, testConfig } from './helpers.js';
+import { withLogs } from './kit/log-capture.js';
 
 const open: Dossier[] = [];
 async function core(overrides: Record<string, unknown> = {}): Promise<Dossier> {
@@ -38,16 +37,7 @@ afterEach(async () => {
 });
 
 /** Capture log lines (as parsed JSON) while `fn` runs. */
-async function captureLogs<T>(fn: () => Promise<T> | T): Promise<{ result: T; lines: { level: number; msg: string }[] }> {
-  const lines: { level: number; msg: string }[] = [];
-  const before = log();
-  setLogger(pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s)) }));
-  try {
-    return { result: await fn(), lines };
-  } finally {
-    setLogger(before);
-  }
-}
+const captureLogs = withLogs;
 
 async function refusal(p: Promise<unknown>): Promise<InputError> {
   const err = await p.then(() => null, (e: unknown) => e);

@@ -29,3 +29,16 @@ export function captureLogs(level = 'info'): LogCapture {
   setLogger(pino({ level }, { write: (s: string) => void lines.push(JSON.parse(s) as CapturedLine) }));
   return { lines, restore: () => setLogger(previous) };
 }
+
+/**
+ * Run `fn` with log() captured (see {@link captureLogs}) and put the previous logger back after,
+ * also when `fn` throws. @returns fn's result and the captured lines.
+ */
+export async function withLogs<T>(fn: () => Promise<T> | T, level = 'info'): Promise<{ result: T; lines: CapturedLine[] }> {
+  const cap = captureLogs(level);
+  try {
+    return { result: await fn(), lines: cap.lines };
+  } finally {
+    cap.restore();
+  }
+}
