@@ -53,7 +53,7 @@ describe('gateway', () => {
     for (const messages of answers) expect(textOf(messages)).toContain('100 Drohnen im Monat');
     expect(h.fake.rejected()).toEqual([]);
     const acks = h.fake.ackLatencies().sort((a, b) => a - b);
-    console.log(
+    if (process.env.TEST_VERBOSE) console.log(
       `ack latency over ${acks.length} concurrent /ask: p50 ${percentile(acks, 50).toFixed(0)} ms, ` +
         `p95 ${percentile(acks, 95).toFixed(0)} ms, max ${acks.at(-1)!.toFixed(0)} ms`,
     );

@@ -39,7 +39,7 @@ describe('ingestion off the event loop', () => {
     expect(String(reply.content)).toMatch(/Added “Gross”/);
     for (const a of asks) await hh.fake.waitForReply(a, (m) => m.length > 0, 30_000);
     const acks = asks.map((a) => hh.fake.interactions.get(a.id)!.callbackAttempts[0]);
-    console.log(`ack latency during a 4 MB /add (ms): ${acks.map((a) => Math.round(a.ackMs)).join(', ')}; ${sentDuringAdd} of 5 sent before the add finished`);
+    if (process.env.TEST_VERBOSE) console.log(`ack latency during a 4 MB /add (ms): ${acks.map((a) => Math.round(a.ackMs)).join(', ')}; ${sentDuringAdd} of 5 sent before the add finished`);
     // In-process preparation blocks this test's own timers too: then at most the first ask goes out before the add ends.
     expect(sentDuringAdd).toBeGreaterThanOrEqual(3);
     for (const a of acks) expect(a.status).toBe(204);

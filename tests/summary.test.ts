@@ -6,6 +6,7 @@ import { indexTerms } from '../src/text/terms.js';
 import { parseHeaderLines } from '../src/corpus/header.js';
 import { deriveTitle } from '../src/corpus/document.js';
 import { summaryCandidates } from '../src/answer/summary-input.js';
+import { startsDependent } from '../src/text/anaphora.js';
 import {
   renderSummary,
   SummaryCache,
@@ -58,7 +59,6 @@ describe('summarizeSentences on the seed report', () => {
   it('a 3-sentence summary covers the Xi\'an Bingo deal, ~100 drones a month and the Iran–Russia factory', () => {
     const { picked } = summarizeSentences(sentences, { count: 3 });
     const summary = renderSummary(picked, seedDoc);
-    console.log(`seed summary:\n${summary.text}`);
     expect(picked).toHaveLength(3);
     expect(summary.text).toContain("Xi'an Bingo");
     expect(summary.text).toMatch(/Massenproduktion von Kamikazedrohnen für Russland/);
@@ -148,6 +148,46 @@ describe('the seed report under its real title (header line), as the core reads 
     const before = summarizeSentences(derived, { count: 3 }).picked.map((p) => p.text);
     expect(before.some((t) => t.startsWith('Während'))).toBe(false);
     expect(withTitle.slice(1)).toEqual(before);
+  });
+
+  it('three summary units of the seed carry the deal (100 prototypes by April) and quote no sentence without its referent', () => {
+    const picked = summarizeSentences(candidates, { count: 3 }).picked;
+    const text = picked.map((p) => p.text).join(' ');
+    expect(text).toContain('100 Drohnen des Prototyps ZT-180');
+    expect(text).toContain('bis April');
+    // A unit may open with a back-reference only at a paragraph start (its referent is a paragraph).
+    for (const p of picked) if (startsDependent(p.text)) expect(SEED.slice(0, p.start)).toMatch(/\n\s*$/);
+    expect(text).toMatch(/[.!?"“] In dieser sollen mindestens 6\.000/);
+  });
+});
+
+describe('dependent sentences are summarised with their antecedent', () => {
+  const ref: DocumentRef = { id: 'd', title: 'Werk', date: null };
+  const text =
+    'Der Konzern baut ein neues Werk in Leipzig. In diesem sollen ab 2025 jährlich 5.000 Batterien entstehen. ' +
+    'Dort arbeiten dann 800 Menschen.\n\nDie Stadt begrüßt das Vorhaben. Der Bürgermeister spricht von einem guten Tag.';
+  const candidates = summaryCandidates({ ref, text, bodyStart: 0, language: 'de', pages: null }, 100, null);
+
+  it('a sentence opening with "In diesem"/"Dort" is one candidate with the sentence before it, quoted verbatim', () => {
+    expect(candidates.map((c) => c.text)).toEqual([
+      'Der Konzern baut ein neues Werk in Leipzig. In diesem sollen ab 2025 jährlich 5.000 Batterien entstehen. Dort arbeiten dann 800 Menschen.',
+      'Die Stadt begrüßt das Vorhaben.',
+      'Der Bürgermeister spricht von einem guten Tag.',
+    ]);
+    for (const c of candidates) expect(text.slice(c.start, c.end)).toBe(c.text);
+    expect(candidates[0].terms).toEqual(expect.arrayContaining(indexTerms('Batterien Menschen', 'de', null)));
+  });
+
+  it('a paragraph-initial dependent sentence is not joined across the paragraph break', () => {
+    const t = 'Erster Absatz endet hier.\n\nDort beginnt der zweite.';
+    const c = summaryCandidates({ ref, text: t, bodyStart: 0, language: 'de', pages: null }, 100, null);
+    expect(c.map((x) => x.text)).toEqual(['Erster Absatz endet hier.', 'Dort beginnt der zweite.']);
+  });
+
+  it('at most MAX_JOINED sentences join one antecedent', () => {
+    const t = 'A kam. Er sah. Er siegte. Er ging. Er blieb.';
+    const c = summaryCandidates({ ref, text: t, bodyStart: 0, language: 'de', pages: null }, 100, null);
+    expect(c.map((x) => x.text)).toEqual(['A kam. Er sah. Er siegte.', 'Er ging. Er blieb.']);
   });
 });
 

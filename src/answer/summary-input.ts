@@ -8,10 +8,14 @@ import { iterateParagraphs, PositionIndex } from '../text/chunk.js';
 import { splitSentences } from '../text/sentences.js';
 import { indexTerms } from '../text/terms.js';
 import { stemLang } from '../text/stem.js';
+import { startsDependent } from '../text/anaphora.js';
 import type { Decompounder } from '../text/decompound.js';
 import type { PageSpan } from '../corpus/types.js';
 import type { SummarySentence } from './summary.js';
 import type { DocumentRef } from './types.js';
+
+/** Most dependent sentences joined to one antecedent (keeps a candidate a few sentences long). */
+export const MAX_JOINED = 2;
 
 /** What {@link summaryCandidates} reads of a document. */
 export interface SummaryDoc {
@@ -24,7 +28,10 @@ export interface SummaryDoc {
 
 /**
  * The first `max` sentences of `doc` in document order, each with its paragraph number (0-based),
- * citation label ("¶n" / "p. k, ¶n", as answers cite) and index terms.
+ * citation label ("¶n" / "p. k, ¶n", as answers cite) and index terms. A sentence that refers
+ * back to the one before it in the same paragraph ({@link startsDependent}: "In dieser …",
+ * "Sie …") is joined to it as one candidate (the span of both, verbatim), so a summary never
+ * quotes it without its referent. At most MAX_JOINED sentences are joined into one candidate.
  * Cost: O(characters up to the last sentence taken) + O(max · log pages).
  */
 export function summaryCandidates(doc: SummaryDoc, max: number, decompounder: Decompounder | null): SummarySentence[] {
@@ -33,10 +40,21 @@ export function summaryCandidates(doc: SummaryDoc, max: number, decompounder: De
   const sl = stemLang(doc.language);
   let pi = 0;
   for (const p of iterateParagraphs(doc.text, doc.bodyStart)) {
+    let joined = 0;
+    let first = true;
     for (const s of splitSentences(doc.text.slice(p.start, p.end), doc.language)) {
-      if (out.length >= max) return out;
       const start = s.start + p.start;
       const end = s.end + p.start;
+      const last = out[out.length - 1];
+      if (!first && last && joined < MAX_JOINED && startsDependent(doc.text.slice(start, end))) {
+        const text = doc.text.slice(last.start, end);
+        out[out.length - 1] = { ...last, end, text, terms: indexTerms(text, sl, decompounder) };
+        joined++;
+        continue;
+      }
+      first = false;
+      joined = 0;
+      if (out.length >= max) return out;
       const text = doc.text.slice(start, end);
       const page = pages?.page(start);
       out.push({

@@ -68,7 +68,7 @@ export const EMBEDDING_DUPLICATE_SIMILARITY = 0.97;
  * Bumped whenever the algorithm or its constants change, so cached summaries made by an older
  * version are not served.
  */
-export const SUMMARY_ALGORITHM_VERSION = 1;
+export const SUMMARY_ALGORITHM_VERSION = 2;
 
 /** Most sentences one call accepts (the similarity matrices are dense: n² entries each). */
 export const MAX_SUMMARY_SENTENCES = 2000;
