@@ -26,8 +26,11 @@ const W = '(?:\\s+\\S+){0,4}?\\s+'; // up to four words in between
 const PATTERNS: Array<[string, RegExp]> = [
   ['override', new RegExp(`\\b(?:ignore|disregard|forget|override|skip)${W}(?:previous|prior|above|earlier|preceding|all|any|your|the|these|those|system)${W}?(?:instructions?|rules?|prompts?|directions?|guidelines?|messages?|context)\\b`, 'i')],
   ['override', new RegExp(`\\b(?:ignorier\\w*|vergiss|vergessen\\s+sie|missachte\\w*|übergeh\\w*)${W}?(?:alle\\s+|die\\s+|deine\\s+|ihre\\s+)?(?:vorherigen|bisherigen|obigen|vorigen|früheren|bisherige|vorherige)?\\s*(?:anweisungen|instruktionen|regeln|befehle|vorgaben|anordnungen)\\b`, 'i')],
-  ['role', /\b(?:you are now|from now on,? you|act as (?:an?|the) |pretend (?:to be|you are)|you must now|new instructions?:|system prompt|developer mode|jailbreak)/i],
-  ['role', /\b(?:du bist (?:jetzt|nun|ab sofort)|ab (?:jetzt|sofort) (?:bist|antwortest|sagst) du|neue anweisungen?:|systemprompt|system-prompt|entwicklermodus)/i],
+  // Role changes address the reader as the model: "you are now …", "from now on you answer …",
+  // "act as …", or switch it into a named mode. The bare words "jailbreak" or "developer mode"
+  // are not enough: news about phones and consoles uses them (10kGNAD has five such sentences).
+  ['role', /\b(?:you are now|from now on,? you (?:are|will|must|answer|reply|respond|act|say|only)|act as (?:an?|the) (?:ai|assistant|model|chatbot|unrestricted|unfiltered)|pretend (?:to be|you are)|you must now|new instructions?:|(?:your|my) system prompt|(?:reveal|print|show|repeat|output|leak|display)\s+(?:the\s+)?system prompt|(?:enter|enable|activate|switch to|in) (?:developer|jailbreak|dan|god) mode)/i],
+  ['role', /\b(?:du bist (?:jetzt|nun|ab sofort)|ab (?:jetzt|sofort) (?:bist|antwortest|sagst) du|neue anweisungen?:|(?:dein|deinen|der|den) system-?prompt|(?:aktiviere|starte|wechsle in den) (?:entwickler|jailbreak)-?modus)/i],
   ['address', /\b(?:(?:dear|attention|note to|hey)\s+(?:ai|llm|assistant|chatbot|language model|model)|(?:ai|llm|assistant|language model)s?\s*[:,]\s*(?:please\s+)?(?:ignore|answer|reply|respond|say|output|print|write))/i],
   ['address', /\b(?:(?:liebe|lieber|hallo|achtung)\s+(?:ki|assistent|sprachmodell|chatbot)|(?:ki|assistent|sprachmodell)\s*[:,]\s*(?:bitte\s+)?(?:ignoriere|antworte|sage|schreibe|gib))/i],
   ['dictate', /\b(?:[Aa]nswer|[Rr]eply|[Rr]espond|[Ss]ay|[Oo]utput|[Pp]rint|[Ww]rite|[Rr]eturn)\s+(?:only|just|exactly|always|nothing but|with only)?\s*(?:with\s+)?(?:the\s+(?:word|text|string|phrase)\s+)?["'“„«]?[\p{Lu}\d_]{3,}["'”“»]?(?:\s|[.!]|$)/u],
