@@ -28,8 +28,9 @@
  * Dense (with --dense-model-dir/--dense-model-id, or --embeddings auto with MODEL_DIR/MODEL_ID
  * from the environment): the same pools are embedded (10kGNAD skipped) and the signal is the top
  * dense similarity of the questions the configured ABSTAIN_THRESHOLD abstains on; the threshold that
- * minimises the same cost is printed as DENSE_THRESHOLD. The shipped default was chosen this way
- * on the generated 'meaning' model only (0.34; see src/config.ts).
+ * minimises the same cost is printed as DENSE_THRESHOLD. On the generated 'meaning' model this
+ * gives 0.34; the shipped default is 2 (off) because no real model could be calibrated here
+ * (see src/config.ts).
  *
  * Pools are built with the same text pipeline as Dossier.ingest (parseText → segmentDocument →
  * indexTerms with the decompounder) and searched with the same query builder and PassageSearcher
