@@ -31,6 +31,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import onnxProto from 'onnx-proto';
+import { mulberry32 } from './lib/metrics.js';
 
 const { onnx } = onnxProto;
 type INode = onnxProto.onnx.INodeProto;
@@ -118,18 +119,8 @@ const COMMON_WORDS = (
 ).split(' ');
 
 // ---------------------------------------------------------------------------------------------
-// Deterministic random numbers (mulberry32, public-domain 32-bit generator).
+// Deterministic random numbers: mulberry32 (scripts/lib/metrics.ts).
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Uniform weights with standard deviation 0.02 (BERT's initialiser range): U(−0.02·√3, 0.02·√3). */
 function randomWeights(n: number, next: () => number): Float32Array {
@@ -370,7 +361,7 @@ interface Weights {
 }
 
 function randomBertWeights(shape: Shape, vocabSize: number, seed: number): Weights {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const { hidden: h, ffn } = shape;
   return {
     word: randomWeights(vocabSize * h, next),

@@ -3,8 +3,6 @@
  * replies in English and German must be shown as `llm`. Every reply goes through the loopback
  * fake OpenAI server (tests/kit/fake-openai.ts) and the real client, check and rendering.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { log, setLogger } from '../src/log.js';
@@ -13,19 +11,9 @@ import { llmAnswer, llmSummary, type LlmOutcome } from '../src/answer/llm-answer
 import type { Answer, Citation, DocumentRef, Summary } from '../src/answer/types.js';
 import { answerMessages } from '../src/discord/reply.js';
 import { FakeOpenAI } from './kit/fake-openai.js';
+import { cite, SEED_TEXT, seedDoc } from './kit/citations.js';
 
-const SEED = fs.readFileSync(path.join(import.meta.dirname, '..', 'corpus', '000_f6d27b86c4846197.txt'), 'utf8');
-const seedDoc: DocumentRef = { id: 'seed', title: 'Chinesische Drohnen für Russland', date: '2023-02' };
-
-/** The seed sentence holding `needle` (to the next ". " or line break). */
-function cite(n: number, needle: string, text = SEED, doc = seedDoc): Citation {
-  const at = text.indexOf(needle);
-  if (at < 0) throw new Error(`not in text: ${needle}`);
-  const start = Math.max(text.lastIndexOf('. ', at) + 2, text.lastIndexOf('\n', at) + 1);
-  const dots = [text.indexOf('. ', at), text.indexOf('.\n', at)].filter((k) => k >= 0);
-  const end = dots.length ? Math.min(...dots) + 1 : text.length;
-  return { n, document: doc, quote: text.slice(start, end), start, end, score: 1 - n / 10, position: `¶${n}` };
-}
+const SEED = SEED_TEXT;
 
 const citations: Citation[] = [
   cite(1, 'Demnach soll sich das Unternehmen'), // 100 ZT-180 prototypes, deliver by April

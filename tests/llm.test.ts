@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { LlmClient, LlmError, Semaphore, retryAfterMs, stripReasoning } from '../src/answer/llm.js';
@@ -8,20 +6,10 @@ import { buildAnswerMessages, neutralise } from '../src/answer/prompt.js';
 import { parseCitations, verifyReply } from '../src/answer/verify.js';
 import type { Answer, Citation, DocumentRef, Summary } from '../src/answer/types.js';
 import { FakeOpenAI } from './kit/fake-openai.js';
+import { cite, SEED_TEXT, seedDoc } from './kit/citations.js';
 import { captureLogs as captureDebugLogs } from './kit/log-capture.js';
 
-const SEED = fs.readFileSync(path.join(import.meta.dirname, '..', 'corpus', '000_f6d27b86c4846197.txt'), 'utf8');
-const seedDoc: DocumentRef = { id: 'seed', title: 'Chinesische Drohnen für Russland', date: '2023-02' };
-
-/** A citation of the seed sentence that contains `needle` (sentence = up to the next ". "). */
-function cite(n: number, needle: string, text = SEED, doc = seedDoc): Citation {
-  const at = text.indexOf(needle);
-  if (at < 0) throw new Error(`not in text: ${needle}`);
-  const start = Math.max(text.lastIndexOf('. ', at) + 2, text.lastIndexOf('\n', at) + 1);
-  const dot = text.indexOf('. ', at);
-  const end = dot < 0 ? text.length : dot + 1;
-  return { n, document: doc, quote: text.slice(start, end), start, end, score: 1 - n / 10, position: `¶${n}` };
-}
+const SEED = SEED_TEXT;
 
 const citations: Citation[] = [
   cite(1, 'Demnach soll sich das Unternehmen'),
