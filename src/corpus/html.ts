@@ -6,7 +6,7 @@
 import { parseHTML } from 'linkedom';
 import { Readability } from '@mozilla/readability';
 import { InputError } from './types.js';
-import { scanHtml } from './html-scan.js';
+import { restoreText, scanHtml } from './html-scan.js';
 
 /** What {@link parseHtml} extracts; `text` is not yet sanitised. */
 export interface HtmlResult {
@@ -111,6 +111,9 @@ export function parseHtml(html: string, url?: string, limits: HtmlLimits = { max
     case 'maxAttributes':
       throw new InputError(`The page has more than ${limits.maxAttributes.toLocaleString('en')} HTML attributes (MAX_HTML_ATTRIBUTES).`, 'too-large');
   }
+  // Parsed from here on: the source with each text run as one text node (see html-scan.ts);
+  // extracted strings go through restoreText.
+  html = scan.html!;
   const doc = parseDocument(html);
   const root = doc.documentElement as unknown as (DomNode & { getAttribute(n: string): string | null }) | null;
   const lang = root?.getAttribute('lang') ?? undefined;
@@ -141,9 +144,10 @@ export function parseHtml(html: string, url?: string, limits: HtmlLimits = { max
     const body = doc.body as unknown as DomNode | null;
     text = body ? toText(body, true) : '';
   }
+  const title = article?.title || docTitle || h1;
   return {
-    text,
-    title: article?.title || docTitle || h1 || undefined,
+    text: restoreText(text),
+    title: title ? restoreText(title) : undefined,
     date: article?.publishedTime || metaDate || time || undefined,
     lang: article?.lang || lang || undefined,
   };
