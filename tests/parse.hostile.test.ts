@@ -175,6 +175,16 @@ describe('PDF bombs and limits', () => {
     expect((await refusal(d.ingest({ bytes: twoPages, filename: 'two.pdf' }))).message).toContain('MAX_PDF_PAGES');
   });
 
+  it('the default MAX_PDF_PAGES (2000) refuses a 2001-page flat page tree before reading pages', async () => {
+    const { pdfWithStreams, pdfTextStream } = await import('../scripts/hostile-inputs.js');
+    const pdf = pdfWithStreams(Array.from({ length: 2001 }, (_, i) => pdfTextStream([`Seite ${i + 1}.`])));
+    const d = await core();
+    const err = await refusal(d.ingest({ bytes: pdf, filename: 'many.pdf' }));
+    expect(err.reason).toBe('too-large');
+    expect(err.message).toContain('at most 2,000 pages can be read (MAX_PDF_PAGES)');
+    expect(d.list()).toHaveLength(0);
+  });
+
   it('a heading in a larger font is its own paragraph (issue 14 item 9)', async () => {
     const doc = await PDFDocument.create();
     const font = await doc.embedFont(StandardFonts.Helvetica);
