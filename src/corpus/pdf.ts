@@ -50,9 +50,10 @@ const SUSPENDED_NEXT = /^(?:und|oder|bzw\.?|sowie|als|wie|noch|bis|and|or|to)\b/
 /**
  * Default for the most pages read from one PDF (config MAX_PDF_PAGES). pdf.js locates page n by
  * walking the page tree's kids from the first (pdf.worker.mjs Catalog.getPageDict), so a flat
- * tree costs time quadratic in the page count: measured 0.45 s of getPage for 500 pages, 4.0 s
- * for 2000, and a 4999-page PDF took 29 s to ingest under the old default of 5000
- * (scripts/bench-hostile.ts --case pdf:manyPages). 2000 pages covers long reports and most books.
+ * tree costs time quadratic in the page count: getPage took 0.45 s for 500 pages and 4.0 s for
+ * 2000 (machine under load), and a 4999-page PDF ingested in 9.6 s unloaded under the old default
+ * of 5000 (`npx tsx scripts/bench-hostile.ts --case pdf:manyPages`). 2000 pages covers long
+ * reports and most books.
  */
 export const MAX_PDF_PAGES = 2000;
 

@@ -34,7 +34,7 @@ export function* iterateTokens(text: string): Generator<Token> {
     const start = m.index ?? 0;
     if (!SPECIAL.test(surface)) {
       // The common case, without the per-token array and `yield*` delegation (3.5 M tokens of
-      // `a. `: 4.1 s → see scripts/bench-hostile.ts).
+      // `a. ` took 4.1 s with it, 3.1 s without, machine under load).
       yield { norm: surface.toLowerCase(), start, end: start + surface.length, capitalized: startsUpper(surface) };
       continue;
     }
