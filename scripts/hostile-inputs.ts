@@ -46,6 +46,31 @@ export const HTML_SHAPES = {
     `<!doctype html><html><body><ul>${repeatTo('<li>a<thead>b<caption>c', bytes)}</ul></body></html>`,
   /** One element carrying a huge number of attributes. */
   manyAttributes: (bytes: number) => `<!doctype html><html><body><p ${repeatTo('a=1 ', bytes)}>Text.</p></body></html>`,
+  /**
+   * Attributes spread under the per-element limit: elements of 900 distinct attributes each, total
+   * capped at 400k (under MAX_HTML_ATTRIBUTES), the rest of the size a plain paragraph. Before the
+   * attribute cut (src/corpus/html-scan.ts) this burned the whole 60 s ingest budget.
+   */
+  spreadAttributes: (bytes: number) => {
+    const el = `<p ${Array.from({ length: 900 }, (_, i) => `a${i}=1`).join(' ')}>Text.</p>`;
+    const n = Math.min(444, Math.floor(bytes / el.length));
+    const rest = Math.max(0, bytes - n * el.length - 64);
+    return `<!doctype html><html><body>${el.repeat(n)}<p>${repeatTo('Wort ', rest)}</p></body></html>`;
+  },
+  /** Elements each carrying 20 attributes that do reach the DOM (class, id, role, …). */
+  keptAttributes: (bytes: number) => {
+    const names = ['id', 'class', 'style', 'role', 'itemprop', 'rel', 'type', 'summary', 'lang', 'dir', 'name', 'property', 'content', 'datetime', 'rowspan', 'colspan', 'datatable', 'aria-hidden', 'aria-modal', 'href'];
+    const el = `<span ${names.map((a) => `${a}=x`).join(' ')}>Wort.</span>`;
+    return `<!doctype html><html><body><p>${repeatTo(el, Math.min(bytes, 24_000 * el.length))}</p></body></html>`;
+  },
+  /** Attribute names that start with a quote (`<p "0" "1" …>`): htmlparser2 reads each as an attribute. */
+  quotedAttributeNames: (bytes: number) => `<!doctype html><html><body><p ${repeatTo('"" ', bytes)}>Text.</p></body></html>`,
+  /** One paragraph of character entities (`&amp;`): each was its own DOM text node. */
+  entities: (bytes: number) => `<!doctype html><html><body><p>${repeatTo('&amp;', bytes)}</p></body></html>`,
+  /** Words split by empty comments (`a<!---->`): each comment and text piece was its own DOM node. */
+  comments: (bytes: number) => `<!doctype html><html><body><p>${repeatTo('Wort<!---->', bytes)}</p></body></html>`,
+  /** Words split by end tags that close nothing (`a</x>`): ignored by the parser, but they split text. */
+  strayEndTags: (bytes: number) => `<!doctype html><html><body><p>${repeatTo('Wort </x>', bytes)}</p></body></html>`,
 } as const;
 
 /**
@@ -93,4 +118,12 @@ export const PDF_SHAPES = {
   textBomb: (bytes: number) => pdfWithStreams([Buffer.from(repeatTo('BT /F1 12 Tf 72 700 Td (Drohne) Tj ET\n', bytes))]),
   /** One stream inflating to `bytes` zero bytes. */
   zeroBomb: (bytes: number) => pdfWithStreams([Buffer.alloc(bytes)]),
+  /**
+   * 4999 one-sentence pages in a flat page tree (the old MAX_PDF_PAGES was 5000); ignores `bytes`.
+   * pdf.js finds page n by walking the tree's kids from the start, so a flat tree costs time
+   * quadratic in the page count (measured: getPage for 500 pages 0.45 s, 2000 pages 4.0 s).
+   */
+  manyPages: () => pdfWithStreams(Array.from({ length: 4999 }, (_, i) => pdfTextStream([`Seite ${i + 1} hat einen Satz.`]))),
+  /** 1999 such pages: just under the MAX_PDF_PAGES default of 2000; ignores `bytes`. */
+  pagesUnderCap: () => pdfWithStreams(Array.from({ length: 1999 }, (_, i) => pdfTextStream([`Seite ${i + 1} hat einen Satz.`]))),
 } as const;

@@ -85,7 +85,7 @@ const schema = z.object({
   MAX_SENTENCES: int(1, 10_000_000).default(200_000),
   MAX_HTML_ELEMENTS: int(1, 10_000_000).default(100_000),
   MAX_HTML_ATTRIBUTES: int(1, 100_000_000).default(500_000),
-  MAX_PDF_PAGES: int(1, 1_000_000).default(5000),
+  MAX_PDF_PAGES: int(1, 1_000_000).default(2000),
   MAX_PDF_INFLATED_BYTES: int(1, 1 << 30).default(64 * 1024 * 1024),
   /** Wall-clock budget for parsing and preparing one document (milliseconds). */
   INGEST_BUDGET_MS: int(100, 3_600_000).default(60_000),

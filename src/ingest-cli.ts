@@ -32,7 +32,7 @@ export interface IngestOutcome {
 
 /** Totals of an ingest run. */
 export interface IngestSummary {
-  /** Set when the run stopped early (the disk is full): the message shown, once. */
+  /** Set when the run stopped early (disk full, database read-only): the message shown, once. */
   stopped?: string;
   /** Items not attempted because the run stopped. */
   notAttempted?: number;
@@ -48,9 +48,9 @@ const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 /**
  * Ingest every file under the given paths and every URL, one by one.
- * A failure of one item is recorded and the run goes on, except a full disk: then the run stops
- * with one message (every later file would fail the same way) and the rest are counted as not
- * attempted. A folder without any document file is a failure with a hint. Item names are shown
+ * A failure of one item is recorded and the run goes on, except a full disk or a database that
+ * cannot be written (read-only file or folder): then the run stops with one message (every later
+ * file would fail the same way) and the rest are counted as not attempted. A folder without any document file is a failure with a hint. Item names are shown
  * with control characters escaped (a file name with a newline stays on its line). Sets exit code
  * 1 when any item failed or the run stopped.
  */
@@ -98,8 +98,8 @@ export async function runIngest(d: Dossier, targets: string[], opts: { json: boo
       }
       items.push({ item: w.item, status: result.status, id: result.document.id, title: result.document.title });
     } catch (err) {
-      if (err instanceof StorageError && err.kind === 'disk-full') {
-        items.push({ item: w.item, status: 'failed', reason: 'the disk is full' });
+      if (err instanceof StorageError && (err.kind === 'disk-full' || err.kind === 'read-only')) {
+        items.push({ item: w.item, status: 'failed', reason: err.kind === 'disk-full' ? 'the disk is full' : 'the database cannot be written' });
         stopped = err.message;
         notAttempted = work.length - wi - 1;
         break;

@@ -175,6 +175,16 @@ describe('PDF bombs and limits', () => {
     expect((await refusal(d.ingest({ bytes: twoPages, filename: 'two.pdf' }))).message).toContain('MAX_PDF_PAGES');
   });
 
+  it('the default MAX_PDF_PAGES (2000) refuses a 2001-page flat page tree before reading pages', async () => {
+    const { pdfWithStreams, pdfTextStream } = await import('../scripts/hostile-inputs.js');
+    const pdf = pdfWithStreams(Array.from({ length: 2001 }, (_, i) => pdfTextStream([`Seite ${i + 1}.`])));
+    const d = await core();
+    const err = await refusal(d.ingest({ bytes: pdf, filename: 'many.pdf' }));
+    expect(err.reason).toBe('too-large');
+    expect(err.message).toContain('at most 2,000 pages can be read (MAX_PDF_PAGES)');
+    expect(d.list()).toHaveLength(0);
+  });
+
   it('a heading in a larger font is its own paragraph (issue 14 item 9)', async () => {
     const doc = await PDFDocument.create();
     const font = await doc.embedFont(StandardFonts.Helvetica);
@@ -292,6 +302,41 @@ describe('storage errors are named', () => {
     expect(d.list().length).toBe(summary.added);
     const orphan = d.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE doc_id NOT IN (SELECT id FROM documents)').get() as { n: number };
     expect(orphan.n).toBe(0);
+  });
+});
+
+describe('read-only database (issue 11)', () => {
+  it('a database that cannot be written fails the first document with the named error, stops the bulk run, writes nothing', async () => {
+    const d = await core();
+    const dir = tempDir();
+    for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(dir, `${i}.txt`), `Dokument ${i} über Häfen und Schiffe.`);
+    const indexFile = path.join(d.config.DATA_DIR, 'lexical.idx');
+    const indexBefore = fs.existsSync(indexFile) ? fs.readFileSync(indexFile) : null;
+    // SQLite refuses every write with SQLITE_READONLY, as for a read-only file (root ignores chmod).
+    d.db.pragma('query_only = ON');
+    const err = await d.ingest({ text: 'Ein Text über Drohnen.' }).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageError);
+    expect((err as StorageError).kind).toBe('read-only');
+    expect((err as StorageError).message).toContain(d.db.name);
+    expect((err as StorageError).message).toMatch(/cannot be written .* set DATA_DIR to a writable folder/);
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    let summary;
+    try {
+      summary = await runIngest(d, [dir], { json: false, progress: false });
+    } finally {
+      spy.mockRestore();
+      process.exitCode = undefined;
+    }
+    expect(summary.stopped).toMatch(/cannot be written/);
+    expect(summary.failed).toBe(1);
+    expect(summary.notAttempted).toBe(2);
+    expect(out.join('').match(/cannot be written/g)).toHaveLength(2); // the item line + the one stop message
+    d.db.pragma('query_only = OFF');
+    expect(d.list()).toHaveLength(0);
+    const rows = d.db.prepare('SELECT (SELECT COUNT(*) FROM paragraphs) + (SELECT COUNT(*) FROM chunks) AS n').get() as { n: number };
+    expect(rows.n).toBe(0);
+    expect(fs.existsSync(indexFile) ? fs.readFileSync(indexFile) : null).toEqual(indexBefore);
   });
 });
 

@@ -6,7 +6,7 @@
 import { parseHTML } from 'linkedom';
 import { Readability } from '@mozilla/readability';
 import { InputError } from './types.js';
-import { scanHtml } from './html-scan.js';
+import { restoreText, scanHtml } from './html-scan.js';
 
 /** What {@link parseHtml} extracts; `text` is not yet sanitised. */
 export interface HtmlResult {
@@ -40,6 +40,13 @@ const READABILITY_MAX_DEPTH = 150;
 /** Sum over all elements of their depth ("ancestor visits"); ~300 000 ≈ 3–5 s of Readability. */
 const READABILITY_MAX_WORK = 300_000;
 const READABILITY_MAX_ELEMS = 30_000;
+/**
+ * Attributes that reach the DOM (after the pre-scan's cut, src/corpus/html-scan.ts) above which
+ * Readability is skipped: linkedom builds ~150 000 attributes a second here, and Readability walks
+ * them again (measured: 24 000 elements × 20 kept attributes, DOM 3.1 s, Readability 6.0 s, its
+ * article re-parsed 3.0 s). Real pages carry one or two kept attributes per element.
+ */
+const READABILITY_MAX_ATTRIBUTES = 100_000;
 
 /**
  * linkedom's parser is quadratic in nesting depth (measured: 10 000 nested <div>s 0.16 s, 20 000
@@ -111,6 +118,9 @@ export function parseHtml(html: string, url?: string, limits: HtmlLimits = { max
     case 'maxAttributes':
       throw new InputError(`The page has more than ${limits.maxAttributes.toLocaleString('en')} HTML attributes (MAX_HTML_ATTRIBUTES).`, 'too-large');
   }
+  // Parsed from here on: the source with each text run as one text node (see html-scan.ts);
+  // extracted strings go through restoreText.
+  html = scan.html!;
   const doc = parseDocument(html);
   const root = doc.documentElement as unknown as (DomNode & { getAttribute(n: string): string | null }) | null;
   const lang = root?.getAttribute('lang') ?? undefined;
@@ -121,12 +131,18 @@ export function parseHtml(html: string, url?: string, limits: HtmlLimits = { max
 
   let article: ReturnType<Readability['parse']> = null;
   const shape = measure(doc.documentElement as unknown as DomNode | null);
-  if (shape.maxDepth <= READABILITY_MAX_DEPTH && shape.work <= READABILITY_MAX_WORK && shape.elements <= READABILITY_MAX_ELEMS) {
+  const keptAttributes = scan.attributes - scan.cutAttributes;
+  let readabilityRan = false;
+  if (
+    shape.maxDepth <= READABILITY_MAX_DEPTH && shape.work <= READABILITY_MAX_WORK && shape.elements <= READABILITY_MAX_ELEMS &&
+    keptAttributes <= READABILITY_MAX_ATTRIBUTES
+  ) {
+    // Readability mutates the DOM it reads: everything else was taken from `doc` above, and the
+    // rare fallback below parses the page again instead of every page being parsed twice.
+    readabilityRan = true;
     try {
-      // Readability mutates the DOM, so it gets its own copy.
-      const copy = parseDocument(html);
-      if (url) setBase(copy, url);
-      article = new Readability(copy as unknown as Document, { maxElemsToParse: READABILITY_MAX_ELEMS }).parse();
+      if (url) setBase(doc, url);
+      article = new Readability(doc as unknown as Document, { maxElemsToParse: READABILITY_MAX_ELEMS }).parse();
     } catch {
       article = null; // a Readability failure: fall back to the body text
     }
@@ -138,12 +154,13 @@ export function parseHtml(html: string, url?: string, limits: HtmlLimits = { max
     text = toText(frag.body as unknown as DomNode, false);
   }
   if (text.trim() === '') {
-    const body = doc.body as unknown as DomNode | null;
+    const body = (readabilityRan ? parseDocument(html) : doc).body as unknown as DomNode | null;
     text = body ? toText(body, true) : '';
   }
+  const title = article?.title || docTitle || h1;
   return {
-    text,
-    title: article?.title || docTitle || h1 || undefined,
+    text: restoreText(text),
+    title: title ? restoreText(title) : undefined,
     date: article?.publishedTime || metaDate || time || undefined,
     lang: article?.lang || lang || undefined,
   };

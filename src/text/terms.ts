@@ -2,7 +2,7 @@
  * Index and query terms: tokens → stopword filter → Snowball stems (+ compound parts for German
  * documents). The same function serves paragraphs and chunks, so their terms agree.
  */
-import { iterateTokens, type Token } from './tokenize.js';
+import { forEachToken, type Token } from './tokenize.js';
 import { isStopword, stem, type StemLang } from './stem.js';
 import type { Decompounder } from './decompound.js';
 
@@ -12,7 +12,9 @@ import type { Decompounder } from './decompound.js';
  * @returns terms in text order (with repeats: term frequency matters for BM25).
  */
 export function indexTerms(text: string, lang: StemLang, decompounder?: Decompounder | null): string[] {
-  return termsOfTokens(iterateTokens(text), lang, decompounder);
+  const out: string[] = [];
+  forEachToken(text, (t) => addTerms(out, t, lang, decompounder));
+  return out;
 }
 
 /**
@@ -24,12 +26,14 @@ export const MAX_TERM_CHARS = 64;
 /** Like {@link indexTerms} on already tokenised input. */
 export function termsOfTokens(tokens: Iterable<Token>, lang: StemLang, decompounder?: Decompounder | null): string[] {
   const out: string[] = [];
-  for (const t of tokens) {
-    if (t.norm.length > MAX_TERM_CHARS || isStopword(t.norm, lang) || (t.norm.length < 2 && !/\d/.test(t.norm))) continue;
-    out.push(stem(t.norm, lang));
-    if (decompounder && lang === 'de') {
-      for (const part of decompounder.split(t.norm)) out.push(stem(part, 'de'));
-    }
-  }
+  for (const t of tokens) addTerms(out, t, lang, decompounder);
   return out;
+}
+
+function addTerms(out: string[], t: Token, lang: StemLang, decompounder?: Decompounder | null): void {
+  if (t.norm.length > MAX_TERM_CHARS || isStopword(t.norm, lang) || (t.norm.length < 2 && !/\d/.test(t.norm))) return;
+  out.push(stem(t.norm, lang));
+  if (decompounder && lang === 'de') {
+    for (const part of decompounder.split(t.norm)) out.push(stem(part, 'de'));
+  }
 }

@@ -30,9 +30,37 @@ export function tokenize(text: string): Token[] {
 export function* iterateTokens(text: string): Generator<Token> {
   const buf: Token[] = [];
   for (const m of text.matchAll(TOKEN_RE)) {
+    const surface = m[0];
+    const start = m.index ?? 0;
+    if (!SPECIAL.test(surface)) {
+      // The common case, without the per-token array and `yield*` delegation (3.5 M tokens of
+      // `a. ` took 4.1 s with it, 3.1 s without, machine under load).
+      yield { norm: surface.toLowerCase(), start, end: start + surface.length, capitalized: startsUpper(surface) };
+      continue;
+    }
     buf.length = 0;
-    pushToken(buf, m[0], m.index ?? 0);
-    yield* buf;
+    pushToken(buf, surface, start);
+    for (let i = 0; i < buf.length; i++) yield buf[i];
+  }
+}
+
+/**
+ * Call `fn` with each token of `text` in order (see module doc): {@link iterateTokens} without the
+ * generator, for the index-term hot path (a 10 MB paragraph is tokenised whole for its paragraph
+ * terms).
+ */
+export function forEachToken(text: string, fn: (t: Token) => void): void {
+  const buf: Token[] = [];
+  const re = new RegExp(TOKEN_RE); // own lastIndex: safe if `fn` tokenises too
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const surface = m[0];
+    if (!SPECIAL.test(surface)) {
+      fn({ norm: surface.toLowerCase(), start: m.index, end: m.index + surface.length, capitalized: startsUpper(surface) });
+      continue;
+    }
+    buf.length = 0;
+    pushToken(buf, surface, m.index);
+    for (let i = 0; i < buf.length; i++) fn(buf[i]);
   }
 }
 
