@@ -12,7 +12,7 @@
  */
 import pg from 'pg';
 import type { DB } from './db.js';
-import { CHANGE_PAGE, StoreError, type Change, type ChunkText, type IndexRows, type PutResult, type ReplaceKey, type Store } from './store.js';
+import { CHANGE_PAGE, StoreError, type Change, type CatalogRow, type ChunkText, type IndexRows, type PutResult, type ReplaceKey, type Store } from './store.js';
 import type { DocumentRow, NewDocument } from './db.js';
 
 /** Key of the advisory lock every writer takes (any constant shared by all dossier processes). */
@@ -244,6 +244,23 @@ export class PostgresStore implements Store {
 
   async removedBundled(): Promise<Set<string>> {
     return new Set((await this.q<{ source: string }>('SELECT source FROM removed_bundled')).map((r) => r.source));
+  }
+
+  async forgetRemovedBundled(sources: string[]): Promise<void> {
+    if (sources.length === 0) return;
+    await this.write('forgetting removed bundled files', async (c) => {
+      await c.query('DELETE FROM removed_bundled WHERE source = ANY($1)', [sources]);
+    });
+  }
+
+  async catalogRows(): Promise<CatalogRow[]> {
+    try {
+      return await this.q<CatalogRow>(
+        `SELECT ${DOC_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}, d.text, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS chunks FROM documents d ORDER BY d.added_at, d.id`,
+      );
+    } catch (err) {
+      throw new StoreError('reading the document catalogue', err);
+    }
   }
 
   async indexRows(docIds?: string[]): Promise<IndexRows> {
