@@ -7,10 +7,11 @@
  *    delay. Default STORE_POLL_MS (1000) unless `--poll MS`.
  * 2. Start-up at N chunks: generated German documents (one sentence per paragraph, so one chunk
  *    per paragraph, 100 per document) are ingested into the store, then a fresh Dossier.open is
- *    timed and the heap it holds after one question measured (run with `node --expose-gc` for the heap figure).
- *    SQLite is opened twice: rebuilt from the store, then from the lexical index snapshot.
+ *    timed (in this process, after the writer closed). SQLite is opened twice: rebuilt from the
+ *    store, then from the lexical index snapshot. Memory per chunk is measured per shard process
+ *    by scripts/shard-memory.ts (an in-process heap delta here was not reliable).
  *
- * Usage: nice -n 10 node --expose-gc --import tsx scripts/store-scale.ts [--trials 20] [--poll MS] [--sizes 11000,50000] [--only sqlite|postgres]
+ * Usage: nice -n 10 npx tsx scripts/store-scale.ts [--trials 20] [--poll MS] [--sizes 11000,50000] [--only sqlite|postgres]
  * (TRANSLATE=false, EMBEDDINGS=off). Prints one JSON line per figure.
  */
 import fs from 'node:fs';
@@ -108,17 +109,11 @@ try {
       const runs = kind === 'sqlite' ? (['rebuilt', 'snapshot'] as const) : (['rebuilt'] as const);
       for (const run of runs) {
         if (run === 'rebuilt') fs.rmSync(path.join(dir, 'data', 'lexical.idx'), { force: true });
-        global.gc?.();
-        const heap0 = process.memoryUsage().heapUsed;
         const t0 = performance.now();
         const r = await Dossier.open(configFor(kind, dir, 'r', url));
         const ms = Math.round(performance.now() - t0);
-        // A question builds the rest of the concept index (built in the background after open).
-        await r.ask('Wie viele Drohnen nennt Absatz 3 des Berichts 1?');
-        global.gc?.();
-        const heap = process.memoryUsage().heapUsed - heap0;
         const chunks = r.listAll().reduce((s, x) => s + x.chunks, 0);
-        console.log(JSON.stringify({ kind, figure: 'start', chunks, index: r.startup.index, openMs: ms, indexMs: r.startup.indexMs, heapMiBPer1kChunks: global.gc ? +((heap / 1048576) / (chunks / 1000)).toFixed(2) : null }));
+        console.log(JSON.stringify({ kind, figure: 'start', chunks, index: r.startup.index, openMs: ms, indexMs: r.startup.indexMs }));
         await r.close();
       }
       fs.rmSync(dir, { recursive: true, force: true });
