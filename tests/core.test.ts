@@ -180,3 +180,42 @@ describe('the optional LLM through the core', () => {
     }
   });
 });
+
+describe('the replica follows the store (issue 13)', () => {
+  it('a second core on the same DATA_DIR sees adds, replacements and removals; a shard holds only its guilds', async () => {
+    const config = testConfig({ TRANSLATE: false }, { corpus: 'empty' });
+    const a = await Dossier.open(config);
+    open.push(a);
+    const b = await Dossier.open(config);
+    open.push(b);
+    const shard = await Dossier.open(config, { serves: (g) => g === '111111111111111111' });
+    open.push(shard);
+    const q = 'Wie viele Brücken hat die Stadt Quarkau?';
+    const v1 = await a.ingest({ text: 'Quarkau\n\nDie Stadt Quarkau hat 17 Brücken über den Fluss.', source: 'quarkau.txt' });
+    const mine = await a.ingest({ text: 'Gilde\n\nDie Gilde Nord trifft sich jeden Dienstag in Quarkau.', scope: '111111111111111111' });
+    const other = await a.ingest({ text: 'Gilde\n\nDie Gilde Süd trifft sich jeden Freitag in Quarkau.', scope: '222222222222222222' });
+    await b.catchUp();
+    await shard.catchUp();
+    expect((await b.ask(q)).citations[0]?.document.id).toBe(v1.document.id);
+    expect(b.documentText(v1.document.id)).toBe(a.documentText(v1.document.id));
+    expect(b.listAll().map((d) => d.id).sort()).toEqual([v1, mine, other].map((r) => r.document.id).sort());
+    expect(b.list('222222222222222222').find((d) => d.id === other.document.id)?.chunks).toBe(other.document.chunks);
+    // The shard holds the shared document and its own guild's, never the other guild's.
+    expect(shard.listAll().map((d) => d.id).sort()).toEqual([v1, mine].map((r) => r.document.id).sort());
+    expect((await shard.ask('Wann trifft sich die Gilde?', { scope: '222222222222222222' })).citations.map((c) => c.document.id)).not.toContain(other.document.id);
+
+    const v2 = await a.ingest({ text: 'Quarkau\n\nDie Stadt Quarkau hat 23 Brücken über den Fluss.', source: 'quarkau.txt' });
+    expect(v2.replaced).toBe(v1.document.id);
+    await b.catchUp();
+    const after = await b.ask(q);
+    expect(after.citations.map((c) => c.document.id)).toEqual([v2.document.id]);
+    expect(after.citations[0].quote).toContain('23');
+    expect(b.documentText(v1.document.id)).toBeUndefined();
+
+    // A remove made by b reaches a; a's own later writes stay consistent with it.
+    expect(await b.remove(v2.document.id)).toBe(true);
+    await a.catchUp();
+    expect((await a.ask(q)).citations).toEqual([]);
+    expect(a.list().map((d) => d.id)).toEqual([]);
+  });
+});

@@ -104,9 +104,9 @@ export class IndexReplica {
     }
     const want = adds.filter((id) => !this.indexed.has(id));
     const rows = want.length ? await this.store.indexRows(want) : { documents: [], paragraphs: [], chunks: [] };
-    const before = new Set(this.indexed);
     this.addRows(rows, false);
-    const added = rows.documents.filter((d) => this.indexed.has(d.id) && !before.has(d.id)).map((d) => d.id);
+    // `want` held none of these before, so every one now held was added here.
+    const added = rows.documents.filter((d) => this.indexed.has(d.id)).map((d) => d.id);
     const addedSet = new Set(added);
     if (added.length || removedChunks.length) {
       await this.indexDense(rows.chunks.filter((c) => addedSet.has(c.doc_id)).map((c) => c.id), removedChunks);
