@@ -25,7 +25,8 @@ import { loadDictionary, type Dictionary } from './search/dictionary.js';
 import { ChangeFollower } from './search/replica.js';
 // The embedding model (transformers.js, onnxruntime, sharp) and the vector index (hnswlib) are
 // imported only with EMBEDDINGS on: see Dossier.open. Importing the core stays light (issue 12).
-import type { SyncReport } from './search/dense.js';
+import type { DenseRetriever, SyncReport } from './search/dense.js';
+import type { PassageSearcher } from './search/passages.js';
 import type { Embedder } from './embed/embedder.js';
 import type { Answer, Summary } from './answer/types.js';
 import { LlmClient } from './answer/llm.js';
@@ -200,6 +201,19 @@ export class Dossier {
   /** The machine-local SQLite database (the store itself with SQLite), for feedback and the embedding cache. */
   get db(): DB {
     return this.store.local;
+  }
+
+  /**
+   * The lexical index of this process's replica, for the scripts that time or compare its parts
+   * (scripts/bench.ts, scripts/rank-diff.ts); the bot and the CLI never use it. Read only.
+   */
+  get searcher(): PassageSearcher {
+    return this.replica.searcher;
+  }
+
+  /** The dense retriever of the replica (null when off), for scripts/bench.ts; read only. */
+  get dense(): DenseRetriever | null {
+    return this.replica.dense;
   }
 
   /** True when dense retrieval is on (the embedding model loaded). */
