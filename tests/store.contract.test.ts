@@ -101,6 +101,21 @@ describe.each(['sqlite', 'postgres'] as const)('Store contract: %s', (kind) => {
     }
   });
 
+  it('chunk texts are the JavaScript slices of the document text, also after characters outside the BMP', async (ctx) => {
+    if (kind === 'postgres' && !pgc) return ctx.skip();
+    const s = await open(kind);
+    try {
+      const text = '😀😀 Titel\n\nDer 🚀 Satz danach.';
+      const p2 = text.indexOf('Der');
+      const put = await s.putDocument(doc('e', { text, paragraphs: [{ start: 0, end: 8, terms: 'titel', chunks: [{ start: 0, end: 8, terms: 'titel', hash: 'he0' }] }, { start: p2, end: text.length, terms: 'satz', chunks: [{ start: p2, end: text.length, terms: 'satz', hash: 'he1' }] }] }));
+      const got = (await s.chunkTexts(put.chunkIds)).sort((x, y) => x.id - y.id).map((c) => c.text);
+      expect(got).toEqual([text.slice(0, 8), text.slice(p2)]);
+      expect(got[1]).toBe('Der 🚀 Satz danach.');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('lists the catalogue (text and chunk counts) and forgets removed bundled files', async (ctx) => {
     if (kind === 'postgres' && !pgc) return ctx.skip();
     const s = await open(kind);

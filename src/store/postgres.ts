@@ -289,10 +289,15 @@ export class PostgresStore implements Store {
 
   async chunkTexts(ids: number[]): Promise<ChunkText[]> {
     if (ids.length === 0) return [];
-    return this.q<ChunkText>(
-      `SELECT c.id, substr(d.text, c.start + 1, c."end" - c.start) AS text, c.hash FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ANY($1)`,
+    // Offsets are JavaScript string (UTF-16) indexes, PostgreSQL's substr counts code points: the
+    // texts are sliced here, not in SQL, so a character outside the BMP (emoji) cannot shift them.
+    const rows = await this.q<{ id: number; doc_id: string; start: number; end: number; hash: string }>(
+      'SELECT id, doc_id, start, "end", hash FROM chunks WHERE id = ANY($1)',
       [ids],
     );
+    const docIds = [...new Set(rows.map((r) => r.doc_id))];
+    const texts = new Map((await this.q<{ id: string; text: string }>('SELECT id, text FROM documents WHERE id = ANY($1)', [docIds])).map((d) => [d.id, d.text]));
+    return rows.map((r) => ({ id: r.id, text: (texts.get(r.doc_id) ?? '').slice(r.start, r.end), hash: r.hash }));
   }
 
   async lastSeq(): Promise<number> {
