@@ -64,6 +64,8 @@ export interface OpenOptions {
 
 /** What {@link Dossier.open} did and how long each step took (milliseconds, wall clock). */
 export interface OpenReport {
+  /** Which store of record is open (`DATABASE_URL` → postgres). */
+  store: Store['kind'];
   /** Opening the store (SQLite in DATA_DIR, or PostgreSQL with DATABASE_URL). */
   storeMs: number;
   /** Loading the dictionary (0 with TRANSLATE=false). */
@@ -171,6 +173,7 @@ export class Dossier {
     const ms = (a: number, b: number) => Math.round(b - a);
     const modelLoadMs = options.embedder && embedder ? 0 : ms(tDict, tModel);
     d.openReport = {
+      store: store.kind,
       storeMs: ms(t0, tStore),
       dictionaryMs: ms(tStore, tDict),
       modelLoadMs,

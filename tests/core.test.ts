@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Dossier } from '../src/core.js';
 import { InputError } from '../src/corpus/types.js';
 import { SEED, testConfig } from './helpers.js';
+import { modelTree } from './kit/dense-kit.js';
 
 const open: Dossier[] = [];
 async function dossier(...args: Parameters<typeof testConfig>): Promise<Dossier> {
@@ -217,5 +218,24 @@ describe('the replica follows the store (issue 13)', () => {
     await a.catchUp();
     expect((await a.ask(q)).citations).toEqual([]);
     expect(a.list().map((d) => d.id)).toEqual([]);
+  });
+});
+
+describe('the replica follows the store with dense retrieval on', () => {
+  it('a second core embeds the chunks of a document another core adds, and drops them when it is removed', async () => {
+    const { root, id } = await modelTree('meaning');
+    const config = testConfig({ EMBEDDINGS: 'auto', MODEL_DIR: root, MODEL_ID: id, QUERY_PREFIX: '', PASSAGE_PREFIX: '', LOG_LEVEL: 'silent' }, { corpus: 'empty' });
+    const a = await Dossier.open(config);
+    open.push(a);
+    const b = await Dossier.open(config);
+    open.push(b);
+    expect(b.denseRetrieval).toBe(true);
+    const before = b.dense!.index.size;
+    const r = await a.ingest({ text: 'Werk\n\nDas Werk liefert jeden Monat 300 Drohnen. Die Drohnen fliegen weit.', source: 'werk.txt' });
+    await b.catchUp();
+    expect(b.dense!.index.size).toBe(before + r.document.chunks);
+    await a.remove(r.document.id);
+    await b.catchUp();
+    expect(b.dense!.index.size).toBe(before);
   });
 });
