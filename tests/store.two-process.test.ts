@@ -20,7 +20,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const CHILD = path.join(ROOT, 'tests', 'kit', 'store-child.ts');
 /** Poll period of both processes; the bound on the delay below is a few of these. */
 const POLL_MS = 200;
-const BOUND_MS = 3000;
+/** Generous for a loaded CI machine; the measured delays are in README "Scaling out" (scripts/store-scale.ts). */
+const BOUND_MS = 5000;
 
 interface Reply { q: string; docs: string[]; abstained: boolean; count: number }
 
