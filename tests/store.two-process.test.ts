@@ -6,7 +6,7 @@
  * writers ingest at once: nothing is lost or misreported, and every process ends with the same
  * documents.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,4 +138,44 @@ describe.each(['sqlite', 'postgres'] as const)('two processes on one %s store', 
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe.each(['sqlite', 'postgres'] as const)('the CLI as the other process (%s)', (kind) => {
+  it('a running core answers from documents `cli ingest` adds and stops citing what `cli remove` removes, without restart', async (ctx) => {
+    if (kind === 'postgres' && !pgc) return ctx.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-cli-'));
+    const corpus = path.join(dir, 'corpus');
+    fs.mkdirSync(corpus);
+    const url = kind === 'postgres' ? await pgc!.newDatabase() : undefined;
+    const settings = { CORPUS_DIR: corpus, LOG_LEVEL: 'error', EMBEDDINGS: 'off', TRANSLATE: 'false', STORE_POLL_MS: String(POLL_MS), ...(url ? { DATABASE_URL: url } : {}) };
+    const running = await Dossier.open(loadConfig({ ...settings, DATA_DIR: path.join(dir, 'bot') }, {}));
+    const cli = (...args: string[]) => {
+      const env = { ...process.env, ...settings, DATA_DIR: path.join(dir, kind === 'sqlite' ? 'bot' : 'cli') };
+      const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const file = path.join(dir, 'energie.txt');
+    fs.writeFileSync(file, `Energie\n\n${FACT}`);
+    try {
+      expect((await running.ask(QUESTION)).abstained).toBe(true);
+      cli('ingest', file);
+      const t0 = Date.now();
+      let a = await running.ask(QUESTION);
+      while (a.abstained && Date.now() - t0 < BOUND_MS) {
+        await new Promise((r) => setTimeout(r, 20));
+        a = await running.ask(QUESTION);
+      }
+      expect(a.abstained).toBe(false);
+      const id = a.citations[0].document.id;
+      expect(running.documentText(id)).toContain('417 Megawatt');
+      cli('remove', id);
+      const t1 = Date.now();
+      while (running.documentText(id) !== undefined && Date.now() - t1 < BOUND_MS) await new Promise((r) => setTimeout(r, 20));
+      expect((await running.ask(QUESTION)).citations.map((c) => c.document.id)).not.toContain(id);
+    } finally {
+      await running.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
