@@ -8,6 +8,7 @@ import { log, setLogLevel, useHumanLogs } from './log.js';
 import { Dossier, type DocumentInfo } from './core.js';
 import { InputError } from './corpus/types.js';
 import { StorageError } from './store/errors.js';
+import { StoreError } from './store/store.js';
 import { formatAnswer, formatSummary } from './answer/format.js';
 
 /**
@@ -143,7 +144,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof InputError || err instanceof ConfigError || err instanceof StorageError) {
+  if (err instanceof InputError || err instanceof ConfigError || err instanceof StorageError || err instanceof StoreError) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exitCode = 2;
     return;

@@ -94,9 +94,9 @@ const schema = z.object({
   // --- dense retrieval ---
   EMBEDDINGS: z.enum(['auto', 'off']).default('auto'),
   MODEL_ID: z.string().min(1).default('Xenova/multilingual-e5-small'),
-  /** PostgreSQL store for src/store/postgres.ts (`postgres://…`); unset = the SQLite file in DATA_DIR. */
+  /** PostgreSQL store of record (src/store/postgres.ts, `postgres://…`); unset = the SQLite file in DATA_DIR. */
   DATABASE_URL: optStr.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), { message: 'must start with postgres:// or postgresql://' }),
-  /** How often (ms) a Store follower polls the change log. */
+  /** How often (ms) the replica's follower polls the store's change log (src/search/replica.ts). */
   STORE_POLL_MS: int(50, 60_000).default(1000),
   MODEL_DIR: optStr,
   MODEL_CACHE_DIR: optStr,

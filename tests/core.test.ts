@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Dossier } from '../src/core.js';
 import { InputError } from '../src/corpus/types.js';
 import { SEED, testConfig } from './helpers.js';
+import { modelTree } from './kit/dense-kit.js';
 
 const open: Dossier[] = [];
 async function dossier(...args: Parameters<typeof testConfig>): Promise<Dossier> {
@@ -178,5 +179,63 @@ describe('the optional LLM through the core', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('the replica follows the store (issue 13)', () => {
+  it('a second core on the same DATA_DIR sees adds, replacements and removals; a shard holds only its guilds', async () => {
+    const config = testConfig({ TRANSLATE: false }, { corpus: 'empty' });
+    const a = await Dossier.open(config);
+    open.push(a);
+    const b = await Dossier.open(config);
+    open.push(b);
+    const shard = await Dossier.open(config, { serves: (g) => g === '111111111111111111' });
+    open.push(shard);
+    const q = 'Wie viele Brücken hat die Stadt Quarkau?';
+    const v1 = await a.ingest({ text: 'Quarkau\n\nDie Stadt Quarkau hat 17 Brücken über den Fluss.', source: 'quarkau.txt' });
+    const mine = await a.ingest({ text: 'Gilde\n\nDie Gilde Nord trifft sich jeden Dienstag in Quarkau.', scope: '111111111111111111' });
+    const other = await a.ingest({ text: 'Gilde\n\nDie Gilde Süd trifft sich jeden Freitag in Quarkau.', scope: '222222222222222222' });
+    await b.catchUp();
+    await shard.catchUp();
+    expect((await b.ask(q)).citations[0]?.document.id).toBe(v1.document.id);
+    expect(b.documentText(v1.document.id)).toBe(a.documentText(v1.document.id));
+    expect(b.listAll().map((d) => d.id).sort()).toEqual([v1, mine, other].map((r) => r.document.id).sort());
+    expect(b.list('222222222222222222').find((d) => d.id === other.document.id)?.chunks).toBe(other.document.chunks);
+    // The shard holds the shared document and its own guild's, never the other guild's.
+    expect(shard.listAll().map((d) => d.id).sort()).toEqual([v1, mine].map((r) => r.document.id).sort());
+    expect((await shard.ask('Wann trifft sich die Gilde?', { scope: '222222222222222222' })).citations.map((c) => c.document.id)).not.toContain(other.document.id);
+
+    const v2 = await a.ingest({ text: 'Quarkau\n\nDie Stadt Quarkau hat 23 Brücken über den Fluss.', source: 'quarkau.txt' });
+    expect(v2.replaced).toBe(v1.document.id);
+    await b.catchUp();
+    const after = await b.ask(q);
+    expect(after.citations.map((c) => c.document.id)).toEqual([v2.document.id]);
+    expect(after.citations[0].quote).toContain('23');
+    expect(b.documentText(v1.document.id)).toBeUndefined();
+
+    // A remove made by b reaches a; a's own later writes stay consistent with it.
+    expect(await b.remove(v2.document.id)).toBe(true);
+    await a.catchUp();
+    expect((await a.ask(q)).citations).toEqual([]);
+    expect(a.list().map((d) => d.id)).toEqual([]);
+  });
+});
+
+describe('the replica follows the store with dense retrieval on', () => {
+  it('a second core embeds the chunks of a document another core adds, and drops them when it is removed', async () => {
+    const { root, id } = await modelTree('meaning');
+    const config = testConfig({ EMBEDDINGS: 'auto', MODEL_DIR: root, MODEL_ID: id, QUERY_PREFIX: '', PASSAGE_PREFIX: '', LOG_LEVEL: 'silent' }, { corpus: 'empty' });
+    const a = await Dossier.open(config);
+    open.push(a);
+    const b = await Dossier.open(config);
+    open.push(b);
+    expect(b.denseRetrieval).toBe(true);
+    const before = b.dense!.index.size;
+    const r = await a.ingest({ text: 'Werk\n\nDas Werk liefert jeden Monat 300 Drohnen. Die Drohnen fliegen weit.', source: 'werk.txt' });
+    await b.catchUp();
+    expect(b.dense!.index.size).toBe(before + r.document.chunks);
+    await a.remove(r.document.id);
+    await b.catchUp();
+    expect(b.dense!.index.size).toBe(before);
   });
 });

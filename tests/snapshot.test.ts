@@ -235,21 +235,26 @@ describe('Dossier with a persisted lexical index', () => {
     expect(after.citations.every((c) => c.document.id !== doc.id)).toBe(true);
   });
 
-  it('does not save an index that lacks another connection\'s documents', async () => {
+  it('saves an index only after catching up with other connections, and replays changes logged after it', async () => {
     const config = testConfig({}, { corpus: 'empty' });
     const a = await Dossier.open(config);
     const b = await Dossier.open(config);
     open.push(a, b);
     await a.ingest({ text: 'Die Fabrik in Jelabuga soll ab 2025 jeden Monat 300 Drohnen herstellen.', title: 'A' });
     await b.ingest({ text: 'Der Kuchen aus Leipzig wurde im Sommer gebacken und verkauft.', title: 'B' });
-    // Each index lacks the other's document; neither may be saved as current.
+    // Each index lacked the other's document until close, which follows the change log first.
     await a.close();
     await b.close();
     open.length = 0;
+    // A writer that never saves the snapshot (a shard's partial index) adds one more document.
+    const w = await Dossier.open(config, { serves: () => true });
+    await w.ingest({ text: 'Die Brücke in Dresden wurde 1893 aus Stahl gebaut.', title: 'W' });
+    await w.close();
     const c = await Dossier.open(config);
     open.push(c);
-    expect(c.startup.index.source).toBe('rebuilt');
+    expect(c.startup.index).toEqual({ source: 'snapshot', replayed: 1 });
     expect((await c.ask('Wie viele Drohnen pro Monat?')).citations[0]?.document.title).toBe('A');
     expect((await c.ask('Wo wurde der Kuchen gebacken?')).citations[0]?.document.title).toBe('B');
+    expect((await c.ask('Wann wurde die Brücke in Dresden gebaut?')).citations[0]?.document.title).toBe('W');
   });
 });

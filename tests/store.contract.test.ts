@@ -77,4 +77,65 @@ describe.each(['sqlite', 'postgres'] as const)('Store contract: %s', (kind) => {
       await s.close();
     }
   });
+
+  it('a failed write leaves nothing behind: no document, paragraph, chunk or change-log row', async (ctx) => {
+    if (kind === 'postgres' && !pgc) return ctx.skip();
+    const s = await open(kind);
+    try {
+      await s.putDocument(doc('a'));
+      const seq = await s.lastSeq();
+      // The last chunk violates NOT NULL, after the document and its paragraphs were inserted.
+      const bad = doc('b', { source: 'a.txt' });
+      (bad.paragraphs[1].chunks[1] as { hash: unknown }).hash = null;
+      await expect(s.putDocument(bad, { source: 'a.txt', title: 'T b' })).rejects.toThrow(/storing document b/);
+      expect(await s.getDocument('b')).toBeUndefined();
+      expect((await s.getDocument('a'))?.id).toBe('a'); // the version it would have replaced is still there
+      expect(await s.lastSeq()).toBe(seq);
+      const rows = await s.indexRows();
+      expect(rows.documents.map((d) => d.id)).toEqual(['a']);
+      expect(rows.paragraphs.every((p) => p.doc_id === 'a')).toBe(true);
+      expect(rows.chunks.every((c) => c.doc_id === 'a')).toBe(true);
+      expect(rows.chunks).toHaveLength(3);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('chunk texts are the JavaScript slices of the document text, also after characters outside the BMP', async (ctx) => {
+    if (kind === 'postgres' && !pgc) return ctx.skip();
+    const s = await open(kind);
+    try {
+      const text = '😀😀 Titel\n\nDer 🚀 Satz danach.';
+      const p2 = text.indexOf('Der');
+      const put = await s.putDocument(doc('e', { text, paragraphs: [{ start: 0, end: 8, terms: 'titel', chunks: [{ start: 0, end: 8, terms: 'titel', hash: 'he0' }] }, { start: p2, end: text.length, terms: 'satz', chunks: [{ start: p2, end: text.length, terms: 'satz', hash: 'he1' }] }] }));
+      const got = (await s.chunkTexts(put.chunkIds)).sort((x, y) => x.id - y.id).map((c) => c.text);
+      expect(got).toEqual([text.slice(0, 8), text.slice(p2)]);
+      expect(got[1]).toBe('Der 🚀 Satz danach.');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('lists the catalogue (text and chunk counts) and forgets removed bundled files', async (ctx) => {
+    if (kind === 'postgres' && !pgc) return ctx.skip();
+    const s = await open(kind);
+    try {
+      await s.putDocument(doc('a'));
+      await s.putDocument(doc('c', { source: 'corpus/c.txt', scope: null }));
+      await s.putDocument(doc('g', { scope: 'guild1' }));
+      const cat = await s.catalogRows();
+      expect(cat.map((r) => [r.id, r.chunks, r.text === doc(r.id).text, r.scope])).toEqual([
+        ['a', 3, true, null],
+        ['c', 3, true, null],
+        ['g', 3, true, 'guild1'],
+      ]);
+      await s.removeDocument('c');
+      expect([...(await s.removedBundled())]).toEqual(['corpus/c.txt']);
+      await s.forgetRemovedBundled(['corpus/c.txt', 'corpus/never.txt']);
+      expect([...(await s.removedBundled())]).toEqual([]);
+      expect((await s.catalogRows()).map((r) => r.id)).toEqual(['a', 'g']);
+    } finally {
+      await s.close();
+    }
+  });
 });

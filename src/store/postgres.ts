@@ -12,7 +12,7 @@
  */
 import pg from 'pg';
 import type { DB } from './db.js';
-import { CHANGE_PAGE, StoreError, type Change, type ChunkText, type IndexRows, type PutResult, type ReplaceKey, type Store } from './store.js';
+import { CHANGE_PAGE, StoreError, type Change, type CatalogRow, type ChunkText, type IndexRows, type PutResult, type ReplaceKey, type Store } from './store.js';
 import type { DocumentRow, NewDocument } from './db.js';
 
 /** Key of the advisory lock every writer takes (any constant shared by all dossier processes). */
@@ -246,6 +246,23 @@ export class PostgresStore implements Store {
     return new Set((await this.q<{ source: string }>('SELECT source FROM removed_bundled')).map((r) => r.source));
   }
 
+  async forgetRemovedBundled(sources: string[]): Promise<void> {
+    if (sources.length === 0) return;
+    await this.write('forgetting removed bundled files', async (c) => {
+      await c.query('DELETE FROM removed_bundled WHERE source = ANY($1)', [sources]);
+    });
+  }
+
+  async catalogRows(): Promise<CatalogRow[]> {
+    try {
+      return await this.q<CatalogRow>(
+        `SELECT ${DOC_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}, d.text, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS chunks FROM documents d ORDER BY d.added_at, d.id`,
+      );
+    } catch (err) {
+      throw new StoreError('reading the document catalogue', err);
+    }
+  }
+
   async indexRows(docIds?: string[]): Promise<IndexRows> {
     // One REPEATABLE READ snapshot, so documents, paragraphs and chunks agree.
     const c = await this.pool.connect();
@@ -272,10 +289,15 @@ export class PostgresStore implements Store {
 
   async chunkTexts(ids: number[]): Promise<ChunkText[]> {
     if (ids.length === 0) return [];
-    return this.q<ChunkText>(
-      `SELECT c.id, substr(d.text, c.start + 1, c."end" - c.start) AS text, c.hash FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ANY($1)`,
+    // Offsets are JavaScript string (UTF-16) indexes, PostgreSQL's substr counts code points: the
+    // texts are sliced here, not in SQL, so a character outside the BMP (emoji) cannot shift them.
+    const rows = await this.q<{ id: number; doc_id: string; start: number; end: number; hash: string }>(
+      'SELECT id, doc_id, start, "end", hash FROM chunks WHERE id = ANY($1)',
       [ids],
     );
+    const docIds = [...new Set(rows.map((r) => r.doc_id))];
+    const texts = new Map((await this.q<{ id: string; text: string }>('SELECT id, text FROM documents WHERE id = ANY($1)', [docIds])).map((d) => [d.id, d.text]));
+    return rows.map((r) => ({ id: r.id, text: (texts.get(r.doc_id) ?? '').slice(r.start, r.end), hash: r.hash }));
   }
 
   async lastSeq(): Promise<number> {

@@ -5,6 +5,9 @@
  * are serialised by SQLite's write lock (busy_timeout 5 s) and change-log numbers follow commit
  * order. Other processes' commits are noticed with `PRAGMA data_version`, which changes exactly
  * when another connection has committed (https://www.sqlite.org/pragma.html#pragma_data_version).
+ *
+ * Errors: a damaged, read-only or full database (or data directory) surfaces as `StorageError`
+ * naming the file (src/store/errors.ts); any other failed write as {@link StoreError}.
  */
 import {
   allDocuments,
@@ -18,7 +21,8 @@ import {
   type DocumentRow,
   type NewDocument,
 } from './db.js';
-import { CHANGE_PAGE, StoreError, type Change, type ChunkText, type IndexRows, type PutResult, type ReplaceKey, type Store } from './store.js';
+import { namedStorageError, StorageError } from './errors.js';
+import { CHANGE_PAGE, StoreError, type CatalogRow, type Change, type ChunkText, type IndexRows, type PutResult, type ReplaceKey, type Store } from './store.js';
 
 /** Bound parameters per `IN (…)`; SQLite allows 32766. */
 const ID_BATCH = 500;
@@ -26,6 +30,12 @@ const ID_BATCH = 500;
 /** Open (creating and migrating) the SQLite store in `dataDir`. @throws like {@link openDatabase}. */
 export function openSqliteStore(dataDir: string): SqliteStore {
   return new SqliteStore(openDatabase(dataDir));
+}
+
+/** `err` as a named StorageError for `file` when it is one, else a StoreError for `operation`. */
+function storeFailure(operation: string, file: string, err: unknown): Error {
+  const named = namedStorageError(err, file);
+  return named instanceof StorageError ? named : new StoreError(operation, err);
 }
 
 /** SQLite implementation of {@link Store} (see module doc). */
@@ -89,7 +99,7 @@ export class SqliteStore implements Store {
         return { status: replaced ? 'replaced' : 'added', chunkIds, ...(replaced ? { replaced } : {}) };
       }).immediate();
     } catch (err) {
-      throw new StoreError(`storing document ${doc.id}`, err);
+      throw storeFailure(`storing document ${doc.id}`, this.db.name, err);
     }
   }
 
@@ -106,7 +116,7 @@ export class SqliteStore implements Store {
         return doc;
       }).immediate();
     } catch (err) {
-      throw new StoreError(`removing document ${id}`, err);
+      throw storeFailure(`removing document ${id}`, this.db.name, err);
     }
   }
 
@@ -114,28 +124,59 @@ export class SqliteStore implements Store {
     return new Set(this.db.prepare('SELECT source FROM removed_bundled').pluck().all() as string[]);
   }
 
-  async indexRows(docIds?: string[]): Promise<IndexRows> {
-    if (docIds === undefined) {
-      return {
-        documents: this.db.prepare(`SELECT ${DOC_COLUMNS}, text FROM documents ORDER BY added_at, id`).all() as IndexRows['documents'],
-        paragraphs: this.db.prepare('SELECT id, doc_id, terms FROM paragraphs ORDER BY id').all() as IndexRows['paragraphs'],
-        chunks: this.db.prepare('SELECT id, doc_id, paragraph_id, start, "end" AS "end", terms FROM chunks ORDER BY id').all() as IndexRows['chunks'],
-      };
+  async forgetRemovedBundled(sources: string[]): Promise<void> {
+    const del = this.db.prepare('DELETE FROM removed_bundled WHERE source = ?');
+    try {
+      this.db.transaction(() => sources.forEach((s) => del.run(s))).immediate();
+    } catch (err) {
+      throw storeFailure('forgetting removed bundled files', this.db.name, err);
     }
-    const out: IndexRows = { documents: [], paragraphs: [], chunks: [] };
-    const paras = this.db.prepare('SELECT id, doc_id, terms FROM paragraphs WHERE doc_id = ? ORDER BY id');
-    const chunks = this.db.prepare('SELECT id, doc_id, paragraph_id, start, "end" AS "end", terms FROM chunks WHERE doc_id = ? ORDER BY id');
-    // One read transaction, so a document and its rows come from the same snapshot.
-    this.db.transaction(() => {
+  }
+
+  async catalogRows(): Promise<CatalogRow[]> {
+    return this.read('reading the document catalogue', () =>
+      this.db
+        .prepare(`SELECT ${DOC_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}, d.text, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS chunks FROM documents d ORDER BY d.added_at, d.id`)
+        .all() as CatalogRow[],
+    );
+  }
+
+  /** Run a read; a damaged database surfaces as a named StorageError. */
+  private read<T>(operation: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw storeFailure(operation, this.db.name, err);
+    }
+  }
+
+  async indexRows(docIds?: string[]): Promise<IndexRows> {
+    return this.read('reading the index rows', () => this.indexRowsNow(docIds));
+  }
+
+  /** One read transaction, so documents, paragraphs and chunks come from the same snapshot. */
+  private indexRowsNow(docIds?: string[]): IndexRows {
+    return this.db.transaction((): IndexRows => {
+      if (docIds === undefined) {
+        return {
+          documents: this.db.prepare(`SELECT ${DOC_COLUMNS}, text FROM documents ORDER BY added_at, id`).all() as IndexRows['documents'],
+          paragraphs: this.db.prepare('SELECT id, doc_id, terms FROM paragraphs ORDER BY id').all() as IndexRows['paragraphs'],
+          chunks: this.db.prepare('SELECT id, doc_id, paragraph_id, start, "end" AS "end", terms FROM chunks ORDER BY id').all() as IndexRows['chunks'],
+        };
+      }
+      const out: IndexRows = { documents: [], paragraphs: [], chunks: [] };
+      const doc = this.db.prepare(`SELECT ${DOC_COLUMNS}, text FROM documents WHERE id = ?`);
+      const paras = this.db.prepare('SELECT id, doc_id, terms FROM paragraphs WHERE doc_id = ? ORDER BY id');
+      const chunks = this.db.prepare('SELECT id, doc_id, paragraph_id, start, "end" AS "end", terms FROM chunks WHERE doc_id = ? ORDER BY id');
       for (const id of new Set(docIds)) {
-        const d = this.db.prepare(`SELECT ${DOC_COLUMNS}, text FROM documents WHERE id = ?`).get(id) as IndexRows['documents'][number] | undefined;
+        const d = doc.get(id) as IndexRows['documents'][number] | undefined;
         if (!d) continue;
         out.documents.push(d);
         out.paragraphs.push(...(paras.all(id) as IndexRows['paragraphs']));
         out.chunks.push(...(chunks.all(id) as IndexRows['chunks']));
       }
+      return out;
     })();
-    return out;
   }
 
   async chunkIds(): Promise<number[]> {

@@ -58,6 +58,9 @@ export interface IndexRows {
   chunks: IndexChunk[];
 }
 
+/** A document's row with its full text and chunk count (the in-memory catalogue, src/search/catalog.ts). */
+export type CatalogRow = DocumentRow & { text: string; chunks: number };
+
 /** A chunk's id, text and content hash (for the vector index). */
 export interface ChunkText {
   id: number;
@@ -79,7 +82,11 @@ export class StoreError extends Error {
   }
 }
 
-/** The store of record (see module doc). Open with {@link openStore}. */
+/**
+ * The store of record (see module doc). Open with `openStore` (src/store/open.ts).
+ * Errors: writes throw {@link StoreError}; the SQLite store throws `StorageError`
+ * (src/store/errors.ts) instead for a damaged, read-only or full database, naming the file.
+ */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /**
@@ -111,6 +118,10 @@ export interface Store {
   removeDocument(id: string, scope?: string | null): Promise<DocumentRow | undefined>;
   /** Sources of bundled corpus files an operator removed. */
   removedBundled(): Promise<Set<string>>;
+  /** Forget that these bundled sources were removed (so the next corpus check adds them again). */
+  forgetRemovedBundled(sources: string[]): Promise<void>;
+  /** Every document with its text and chunk count, ordered by (added_at, id); one consistent read. */
+  catalogRows(): Promise<CatalogRow[]>;
   /** Rows for the lexical index: all documents, or only `docIds`. Ordered by id. */
   indexRows(docIds?: string[]): Promise<IndexRows>;
   /** Every chunk id in the store. */
