@@ -16,6 +16,8 @@
  * - recall@5: the gold paragraph among the first five cited documents (ask with limit 10).
  * - near miss (--near-miss): the first question of every paragraph of the part, asked over a pool
  *   where the sentence holding its answer is cut; right = abstained or "not stated".
+ * - unanswerable (--unanswerable): every other article of the part is left out of the pool and the
+ *   all its questions are asked; right = abstained or "not stated".
  * Tune on `tuning` only; report `reporting`.
  */
 import fs from 'node:fs';
@@ -34,11 +36,12 @@ const program = new Command()
   .option('--part <part>', 'tuning | reporting', 'tuning')
   .option('--json', 'print JSON only')
   .option('--near-miss', 'also run the near-miss pool')
+  .option('--unanswerable', 'also run the held-out pool (off-topic questions)')
   .option('--only <runs>', 'en_de,de_de', 'en_de,de_de')
   .option('--limit <n>', 'at most n questions per run', '100000')
   .option('--dump <file>', 'write each question result as JSON lines')
   .parse();
-const opts = program.opts<{ part: Part; json?: boolean; nearMiss?: boolean; only: string; limit: string; dump?: string }>();
+const opts = program.opts<{ part: Part; json?: boolean; nearMiss?: boolean; unanswerable?: boolean; only: string; limit: string; dump?: string }>();
 
 interface Squad {
   data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { text: string; answer_start: number }[] }[] }[] }[];
@@ -173,6 +176,25 @@ if (opts.nearMiss) {
   out.nearMiss = Object.fromEntries(
     Object.entries(nm).map(([k, r]) => [k, { n: r.n, 'refused': round((r.notStated + r.abstained) / r.n), notStated: round(r.notStated / r.n), abstained: round(r.abstained / r.n), wrongShort: round(r.wrongShort / r.n) }]),
   );
+  await d.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+if (opts.unanswerable) {
+  // Every other article of the part is left out of the pool and all its questions are asked (the
+  // rest of the corpus is on other topics): right = abstained or "not stated".
+  const titles = [...new Set(items.map((i) => i.key.replace(/ ¶\d+ \(.*$/, '')))];
+  const out_ = new Set(titles.filter((_, i) => i % 2 === 1));
+  const pool = new Map([...paragraphs].filter(([k]) => !out_.has(k.replace(/ ¶\d+ \(.*$/, ''))));
+  const { d, dir } = await openPool(pool);
+  const un: Record<string, { n: number; refused: number }> = {};
+  for (const it of items) {
+    if (!out_.has(it.key.replace(/ ¶\d+ \(.*$/, ''))) continue;
+    const a = await d.ask(it.question);
+    const r = (un[it.lang] ??= { n: 0, refused: 0 });
+    r.n++;
+    if (a.abstained || a.notStated) r.refused++;
+  }
+  out.unanswerable = Object.fromEntries(Object.entries(un).map(([k, r]) => [k, { n: r.n, refused: round(r.refused / r.n) }]));
   await d.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
