@@ -128,3 +128,22 @@ describe('sentence ends after units', () => {
     expect(spans).toEqual(['Trains will run at up to 200 km/h.', 'The line will cost 3.2 billion pounds.', 'Das ist, d. h. im Kern, neu.']);
   });
 });
+
+describe('initials in names and single-letter labels', () => {
+  it('a name initial does not end the sentence ("John C. Calhoun", "J. R. R. Tolkien")', () => {
+    expect(sentencesOf('Der Politiker John C. Calhoun war Vizepräsident. Er starb 1850.')).toEqual([
+      'Der Politiker John C. Calhoun war Vizepräsident.',
+      'Er starb 1850.',
+    ]);
+    expect(sentencesOf('J. R. R. Tolkien schrieb Bücher. Sie sind lang.')).toEqual(['J. R. R. Tolkien schrieb Bücher.', 'Sie sind lang.']);
+    expect(sentencesOf('Der Physiker Richard P. Feynman lehrte. Er starb.')).toEqual(['Der Physiker Richard P. Feynman lehrte.', 'Er starb.']);
+  });
+
+  it('a capital letter before a sentence-opening word ends the sentence; regnal numerals and "z. B." keep their rules', () => {
+    expect(sentencesOf('Er wählte Plan B. Danach ging er.')).toEqual(['Er wählte Plan B.', 'Danach ging er.']);
+    expect(sentencesOf('Das Vitamin C. Es hilft.')).toEqual(['Das Vitamin C.', 'Es hilft.']);
+    expect(sentencesOf('Kaiser Wilhelm I. Er regierte lange.')).toEqual(['Kaiser Wilhelm I.', 'Er regierte lange.']);
+    expect(sentencesOf('Es kamen u. a. Vertreter aus Berlin.')).toEqual(['Es kamen u. a. Vertreter aus Berlin.']);
+    expect(sentencesOf('Das gilt z. B. Die Stadt ist groß.')).toEqual(['Das gilt z. B. Die Stadt ist groß.']);
+  });
+});

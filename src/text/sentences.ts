@@ -157,9 +157,49 @@ function shouldJoin(text: string, prev: Span, next: Span): boolean {
     // "am 3. März", "der 2. Weltkrieg": a small ordinal followed by a month or a noun phrase.
     return Number(lastWord) <= 31 && MONTHS.test(nextText);
   }
+  if (isNameInitial(head, nextText)) return true;
   if (/^[IVXLC]+$/.test(lastWord.toUpperCase()) && /^[IVXLC]+$/.test(head.slice(-1 - lastWord.length, -1))) {
     return false;
   }
-  if (!unitTail && ABBREVIATIONS.has(lastWord) && !SENTENCE_FINAL_OK.has(lastWord)) return true;
+  if (!unitTail && ABBREVIATIONS.has(lastWord) && !SENTENCE_FINAL_OK.has(lastWord) && !endsWithLabel(head, nextText)) return true;
   return false;
+}
+
+/**
+ * "Plan B. Danach …", "Block A. Die …": a capital letter standing alone as a label (not the second
+ * letter of "z. B." or "u. A."), then a word that opens sentences — the sentence ends there.
+ */
+function endsWithLabel(head: string, nextText: string): boolean {
+  const m = /(^|\s)(\p{Lu})\.$/u.exec(head);
+  if (!m || /\p{L}\.\s*$/u.test(head.slice(0, m.index))) return false;
+  return SENTENCE_STARTERS.has(/^\p{L}+/u.exec(nextText)?.[0].toLowerCase() ?? '');
+}
+
+/**
+ * Function words that open sentences (German nouns are capitalised, so "Vitamin C. Es hilft"
+ * looks like a name with an initial; a surname is never one of these).
+ */
+const SENTENCE_STARTERS = new Set(
+  ('es er sie wir ich ihr man der die das den dem des ein eine einer dies diese dieser dieses dann danach ' +
+    'damit dabei daher doch auch aber und oder so nun noch nach vor in im am an auf aus bei mit von zu zum zur ' +
+    'als wie wenn weil seit bis für über unter trotz laut the a an it he she they we i this that these those ' +
+    'then there here in on at for from with by after before but and or so yet its his her their our when while').split(' '),
+);
+
+/**
+ * A capital initial inside a personal name: "John C. Calhoun", "George W. Bush", "J. R. R.
+ * Tolkien" — one capital letter and a dot, after a capitalised word or another initial (or at the
+ * start of the span when the next word is an initial too), before a capitalised word. ICU ends a
+ * sentence there (UAX #29 has no list of names). I, V and X are left out: after a name they are
+ * usually regnal numbers ("Wilhelm I. Er regierte …", "Karl V.").
+ */
+function isNameInitial(head: string, nextText: string): boolean {
+  const m = /(^|[\s(„"“])(\p{Lu})\.$/u.exec(head);
+  if (!m || /[IVX]/.test(m[2]) || !/^\p{Lu}/u.test(nextText)) return false;
+  const nextWord = /^\p{L}+/u.exec(nextText)?.[0].toLowerCase() ?? '';
+  if (SENTENCE_STARTERS.has(nextWord)) return false;
+  const before = head.slice(0, m.index + m[1].length).trimEnd();
+  const nextIsInitial = /^\p{Lu}\.(\s|$)/u.test(nextText);
+  if (before === '') return nextIsInitial;
+  return /(^|\s)(\p{Lu}[\p{Ll}'’-]+|\p{Lu}\.)$/u.test(before) && (nextIsInitial || /^\p{Lu}[\p{Ll}'’-]+/u.test(nextText));
 }
