@@ -91,6 +91,12 @@ const schema = z.object({
   INGEST_BUDGET_MS: int(100, 3_600_000).default(60_000),
   /** Inputs of at least this many bytes are prepared on a worker thread (0 = all of them). */
   INGEST_WORKER_MIN_BYTES: int(0, 1 << 30).default(256 * 1024),
+  /**
+   * Heap cap of the ingestion worker thread (MiB): a document whose preparation needs more is
+   * refused instead of exhausting the bot's memory. 2048 leaves room for the largest accepted
+   * input (a 10 MB single-paragraph text peaks near 0.6 GB: scripts/bench-hostile.ts).
+   */
+  INGEST_WORKER_MEMORY_MB: int(64, 65_536).default(2048),
   // --- dense retrieval ---
   EMBEDDINGS: z.enum(['auto', 'off']).default('auto'),
   MODEL_ID: z.string().min(1).default('Xenova/multilingual-e5-small'),

@@ -114,6 +114,7 @@ export class Dossier {
       dict: dict ? { path: config.DICT_PATH, cacheDir: config.CACHE_DIR } : null,
       decompounder,
       logLevel: config.LOG_LEVEL,
+      maxHeapMb: config.INGEST_WORKER_MEMORY_MB,
     });
     const llm = LlmClient.fromConfig(config);
     if (llm.enabled) log().info({ model: llm.model }, 'LLM answers on (checked against the cited passages before they are shown)');

@@ -7,7 +7,9 @@
  *
  * Budget: the job itself stops at its deadline where it can (between pages and paragraphs); a step
  * that does not return (one huge synchronous call) is cut off by terminating the thread
- * `graceMs` after the budget, and the next job starts a fresh one.
+ * `graceMs` after the budget, and the next job starts a fresh one. Memory: the thread's heap is
+ * capped (`maxHeapMb`); running out there (Node's ERR_WORKER_OUT_OF_MEMORY) fails that job with
+ * a clear InputError and the next job starts a fresh thread.
  */
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../corpus/types.js';
@@ -26,6 +28,14 @@ export interface PrepareThreadOptions {
   logLevel: string;
   /** Extra time after a job's budget before the thread is terminated (ms, default 2000). */
   graceMs?: number;
+  /**
+   * Heap cap of the worker thread in MiB (V8 old generation, `resourceLimits.maxOldGenerationSizeMb`
+   * of node:worker_threads). A document whose preparation needs more is refused with an
+   * InputError ('too-large') and the bot's own heap is untouched. Undefined: Node's default.
+   */
+  maxHeapMb?: number;
+  /** The worker's TypeScript entry (default ./prepare-worker.ts; tests point it at a stand-in). */
+  entry?: URL;
 }
 
 /** A lazily started preparation worker; see the module doc. */
@@ -74,7 +84,8 @@ export class PrepareThread {
   private start(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-      workerData: { entry: new URL('./prepare-worker.ts', import.meta.url).href },
+      workerData: { entry: (this.opts.entry ?? new URL('./prepare-worker.ts', import.meta.url)).href },
+      ...(this.opts.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb } } : {}),
     });
     w.unref();
     w.on('message', (m: { id: number; ok: boolean; doc?: PreparedDocument; error?: { name: string; message: string; reason?: string } }) => {
@@ -90,7 +101,13 @@ export class PrepareThread {
       this.pending.clear();
       if (this.worker === w) this.worker = null;
     };
-    w.on('error', fail);
+    w.on('error', (err: Error & { code?: string }) =>
+      fail(
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new InputError(`Preparing the document needed more memory than INGEST_WORKER_MEMORY_MB (${this.opts.maxHeapMb} MiB) allows; it was not added.`, 'too-large')
+          : err,
+      ),
+    );
     w.on('exit', (code) => fail(new Error(`the ingestion worker stopped (exit code ${code})`)));
     this.worker = w;
     return w;
