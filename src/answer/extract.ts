@@ -22,6 +22,7 @@ import { findCandidates, type Candidate, type IsCommonWord } from './candidates.
 import { candidateScore, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
 import { bestPhrase } from './phrases.js';
+import { learnedShort } from './short.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -310,6 +311,11 @@ export function extractAnswer(
   if (notStated) {
     const refs = citations.map((c) => `[${c.n}]`).join(' ');
     return { question, abstained: false, notStated: true, answerType: qa.type, answer: notStatedText(qa) + ' ' + refs, citations, mode: 'extractive' };
+  }
+  // The learned span scorer (src/answer/span.ts) chooses the short answer when trained.
+  const learned = learnedShort(question, qa, docText, pick.shown, pick.s.span, passages[pick.passage].doc.language, options.isCommon ?? null);
+  if (learned) {
+    return { question, abstained: false, notStated: false, answerType: qa.type, short: learned, answer: `**${escapeMd(learned)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
   }
   if (pick.best) {
     const local = docText.slice(pick.shown.span.start, pick.shown.span.end);

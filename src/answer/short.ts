@@ -1,0 +1,30 @@
+/**
+ * The glue between the answer sentence chosen by extract.ts and the span scorer (span.ts): the
+ * short answer text of that sentence, or null when the scorer has no model or no candidate.
+ */
+import type { Span } from '../text/sentences.js';
+import type { Token } from '../text/tokenize.js';
+import type { IsCommonWord } from './candidates.js';
+import type { QuestionAnalysis } from './question.js';
+import { chooseShort } from './span.js';
+
+/**
+ * Short answer of the chosen sentence.
+ * @param docText the document text; `shown.span` is the quoted span (offsets into it), `own` the answer sentence itself.
+ * @param language the document language (ISO 639-1); German text marks nouns by capitals.
+ */
+export function learnedShort(
+  question: string,
+  qa: QuestionAnalysis,
+  docText: string,
+  shown: { span: Span; tokens: Token[]; matchedTokens: boolean[] },
+  own: Span,
+  language: string,
+  isCommon: IsCommonWord | null,
+): string | null {
+  const text = docText.slice(shown.span.start, shown.span.end);
+  const rel = own.start - shown.span.start;
+  const ownFrom = Math.max(0, shown.tokens.findIndex((t) => t.start >= rel));
+  const c = chooseShort(question, { qa, text, tokens: shown.tokens, matched: shown.matchedTokens, ownFrom, german: language === 'de', isCommon });
+  return c ? text.slice(c.start, c.end) : null;
+}
