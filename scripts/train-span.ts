@@ -23,13 +23,13 @@ import { Dossier } from '../src/core.js';
 import { splitUnits } from './lib/split.js';
 import { shortAnswerF1 } from './answer-metrics.js';
 import { analyzeQuestion } from '../src/answer/question.js';
-import { SPAN_FEATURES, SPAN_TRACE, setSpanModel, spanModel, spanScore, type SpanModel, type SpanTrace } from '../src/answer/span.js';
+import { SPAN_FEATURES, SPAN_TRACE, setSpanModels, spanModels, spanScore, type SpanModel, type SpanTrace } from '../src/answer/span.js';
 
 const program = new Command()
   .option('--cache <file>', 'read/write the collected groups here (skips asking when present)')
   .option('--dry', 'do not write the weights')
   .option('--folds <k>', 'cross-validation folds over articles', '5')
-  .option('--l2 <x>', 'L2 penalty', '0.003')
+  .option('--l2 <x>', 'L2 penalty', '0.03')
   .parse();
 const opts = program.opts<{ cache?: string; dry?: boolean; folds: string; l2: string }>();
 const shared = process.env.SHARED_DATA_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
@@ -44,8 +44,8 @@ async function collect(): Promise<Group[]> {
   const parts = splitUnits(de.data.map((a) => a.title));
   const enQ = new Map<string, string>();
   for (const a of en.data) for (const p of a.paragraphs) for (const q of p.qas) enQ.set(q.id, q.question);
-  const saved = spanModel();
-  setSpanModel(null);
+  const saved = spanModels();
+  setSpanModels({ other: null, number: null });
   const out: Group[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-train-span-'));
   fs.mkdirSync(path.join(dir, 'corpus'));
@@ -76,7 +76,7 @@ async function collect(): Promise<Group[]> {
     }
   } finally {
     SPAN_TRACE.on = null;
-    setSpanModel(saved);
+    setSpanModels(saved);
     await d.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -121,28 +121,34 @@ const meanF1 = (list: Group[], pick: (g: Group) => number) => list.reduce((s, g)
 const groups: Group[] = opts.cache && fs.existsSync(opts.cache) ? JSON.parse(fs.readFileSync(opts.cache, 'utf8')) : await collect();
 if (opts.cache && !fs.existsSync(opts.cache)) fs.writeFileSync(opts.cache, JSON.stringify(groups));
 const l2 = Number(opts.l2);
-const model = fit(groups, l2);
+// One model for typed questions, one for untyped ones (their answers are different kinds of span).
+const side = (g: Group) => (g.trace.typed ? 'typed' : 'other');
+const fitBoth = (list: Group[]) => ({ typed: fit(list.filter((g) => side(g) === 'typed'), l2), other: fit(list.filter((g) => side(g) === 'other'), l2) });
+const models = fitBoth(groups);
+/** As deployed (span.ts): the learned scorer for untyped and number questions, the hand-set rule for the others. */
+const learnedFor = (g: Group) => g.type === 'other' || g.type === 'number' || g.type === 'duration';
+const chooseBoth = (m: ReturnType<typeof fitBoth>, g: Group) => (learnedFor(g) ? choose(m[side(g)], g) : g.hand);
 const k = Number(opts.folds);
 const articles = [...new Set(groups.map((g) => g.article))].sort();
 const cvPick = new Map<Group, number>();
 for (let f = 0; f < k; f++) {
   const test = new Set(articles.filter((_, i) => i % k === f));
-  const m = fit(groups.filter((g) => !test.has(g.article)), l2);
-  for (const g of groups) if (test.has(g.article)) cvPick.set(g, choose(m, g));
+  const m = fitBoth(groups.filter((g) => !test.has(g.article)));
+  for (const g of groups) if (test.has(g.article)) cvPick.set(g, chooseBoth(m, g));
 }
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const types = [...new Set(groups.map((g) => g.type))];
 const report = (list: Group[]) => ({
   n: list.length,
   hand: r3(meanF1(list, (g) => g.hand)),
-  learnedFit: r3(meanF1(list, (g) => choose(model, g))),
+  learnedFit: r3(meanF1(list, (g) => chooseBoth(models, g))),
   learnedCv: r3(meanF1(list, (g) => cvPick.get(g) ?? -1)),
   oracle: r3(meanF1(list, (g) => g.f1.indexOf(Math.max(...g.f1)))),
 });
 console.log(JSON.stringify({ all: report(groups), byType: Object.fromEntries(types.map((t) => [t, report(groups.filter((g) => g.type === t))])) }, null, 1));
-console.log(JSON.stringify(Object.fromEntries(model.features.map((f, i) => [f, model.weights[i]]))));
+for (const m of [models.typed, models.other]) console.log(JSON.stringify(Object.fromEntries(m.features.map((f, i) => [f, m.weights[i]]))));
 if (!opts.dry) {
   const file = path.join(import.meta.dirname, '..', 'src', 'answer', 'span-weights.json');
-  fs.writeFileSync(file + '.tmp', JSON.stringify(model, null, 1) + '\n');
+  fs.writeFileSync(file + '.tmp', JSON.stringify({ features: SPAN_FEATURES, typed: models.typed.weights, other: models.other.weights }) + '\n');
   fs.renameSync(file + '.tmp', file);
 }

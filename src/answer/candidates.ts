@@ -85,6 +85,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
   const push = (kind: CandidateKind, from: number, to: number, u: NumberUnit | null, flavour: Candidate['flavour'] = null) =>
     out.push({ kind, unit: u, flavour, from, to, start: tokens[from].start, end: tokens[to].end });
 
+  let numberEnd = -1;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     // Dates: [day.] month [year] | year | N. Jahrhundert | Nth century.
@@ -111,8 +112,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       push('date', i, i + 1, null);
     }
     if (/^\d{1,2}(st|nd|rd|th)$/.test(t.norm) && tokens[i + 1]?.norm === 'century') push('date', i, i + 1, null);
-    // Numbers with unit or counted noun.
-    if (isNumberToken(t) && !(NUMBER_WORD.test(t.norm) && /^(ein|eine|einen|one|beiden|both)$/.test(t.norm))) {
+    // Numbers with unit or counted noun (a number inside the previous number phrase, "35 bis 50", is no new one).
+    if (isNumberToken(t) && i > numberEnd && !(NUMBER_WORD.test(t.norm) && /^(ein|eine|einen|one|beiden|both)$/.test(t.norm))) {
       let from = i;
       while (from > 0 && MODIFIER.has(tokens[from - 1].norm) && joined(from)) from--;
       let to = i;
@@ -164,6 +165,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       if (to + 2 < tokens.length && PER.has(tokens[to + 1].norm) && DURATION.test(tokens[to + 2].norm) && joined(to + 1) && joined(to + 2)) to += 2;
       else if (to + 1 < tokens.length && /^(jährlich|monatlich|täglich|annually|daily|monthly|yearly)$/.test(tokens[to + 1].norm) && joined(to + 1)) to++;
       push('number', from, to, u);
+      numberEnd = to;
     }
   }
 

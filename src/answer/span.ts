@@ -35,6 +35,10 @@ export interface SpanCandidate {
   end: number;
   /** How the kind fits the expected answer type (rank.ts typeFit), 0 for noun phrases. */
   fit: number;
+  /** True for a shortened variant of another candidate (the bare figure, the head noun). */
+  variant?: boolean;
+  /** True for a noun phrase extended by the phrase attached to it with von/mit/of/with. */
+  extended?: boolean;
 }
 
 /** Names of the span features, in the order of {@link spanFeatures}. */
@@ -45,6 +49,7 @@ export const SPAN_FEATURES = [
   'prox', 'adjacent', 'rightOfMatch', 'leftOfMatch', 'betweenMatches', 'around', 'insideMatched', 'questionShare',
   'len1', 'len2', 'len34', 'len5p', 'relPos', 'atStart', 'capShare', 'nonCommon', 'inPrevious',
   'afterPreposition', 'afterArticle', 'hasDigit', 'hasLink', 'beforeComma', 'bestHandNp', 'bestHandTyped',
+  'variant', 'variantNumber', 'unitMatch', 'countUnit', 'sameClause', 'insideMatchedSpan', 'near3', 'qWhy', 'qHowOther', 'extended', 'measureOther',
 ] as const;
 
 /** Question cue words anywhere in the question (lower-case normalised tokens). */
@@ -94,7 +99,44 @@ export function spanCandidates(input: SpanInput): SpanCandidate[] {
     seen.add(key);
     out.push({ kind: 'np', flavour: null, unit: null, from: p.from, to: p.to, start: p.start, end: p.end, fit: 0 });
   }
-  return out;
+  // Shorter variants: the head of a noun phrase before its genitive ("Sitz der Partei" → "Sitz").
+  // A number phrase keeps its unit, hedge and what it counts (the reader needs them: "rund 100
+  // Drohnen im Monat", "35 bis 50 Kilogramm"), although the bare figure would score higher on XQuAD.
+  const variants: SpanCandidate[] = [];
+  const drop = new Set<SpanCandidate>();
+  for (const c of out) {
+    let a = -1;
+    let b = -1;
+    if (c.kind === 'np' && c.to > c.from) {
+      const link = tokens.slice(c.from, c.to + 1).findIndex((t, i) => i > 0 && /^(des|der|of|von|vom)$/.test(t.norm));
+      if (link > 0) [a, b] = [c.from, c.from + link - 1];
+    }
+    if (c.kind === 'np' && a < 0) {
+      // A noun phrase with the figure or phrase attached by "von/mit/of/with" ("Sprengkopf von 35 bis 50 Kilogramm").
+      const p = tokens[c.to + 1];
+      const next = p && /^(von|vom|mit|of|with)$/.test(p.norm) ? out.find((x) => x.from === c.to + 2) : undefined;
+      if (next && !/[,;:.!?]/.test(text.slice(tokens[c.to].end, tokens[next.from].start))) {
+        const start = tokens[c.from].start;
+        const end = tokens[next.to].end;
+        const key = `${start}:${end}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          variants.push({ ...c, to: next.to, end, extended: true });
+          // For an untyped question the attached figure describes the noun ("einen Sprengkopf von
+          // 35 bis 50 Kilogramm" is what is carried): the figure alone is not offered.
+          if (next.kind === 'number' && qa.type === 'other') drop.add(next);
+        }
+      }
+    }
+    if (a < 0 || (a === c.from && b === c.to)) continue;
+    const start = tokens[a].start;
+    const end = tokens[b].end;
+    const key = `${start}:${end}`;
+    if (seen.has(key) || !own(a, b)) continue;
+    seen.add(key);
+    variants.push({ ...c, from: a, to: b, start, end, variant: true });
+  }
+  return out.filter((c) => !drop.has(c)).concat(variants);
 }
 
 /** The hand-set rule's choices: nearest noun phrase, and the typed candidate with the best fit × proximity. */
@@ -153,6 +195,18 @@ export function spanFeatures(input: SpanInput, c: SpanCandidate, hand: HandChoic
     around += 1 / (1 + (d - 1) / 4);
   }
   const dist = Math.min(left, right);
+  // No clause boundary (comma, semicolon, colon) between the candidate and its nearest matched word.
+  let sameClause = 0;
+  let near3 = 0;
+  for (let k = Math.max(0, c.from - 3); k <= Math.min(tokens.length - 1, c.to + 3); k++) if (matched[k] && (k < c.from || k > c.to)) near3++;
+  if (dist !== Infinity) {
+    const k = left <= right ? c.from - left : c.to + right;
+    const a = Math.min(k, c.from);
+    const b = Math.max(k, c.to);
+    sameClause = /[,;:]/.test(text.slice(tokens[a].end, tokens[b].start)) ? 0 : 1;
+  }
+  const firstMatch = matched.indexOf(true);
+  const lastMatch = matched.lastIndexOf(true);
   const prox = dist === Infinity ? 0 : 1 / (1 + (dist - 1) / 4);
   const len = c.to - c.from + 1;
   let caps = 0;
@@ -202,6 +256,17 @@ export function spanFeatures(input: SpanInput, c: SpanCandidate, hand: HandChoic
     /^\s?[,;:]/.test(afterText) ? 1 : 0,
     hand.np === c ? 1 : 0,
     hand.typed === c ? 1 : 0,
+    c.variant ? 1 : 0,
+    c.variant && c.kind === 'number' ? 1 : 0,
+    qa.type === 'number' && qa.unit !== null && qa.unit === c.unit ? 1 : 0,
+    c.unit === 'count' ? 1 : 0,
+    sameClause,
+    c.from > firstMatch && c.to < lastMatch ? 1 : 0,
+    Math.min(near3, 3) / 3,
+    terms.some((t) => /^(why|warum|weshalb|wieso)$/.test(t)) && PREPOSITION.test(before) ? 1 : 0,
+    other && terms.some((t) => /^(how|wie)$/.test(t)) ? 1 : 0,
+    c.extended ? 1 : 0,
+    other && c.kind === 'number' && c.unit !== null && c.unit !== 'count' && c.unit !== 'any' ? 1 : 0,
   ];
 }
 
@@ -223,20 +288,35 @@ export interface SpanTrace {
 /** Set by scripts/train-span.ts to receive every sentence's candidates; null otherwise. */
 export const SPAN_TRACE: { on: ((t: SpanTrace) => void) | null } = { on: null };
 
-/** The committed model, or null when the feature list changed since it was trained. */
-const MODEL: { model: SpanModel | null } = { model: null };
+/**
+ * The committed models: `other` for untyped questions, `typed` (trained on all typed questions)
+ * used for number questions only: on person, organisation, place and date questions the hand-set
+ * rule was as good or better in cross-validation (scripts/train-span.ts). Null when the feature
+ * list changed since training.
+ */
+const MODELS: { other: SpanModel | null; number: SpanModel | null } = { other: null, number: null };
 {
-  const w = weights as SpanModel | null;
-  if (w && w.features.length === SPAN_FEATURES.length && w.features.every((f, i) => f === SPAN_FEATURES[i])) MODEL.model = w;
+  const w = weights as { features: string[]; other: number[]; typed: number[] } | null;
+  if (w && w.features.length === SPAN_FEATURES.length && w.features.every((f, i) => f === SPAN_FEATURES[i])) {
+    MODELS.other = { features: SPAN_FEATURES, weights: w.other };
+    MODELS.number = { features: SPAN_FEATURES, weights: w.typed };
+  }
 }
 
-/** The model in use (tests and the training script may replace it). */
-export function spanModel(): SpanModel | null {
-  return MODEL.model;
+/** The models in use (the training script switches them off while collecting). */
+export function spanModels(): { other: SpanModel | null; number: SpanModel | null } {
+  return { ...MODELS };
 }
-/** Replace the model in use (null: hand-set rule). */
-export function setSpanModel(m: SpanModel | null): void {
-  MODEL.model = m;
+/** Replace the models in use (null: hand-set rule). */
+export function setSpanModels(m: { other: SpanModel | null; number: SpanModel | null }): void {
+  Object.assign(MODELS, m);
+}
+
+/** The model for a question type, or null (hand-set rule). */
+function modelFor(qa: QuestionAnalysis): SpanModel | null {
+  if (qa.type === 'other') return MODELS.other;
+  if (qa.type === 'number' || qa.type === 'duration') return MODELS.number;
+  return null;
 }
 
 /** w·x. */
@@ -259,7 +339,7 @@ export function chooseShort(question: string, input: SpanInput): SpanCandidate |
   const hand = handChoice(input, cands);
   const feats = cands.map((c) => spanFeatures(input, c, hand));
   SPAN_TRACE.on?.({ question, typed: typedQ, texts: cands.map((c) => input.text.slice(c.start, c.end)), features: feats, fits: cands.map((c) => c.fit) });
-  const m = MODEL.model;
+  const m = modelFor(input.qa);
   if (!m) return null;
   const pool = typedQ && cands.some((c) => c.fit > 0) ? cands.map((c, i) => (c.fit > 0 ? i : -1)).filter((i) => i >= 0) : cands.map((_, i) => i);
   let best = -1;
