@@ -56,6 +56,8 @@ const ORG_BEFORE = /^(unternehmen|firma|konzern|hersteller|drohnenhersteller|mag
 const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general)$/;
 const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
 const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt)$/;
+/** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
+const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these|those|there|here|the|a|an|and|but|or|so|if|when|while|after|before|however|also|then|es|er|sie|wir|ich|du|ihr|man|dies|diese[rsmn]?|dort|hier|der|die|das|den|dem|des|ein|eine|einen|einem|einer|und|aber|oder|doch|denn|wenn|als|während|nachdem|bevor|jedoch|auch|dann|damit|danach|demnach|daher|deshalb)$/;
 /** Lower-case words allowed inside a name run ("Bank of England", "Ludwig van Beethoven"). */
 const NAME_GLUE = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'da', 'di', 'y', 'bin', 'al', 'and', '&']);
 
@@ -185,7 +187,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
   const last = (k: number) => tokens[k].norm.split('-').pop() ?? '';
   const nameLike = (k: number): boolean => {
     const t = tokens[k];
-    if (!t.capitalized || /\d/.test(t.norm)) return false;
+    if (!t.capitalized || /\d/.test(t.norm) || PRONOUN.test(t.norm)) return false;
     if (PERSON_BEFORE.test(last(k))) return false;
     if (/^[\p{Lu}-]{2,}$/u.test(text.slice(t.start, t.end))) return true; // acronym
     const sentenceStart = k === 0 || /[.!?:]\s*$/.test(text.slice(tokens[k - 1].end, t.start));
@@ -223,6 +225,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';
       else if (PERSON_BEFORE.test(before) || (run.length >= 2 && run.length <= 4 && !run.some((t) => /^[\p{Lu}]{2,}$/u.test(text.slice(t.start, t.end))))) flavour = 'person';
       else if (PLACE_BEFORE.test(before)) flavour = 'place';
+      // "an der Förde", "in der Ukraine", "at the Thames": a place preposition and an article before a one-word name.
+      else if (run.length === 1 && a > 1 && /^(der|die|das|dem|den|the)$/.test(tokens[a - 1].norm) && (PLACE_BEFORE.test(tokens[a - 2].norm) || /^(an|auf|on)$/.test(tokens[a - 2].norm)) && joined(a - 1) && joined(a)) flavour = 'place';
       push('name', a, b, null, flavour);
     }
     i = to;

@@ -22,7 +22,7 @@ import { findCandidates, type Candidate, type IsCommonWord } from './candidates.
 import { candidateScore, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
 import { bestPhrase } from './phrases.js';
-import { learnedShort } from './short.js';
+import { answeredType, learnedShort } from './short.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -208,7 +208,8 @@ export function extractAnswer(
       // A dependent sentence's subject is in the previous one: its candidates count too.
       const shown = quote === span ? s : scoreSentence(p.doc.text, quote, p.doc.language, groups, idfs, decompounder);
       let best: RankedSentence['best'] = null;
-      if (typed && s.score > 0) {
+      // A dependent sentence is searched with the one it refers to ("… the tram line. It is built by …").
+      if (typed && (s.score > 0 || (shown !== s && shown.score > 0))) {
         const text = p.doc.text.slice(quote.start, quote.end);
         for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
@@ -275,7 +276,7 @@ export function extractAnswer(
     let top: RankedSentence | null = null;
     for (const r of list) if (!top || r.total > top.total) top = r;
     if (pick.passage === pi) top = pick;
-    if (!top || top.s.score === 0) continue;
+    if (!top || (top.s.score === 0 && top !== pick)) continue;
     if (top !== pick && top.coverage < RELEVANT_SHARE * pick.coverage) continue;
     const p = passages[pi];
     const q = top.quote;
@@ -320,7 +321,7 @@ export function extractAnswer(
   if (pick.best) {
     const local = docText.slice(pick.shown.span.start, pick.shown.span.end);
     const short = local.slice(pick.best.c.start, pick.best.c.end);
-    return { question, abstained: false, notStated: false, answerType: qa.type, short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
+    return { question, abstained: false, notStated: false, answerType: answeredType(qa, pick.best.c.flavour), short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
   }
   // Untyped "what/which" questions: the nearest noun phrase of the sentence is the short answer.
   if (qa.type === 'other') {

@@ -57,11 +57,13 @@ const WH: [RegExp, AnswerType, NumberUnit | null][] = [
   [/^(how fast|how quick(ly)?|at what speed|wie schnell|mit welcher geschwindigkeit)\b/, 'number', 'speed'],
   [/^(how (heavy|much does .* weigh|much did .* weigh)|wie schwer|wie viel wiegt)\b/, 'number', 'weight'],
   [/^(how much (money|does .* cost|did .* cost|do .* cost|is .* worth|was .* worth)|how expensive|what (is|was) the (price|cost)|wie teuer|was kostet|was kosteten?|wie viel kostet|wie viel geld)\b/, 'number', 'money'],
-  [/^(how far|how (long|high|tall|deep|wide) is (the )?(distance|river|road|line|bridge|tower|building|mountain|wall|track|route|tunnel)|wie weit|wie hoch|wie tief|wie breit)\b/, 'number', 'distance'],
+  [/^(how far|how (long|high|tall|deep|wide) is (the )?(distance|river|road|line|bridge|tower|building|mountain|wall|track|route|tunnel)|how (high|tall|deep|wide|thick)|wie weit|wie hoch|wie tief|wie breit|wie dick)\b/, 'number', 'distance'],
   [/^(what percent(age)?|how many percent|wie viel prozent|wieviel prozent|welche(n|r)? (anteil|prozentsatz))\b/, 'number', 'percent'],
   [/^(how (big|large) (is|was|are|were)|wie groß (ist|war|sind))\b/, 'number', 'any'],
   // "How long is the wall?" asks for a length; "How long did it take?" for a duration.
-  [/^(how long (is|was|are|were) (the|a|an|this|that|its)\b(?!.*\b(take|took|last|lasted|ago|since|reign|war|trip|journey|flight|ride|process|season|term)\b)|wie lang (ist|war|sind|waren))/, 'number', 'distance'],
+  [/^(how long (is|was|are|were) (the|a|an|this|that|its)\b(?!.*\b(take|took|last|lasted|ago|since|reign|war|trip|journey|flight|ride|process|season|term|stay|wait)\b)|wie lang (ist|war|sind|waren|wird|werden))/, 'number', 'distance'],
+  // "How long will the tram line be?" asks for a length too.
+  [/^how long (will|would|should) (the|a|an|this|that|its) (?!.*\b(war|trip|journey|flight|ride|process|season|term|stay|wait|visit|strike)\b).* be$/, 'number', 'distance'],
   [/^(how long|for how long|wie lange|seit wie vielen? (jahren|monaten|tagen))\b/, 'duration', null],
   [/^(how old|wie alt)\b/, 'number', 'any'],
   [/^(how many|how much|how often|wie viele?|wieviele?|wie oft|wie viel)\b/, 'number', 'count'],

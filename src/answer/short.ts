@@ -28,3 +28,13 @@ export function learnedShort(
   const c = chooseShort(question, { qa, text, tokens: shown.tokens, matched: shown.matchedTokens, ownFrom, german: language === 'de', isCommon });
   return c ? text.slice(c.start, c.end) : null;
 }
+
+/**
+ * The answer type reported with a short answer: "who" questions answered by a company, newspaper
+ * or agency report `organisation`, a person answering "which organisation" reports `person`.
+ */
+export function answeredType(qa: QuestionAnalysis, flavour: 'person' | 'organisation' | 'place' | null): QuestionAnalysis['type'] {
+  if (qa.type === 'person' && flavour === 'organisation') return 'organisation';
+  if (qa.type === 'organisation' && flavour === 'person') return 'person';
+  return qa.type;
+}
