@@ -22,7 +22,7 @@ import { findCandidates, type Candidate, type IsCommonWord } from './candidates.
 import { candidateScore, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
 import { bestPhrase } from './phrases.js';
-import { answeredType, learnedShort } from './short.js';
+import { answeredType, learnedShort, weakTypedAnswer } from './short.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -253,6 +253,8 @@ export function extractAnswer(
     if (withCandidate && withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage) pick = withCandidate;
     else notStated = true;
   }
+  // A typed answer whose candidate and sentence are both weak is some other fact of the topic.
+  if (typed && pick.best && weakTypedAnswer(pick.best.score, pick.coverage)) notStated = true;
   // Too little of the question in the best sentence: the asked-for fact is not there.
   if (pick.coverage < NOT_STATED_COVERAGE) notStated = true;
   if (options.onSentences) {

@@ -38,3 +38,22 @@ export function answeredType(qa: QuestionAnalysis, flavour: 'person' | 'organisa
   if (qa.type === 'organisation' && flavour === 'person') return 'person';
   return qa.type;
 }
+
+/**
+ * Typed near miss: a typed question whose best candidate stands far from the matched words
+ * (candidate score below {@link WEAK_CANDIDATE}) in a sentence covering little of the question
+ * (coverage below {@link WEAK_COVERAGE}) is "not stated": the candidate is some other date, name or
+ * figure of the same topic. Set on the TUNING part of XQuAD dev with
+ * `SHARED_DATA_DIR=/work/shared/data nice -n 10 npx tsx scripts/answer-eval.ts --part tuning --near-miss`:
+ * near-miss refused EN→DE 0.333 → 0.347, DE→DE 0.333 → 0.373, false abstention at rank 1 EN→DE
+ * 0.012 → 0.017, DE→DE 0.024 unchanged. Looser bounds (0.5 / 0.3) reached 0.41–0.44 near-miss
+ * refusals but 0.037 false abstention, over the 3 % budget.
+ */
+export const WEAK_CANDIDATE = 0.5;
+/** See {@link WEAK_CANDIDATE}. */
+export const WEAK_COVERAGE = 0.2;
+
+/** True when a typed answer's candidate and sentence are both too weak (see {@link WEAK_CANDIDATE}). */
+export function weakTypedAnswer(candidateScore: number, coverage: number): boolean {
+  return candidateScore < WEAK_CANDIDATE && coverage < WEAK_COVERAGE;
+}
