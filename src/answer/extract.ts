@@ -22,7 +22,7 @@ import { findCandidates, type Candidate, type IsCommonWord } from './candidates.
 import { candidateScore, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
 import { bestPhrase } from './phrases.js';
-import { answeredType, learnedShort, weakTypedAnswer } from './short.js';
+import { answeredType, fullerName, learnedShort } from './short.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -253,8 +253,8 @@ export function extractAnswer(
     if (withCandidate && withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage) pick = withCandidate;
     else notStated = true;
   }
-  // A typed answer whose candidate and sentence are both weak is some other fact of the topic.
-  if (typed && pick.best && weakTypedAnswer(pick.best.score, pick.coverage)) notStated = true;
+  // A person named by surname only: the sentence naming them in full, when it scores nearly as high.
+  if (typed) pick = fullerName(pick, all);
   // Too little of the question in the best sentence: the asked-for fact is not there.
   if (pick.coverage < NOT_STATED_COVERAGE) notStated = true;
   if (options.onSentences) {
@@ -309,6 +309,13 @@ export function extractAnswer(
     if (top === pick) answerN = citations.length;
   }
   if (citations.length === 0 || answerN === 0) return none();
+  // The sentence the answer line quotes is citation [1]; the others keep their order.
+  if (answerN !== 1) {
+    const [own] = citations.splice(answerN - 1, 1);
+    citations.unshift(own);
+    citations.forEach((c, i) => (c.n = i + 1));
+    answerN = 1;
+  }
   const docText = passages[pick.passage].doc.text;
   const sentence = highlight(docText, pick.shown);
   if (notStated) {

@@ -39,21 +39,31 @@ export function answeredType(qa: QuestionAnalysis, flavour: 'person' | 'organisa
   return qa.type;
 }
 
-/**
- * Typed near miss: a typed question whose best candidate stands far from the matched words
- * (candidate score below {@link WEAK_CANDIDATE}) in a sentence covering little of the question
- * (coverage below {@link WEAK_COVERAGE}) is "not stated": the candidate is some other date, name or
- * figure of the same topic. Set on the TUNING part of XQuAD dev with
- * `SHARED_DATA_DIR=/work/shared/data nice -n 10 npx tsx scripts/answer-eval.ts --part tuning --near-miss`:
- * near-miss refused EN→DE 0.333 → 0.347, DE→DE 0.333 → 0.373, false abstention at rank 1 EN→DE
- * 0.012 → 0.017, DE→DE 0.024 unchanged. Looser bounds (0.5 / 0.3) reached 0.41–0.44 near-miss
- * refusals but 0.037 false abstention, over the 3 % budget.
- */
-export const WEAK_CANDIDATE = 0.5;
-/** See {@link WEAK_CANDIDATE}. */
-export const WEAK_COVERAGE = 0.2;
+/** A sentence naming the person in full wins when its score is at least this share of the chosen one's. */
+export const FULL_NAME_SHARE = 0.85;
 
-/** True when a typed answer's candidate and sentence are both too weak (see {@link WEAK_CANDIDATE}). */
-export function weakTypedAnswer(candidateScore: number, coverage: number): boolean {
-  return candidateScore < WEAK_CANDIDATE && coverage < WEAK_COVERAGE;
+/** What {@link fullerName} needs of a ranked sentence. */
+export interface NamedSentence {
+  shown: { tokens: Token[] };
+  best: { c: { kind: string; flavour: string | null; from: number; to: number } } | null;
+  total: number;
+}
+
+/**
+ * A person answered by a surname only ("Stoltenberg") is named in full ("Jens Stoltenberg") when
+ * another sentence of the cited passages has a longer person name ending in the same word and
+ * scores at least {@link FULL_NAME_SHARE} of the chosen sentence. Returns that sentence or the chosen one.
+ */
+export function fullerName<T extends NamedSentence>(pick: T, all: T[]): T {
+  const c = pick.best?.c;
+  if (!c || c.kind !== 'name' || c.from !== c.to || c.flavour === 'organisation' || c.flavour === 'place') return pick;
+  const surname = pick.shown.tokens[c.to].norm;
+  let out = pick;
+  for (const r of all) {
+    const x = r.best?.c;
+    if (!x || r === pick || x.kind !== 'name' || x.to === x.from || x.to - x.from > 3 || x.flavour !== 'person') continue;
+    if (r.shown.tokens[x.to].norm !== surname || r.total < FULL_NAME_SHARE * pick.total) continue;
+    if (out === pick || r.total > out.total) out = r;
+  }
+  return out;
 }
