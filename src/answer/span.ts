@@ -111,7 +111,7 @@ export function spanCandidates(input: SpanInput): SpanCandidate[] {
       const link = tokens.slice(c.from, c.to + 1).findIndex((t, i) => i > 0 && /^(des|der|of|von|vom)$/.test(t.norm));
       if (link > 0) [a, b] = [c.from, c.from + link - 1];
     }
-    if (c.kind === 'np' && a < 0) {
+    if ((c.kind === 'np' || c.kind === 'name') && a < 0 && !c.variant) {
       // A noun phrase with the figure or phrase attached by "von/mit/of/with" ("Sprengkopf von 35 bis 50 Kilogramm").
       const p = tokens[c.to + 1];
       const next = p && /^(von|vom|mit|of|with)$/.test(p.norm) ? out.find((x) => x.from === c.to + 2) : undefined;
@@ -121,7 +121,7 @@ export function spanCandidates(input: SpanInput): SpanCandidate[] {
         const key = `${start}:${end}`;
         if (!seen.has(key)) {
           seen.add(key);
-          variants.push({ ...c, to: next.to, end, extended: true });
+          variants.push({ ...c, kind: 'np', to: next.to, end, extended: true });
           // For an untyped question the attached figure describes the noun ("einen Sprengkopf von
           // 35 bis 50 Kilogramm" is what is carried): the figure alone is not offered.
           if (next.kind === 'number' && qa.type === 'other') drop.add(next);
@@ -289,34 +289,30 @@ export interface SpanTrace {
 export const SPAN_TRACE: { on: ((t: SpanTrace) => void) | null } = { on: null };
 
 /**
- * The committed models: `other` for untyped questions, `typed` (trained on all typed questions)
- * used for number questions only: on person, organisation, place and date questions the hand-set
- * rule was as good or better in cross-validation (scripts/train-span.ts). Null when the feature
- * list changed since training.
+ * The committed model for untyped questions. Typed questions keep the hand-set rule (nearest
+ * candidate of the type, rank.ts): a model trained on them was not better in cross-validation
+ * (scripts/train-span.ts docstring). Null when the feature list changed since training.
  */
-const MODELS: { other: SpanModel | null; number: SpanModel | null } = { other: null, number: null };
+const MODELS: { other: SpanModel | null } = { other: null };
 {
-  const w = weights as { features: string[]; other: number[]; typed: number[] } | null;
+  const w = weights as { features: string[]; other: number[] } | null;
   if (w && w.features.length === SPAN_FEATURES.length && w.features.every((f, i) => f === SPAN_FEATURES[i])) {
     MODELS.other = { features: SPAN_FEATURES, weights: w.other };
-    MODELS.number = { features: SPAN_FEATURES, weights: w.typed };
   }
 }
 
 /** The models in use (the training script switches them off while collecting). */
-export function spanModels(): { other: SpanModel | null; number: SpanModel | null } {
+export function spanModels(): { other: SpanModel | null } {
   return { ...MODELS };
 }
 /** Replace the models in use (null: hand-set rule). */
-export function setSpanModels(m: { other: SpanModel | null; number: SpanModel | null }): void {
+export function setSpanModels(m: { other: SpanModel | null }): void {
   Object.assign(MODELS, m);
 }
 
 /** The model for a question type, or null (hand-set rule). */
 function modelFor(qa: QuestionAnalysis): SpanModel | null {
-  if (qa.type === 'other') return MODELS.other;
-  if (qa.type === 'number' || qa.type === 'duration') return MODELS.number;
-  return null;
+  return qa.type === 'other' ? MODELS.other : null;
 }
 
 /** w·x. */
