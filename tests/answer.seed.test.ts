@@ -130,6 +130,9 @@ describe('question typing (answer types inside the question)', () => {
     ['How long will the bridge be?', 'number', 'distance'],
     ['How long will the strike last?', 'duration', null],
     ['What did the king of France build?', 'other', null],
+    ["During the team's playoff games, who did not throw at all?", 'person', null],
+    ["A decision made by what entity restored the patents?", 'organisation', null],
+    ['In what English colony were the settlers promised land?', 'place', null],
     ['Wie heißt die Verwaltungseinheit?', 'other', null],
   ])('%s → %s', (question, type, unit) => {
     const a = analyzeQuestion(question);

@@ -37,7 +37,7 @@ export interface QuestionAnalysis {
 }
 
 const ORG_NOUN =
-  /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|regierung|behörde)$/;
+  /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|entity|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|regierung|behörde)$/;
 const MEDIA_NOUN = /^(newspaper|paper|magazine|journal|channel|broadcaster|publisher|network|zeitung|zeitschrift|magazins?|blatt|senders?|verlags?)$/;
 const PERSON_NOUN =
   /^(person|persons|people|man|men|woman|women|king|queen|president|leader|author|writer|player|players|coach|scientist|artist|composer|emperor|empress|minister|chancellor|pope|founder|inventor|actor|actress|singer|musician|quarterback|defender|athlete|politician|physicist|chemist|mathematician|engineer|philosopher|poet|painter|architect|director|governor|mayor|senator|bishop|prince|princess|duke|son|daughter|father|mother|wife|husband|brother|sister|teacher|professor|student|explorer|general|commander|ruler|monarch|pharaoh|sultan|khan|saint|prophet|priest|monk|theologian|reformer|historian|economist|lawyer|judge|doctor|physician|officer|soldier|pilot|astronaut|designer|owner|ceo|chairman|spokesman|spokesperson|secretary|member|winner|champion|mann|frau|könig|königin|präsident(in)?|anführer(in)?|autor(in)?|schriftsteller(in)?|spieler(in)?|trainer(in)?|wissenschaftler(in)?|künstler(in)?|komponist(in)?|kaiser(in)?|minister(in)?|kanzler(in)?|papst|gründer(in)?|erfinder(in)?|schauspieler(in)?|sänger(in)?|musiker(in)?|generalsekretär(in)?|verteidiger(in)?|sportler(in)?|athlet(in)?|politiker(in)?|physiker(in)?|chemiker(in)?|mathematiker(in)?|ingenieur(in)?|philosoph(in)?|dichter(in)?|maler(in)?|architekt(in)?|direktor(in)?|gouverneur(in)?|bürgermeister(in)?|bischof|prinz(essin)?|herzog(in)?|sohn|tochter|vater|mutter|ehefrau|ehemann|bruder|schwester|lehrer(in)?|professor(in)?|student(in)?|entdecker(in)?|feldherr|herrscher(in)?|heilige[rn]?|prophet|priester|mönch|theologe|reformator|historiker(in)?|ökonom(in)?|anwalt|anwältin|richter(in)?|arzt|ärztin|offizier|soldat|pilot(in)?|besitzer(in)?|eigentümer(in)?|vorsitzende[rn]?|sprecher(in)?|mitglied|sieger(in)?|gewinner(in)?|quarterback|nachname|vorname|nachnamen|vornamen)$/;
@@ -49,7 +49,7 @@ const NAME_OF = /^(what|which|was|wie) (is|was|are|were|ist|war|sind|waren|heiß
 /** Quantity question words inside the question ("Peyton Manning took how many teams…", "Mit wie vielen…"). */
 const EMBEDDED_QUANTITY = /(^|[\s,])(how many|how much|wie viele[n]?|wie viel|wieviele[n]?|what percent(age)?|welche[rnm]? (anteil|prozentsatz))\b/;
 const PLACE_NOUN =
-  /^(country|countries|city|cities|town|state|region|area|place|location|continent|island|river|mountain|province|district|land|länder|landes|stadt|städte|ort|orte|region|gebiet|kontinent|insel|fluss|berg|provinz|bezirk|bundesland|staat|staaten)$/;
+  /^(country|countries|city|cities|town|state|region|area|place|location|continent|island|river|mountain|province|district|colony|kolonie|land|länder|landes|stadt|städte|ort|orte|region|gebiet|kontinent|insel|fluss|berg|provinz|bezirk|bundesland|staat|staaten)$/;
 const DATE_NOUN = /^(year|years|date|day|month|century|decade|time|jahr|jahres|jahrhundert|jahrzehnt|datum|tag|monat|zeitpunkt)$/;
 
 /** English/German question words → type (the first match, in question order, wins). */
@@ -100,6 +100,23 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const rest = q.slice(inner.index + inner[1].length);
     for (const [re, type, unit] of WH) if (type === 'number' && re.test(rest)) return result(type, unit);
     return result('number', /percent|anteil|prozentsatz/.test(inner[2]) ? 'percent' : 'count');
+  }
+  // "During the playoff games, who did not throw?", "A decision by what entity …": a question word
+  // inside a question that does not start with one.
+  if (!/^(what|which|who|whom|whose|when|where|why|how|was|welche[rsmn]?|wer|wem|wen|wessen|wann|wo|wohin|woher|warum|wie)\b/.test(q)) {
+    if (/,\s*(who|wer)\b/.test(q)) return result('person', null);
+    const m = /\b(what|which|welche[rsmn]?)\s+(kind of |sort of |type of )?(\S+)(\s+(\S+))?/.exec(q);
+    if (m) {
+      for (const w of [m[3], m[5]]) {
+        if (!w) continue;
+        const n = headOf(w);
+        if (NUMBER_NOUN.test(n)) return result('number', /percent|anteil|prozentsatz/.test(n) ? 'percent' : 'any');
+        if (ORG_NOUN.test(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
+        if (PERSON_NOUN.test(n)) return result('person', null);
+        if (PLACE_NOUN.test(n)) return result('place', null);
+        if (DATE_NOUN.test(n)) return result('date', null);
+      }
+    }
   }
   // "What is the last name of the player …", "Wie heißt der Quarterback …".
   const nameOf = NAME_OF.exec(q);
