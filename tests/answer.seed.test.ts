@@ -168,3 +168,18 @@ describe('span candidates', () => {
     expect(forde?.flavour).toBe('place');
   });
 });
+
+describe('a name made of the question\'s own words is not an answer', () => {
+  it('"Bowl XLIX-Champion" for "Who won Super Bowl XLIX?" is skipped, "New England Patriots" kept', async () => {
+    const { answerLike } = await import('../src/answer/short.js');
+    const s = 'Die New England Patriots waren der Super Bowl XLIX-Champion.';
+    const tokens = tokenize(s);
+    const terms = new Set(['who', 'won', 'super', 'bowl', 'xlix']);
+    const matched = tokens.map((t) => terms.has(t.norm));
+    const names = findCandidates(s, tokens, null).filter((c) => c.kind === 'name');
+    const kept = names.filter((c) => answerLike(c, tokens, matched, terms)).map((c) => s.slice(c.start, c.end));
+    expect(names.length).toBeGreaterThan(kept.length);
+    expect(kept).toContain('New England Patriots');
+    expect(kept.some((k) => /Bowl/.test(k))).toBe(false);
+  });
+});

@@ -22,7 +22,7 @@ import { findCandidates, type Candidate, type IsCommonWord } from './candidates.
 import { candidateScore, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
 import { bestPhrase } from './phrases.js';
-import { answeredType, fullerName, learnedShort } from './short.js';
+import { answerLike, answeredType, fullerName, learnedShort } from './short.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -212,6 +212,7 @@ export function extractAnswer(
       if (typed && (s.score > 0 || (shown !== s && shown.score > 0))) {
         const text = p.doc.text.slice(quote.start, quote.end);
         for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
+          if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms)) continue;
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
           if (score > 0 && (!best || score > best.score)) best = { c, score };
         }

@@ -67,3 +67,20 @@ export function fullerName<T extends NamedSentence>(pick: T, all: T[]): T {
   }
   return out;
 }
+
+/**
+ * False when a name or title candidate is mostly the question's own words ("Bowl XLIX-Champion"
+ * for "Who won Super Bowl XLIX?"): it names the asked-about thing, not the answer. Numbers and
+ * dates are kept (their unit may well be a question word: "17 Sekunden" for "how many seconds").
+ * @param matched per token: true when it matched a question group; `terms` the question's tokens.
+ */
+export function answerLike(c: { kind: string; from: number; to: number }, tokens: Token[], matched: boolean[], terms: Set<string>): boolean {
+  if (c.kind !== 'name' && c.kind !== 'quoted') return true;
+  let question = 0;
+  let own = 0;
+  for (let k = c.from; k <= c.to; k++) {
+    if (matched[k] || terms.has(tokens[k].norm)) question++;
+    else own++;
+  }
+  return own > question;
+}
