@@ -15,10 +15,10 @@
  * noun phrase); typed questions always use it (the learned model was not better for them).
  *
  * Reporting part, `SHARED_DATA_DIR=/work/shared/data nice -n 10 npx tsx scripts/answer-eval.ts
- * --part reporting` (with the question-typing changes of the same commit series): short-answer F1
- * over all questions EN→DE 0.272 → 0.285 (paired bootstrap by question, 95 %: −0.025…+0.052, inside
- * the noise), DE→DE 0.272 → 0.315 (+0.005…+0.083); untyped questions EN→DE 0.154 → 0.157, DE→DE
- * 0.153 → 0.204. Tuning part (fit): EN→DE 0.244 → 0.308, DE→DE 0.276 → 0.341.
+ * --part reporting` (with the question-typing and candidate changes of the same branch; base
+ * 83ba61e): short-answer F1 over all questions EN→DE 0.272 → 0.288 (paired bootstrap by question,
+ * 95 %: −0.024…+0.057, inside the noise), DE→DE 0.272 → 0.317 (+0.006…+0.085); untyped questions
+ * EN→DE 0.154 → 0.151, DE→DE 0.153 → 0.206. Tuning part (fit): EN→DE 0.244 → 0.318, DE→DE 0.276 → 0.343.
  *
  * Linear in the sentence length (a bounded window around each candidate).
  */
