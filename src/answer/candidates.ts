@@ -56,6 +56,8 @@ const ORG_BEFORE = /^(unternehmen|firma|konzern|hersteller|drohnenhersteller|mag
 const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general)$/;
 const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
 const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt)$/;
+/** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
+const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these|those|there|here|the|a|an|and|but|or|so|if|when|while|after|before|however|also|then|es|er|sie|wir|ich|du|ihr|man|dies|diese[rsmn]?|dort|hier|der|die|das|den|dem|des|ein|eine|einen|einem|einer|und|aber|oder|doch|denn|wenn|als|während|nachdem|bevor|jedoch|auch|dann|damit|danach|demnach|daher|deshalb)$/;
 /** Lower-case words allowed inside a name run ("Bank of England", "Ludwig van Beethoven"). */
 const NAME_GLUE = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'da', 'di', 'y', 'bin', 'al', 'and', '&']);
 
@@ -85,6 +87,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
   const push = (kind: CandidateKind, from: number, to: number, u: NumberUnit | null, flavour: Candidate['flavour'] = null) =>
     out.push({ kind, unit: u, flavour, from, to, start: tokens[from].start, end: tokens[to].end });
 
+  let numberEnd = -1;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     // Dates: [day.] month [year] | year | N. Jahrhundert | Nth century.
@@ -111,8 +114,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       push('date', i, i + 1, null);
     }
     if (/^\d{1,2}(st|nd|rd|th)$/.test(t.norm) && tokens[i + 1]?.norm === 'century') push('date', i, i + 1, null);
-    // Numbers with unit or counted noun.
-    if (isNumberToken(t) && !(NUMBER_WORD.test(t.norm) && /^(ein|eine|einen|one|beiden|both)$/.test(t.norm))) {
+    // Numbers with unit or counted noun (a number inside the previous number phrase, "35 bis 50", is no new one).
+    if (isNumberToken(t) && i > numberEnd && !(NUMBER_WORD.test(t.norm) && /^(ein|eine|einen|one|beiden|both)$/.test(t.norm))) {
       let from = i;
       while (from > 0 && MODIFIER.has(tokens[from - 1].norm) && joined(from)) from--;
       let to = i;
@@ -164,6 +167,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       if (to + 2 < tokens.length && PER.has(tokens[to + 1].norm) && DURATION.test(tokens[to + 2].norm) && joined(to + 1) && joined(to + 2)) to += 2;
       else if (to + 1 < tokens.length && /^(jährlich|monatlich|täglich|annually|daily|monthly|yearly)$/.test(tokens[to + 1].norm) && joined(to + 1)) to++;
       push('number', from, to, u);
+      numberEnd = to;
     }
   }
 
@@ -183,7 +187,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
   const last = (k: number) => tokens[k].norm.split('-').pop() ?? '';
   const nameLike = (k: number): boolean => {
     const t = tokens[k];
-    if (!t.capitalized || /\d/.test(t.norm)) return false;
+    if (!t.capitalized || /\d/.test(t.norm) || PRONOUN.test(t.norm)) return false;
     if (PERSON_BEFORE.test(last(k))) return false;
     if (/^[\p{Lu}-]{2,}$/u.test(text.slice(t.start, t.end))) return true; // acronym
     const sentenceStart = k === 0 || /[.!?:]\s*$/.test(text.slice(tokens[k - 1].end, t.start));
@@ -221,6 +225,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';
       else if (PERSON_BEFORE.test(before) || (run.length >= 2 && run.length <= 4 && !run.some((t) => /^[\p{Lu}]{2,}$/u.test(text.slice(t.start, t.end))))) flavour = 'person';
       else if (PLACE_BEFORE.test(before)) flavour = 'place';
+      // "an der Förde", "in der Ukraine", "at the Thames": a place preposition and an article before a one-word name.
+      else if (run.length === 1 && a > 1 && /^(der|die|das|dem|den|the)$/.test(tokens[a - 1].norm) && (PLACE_BEFORE.test(tokens[a - 2].norm) || /^(an|auf|on)$/.test(tokens[a - 2].norm)) && joined(a - 1) && joined(a)) flavour = 'place';
       push('name', a, b, null, flavour);
     }
     i = to;

@@ -23,6 +23,7 @@ import { candidateScore, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVER
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
 import { bestPhrase } from './phrases.js';
 import { contextFacts, germanVariants } from './sentence-rank.js';
+import { answerLike, answeredType, fullerName, learnedShort } from './short.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -260,9 +261,11 @@ export function extractAnswer(
       // A dependent sentence's subject is in the previous one: its candidates count too.
       const shown = quote === span ? s : scoreSentence(p.doc.text, quote, p.doc.language, groups, idfs, decompounder);
       let best: RankedSentence['best'] = null;
-      if (typed && s.score > 0) {
+      // A dependent sentence is searched with the one it refers to ("… the tram line. It is built by …").
+      if (typed && (s.score > 0 || (shown !== s && shown.score > 0))) {
         const text = p.doc.text.slice(quote.start, quote.end);
         for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
+          if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms)) continue;
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
           if (score > 0 && (!best || score > best.score)) best = { c, score };
         }
@@ -309,6 +312,8 @@ export function extractAnswer(
     if (withCandidate && withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage) pick = withCandidate;
     else notStated = true;
   }
+  // A person named by surname only: the sentence naming them in full, when it scores nearly as high.
+  if (typed) pick = fullerName(pick, all);
   // Too little of the question in the best sentence: the asked-for fact is not there.
   if (pick.coverage < NOT_STATED_COVERAGE) notStated = true;
   if (options.onSentences) {
@@ -332,7 +337,7 @@ export function extractAnswer(
     let top: RankedSentence | null = null;
     for (const r of list) if (!top || r.total > top.total) top = r;
     if (pick.passage === pi) top = pick;
-    if (!top || top.s.score === 0) continue;
+    if (!top || (top.s.score === 0 && top !== pick)) continue;
     if (top !== pick && top.coverage < RELEVANT_SHARE * pick.coverage) continue;
     const p = passages[pi];
     const q = top.quote;
@@ -363,16 +368,28 @@ export function extractAnswer(
     if (top === pick) answerN = citations.length;
   }
   if (citations.length === 0 || answerN === 0) return none();
+  // The sentence the answer line quotes is citation [1]; the others keep their order.
+  if (answerN !== 1) {
+    const [own] = citations.splice(answerN - 1, 1);
+    citations.unshift(own);
+    citations.forEach((c, i) => (c.n = i + 1));
+    answerN = 1;
+  }
   const docText = passages[pick.passage].doc.text;
   const sentence = highlight(docText, pick.shown);
   if (notStated) {
     const refs = citations.map((c) => `[${c.n}]`).join(' ');
     return { question, abstained: false, notStated: true, answerType: qa.type, answer: notStatedText(qa) + ' ' + refs, citations, mode: 'extractive' };
   }
+  // The learned span scorer (src/answer/span.ts) chooses the short answer when trained.
+  const learned = learnedShort(question, qa, docText, pick.shown, pick.s.span, passages[pick.passage].doc.language, options.isCommon ?? null);
+  if (learned) {
+    return { question, abstained: false, notStated: false, answerType: qa.type, short: learned, answer: `**${escapeMd(learned)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
+  }
   if (pick.best) {
     const local = docText.slice(pick.shown.span.start, pick.shown.span.end);
     const short = local.slice(pick.best.c.start, pick.best.c.end);
-    return { question, abstained: false, notStated: false, answerType: qa.type, short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
+    return { question, abstained: false, notStated: false, answerType: answeredType(qa, pick.best.c.flavour), short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
   }
   // Untyped "what/which" questions: the nearest noun phrase of the sentence is the short answer.
   if (qa.type === 'other') {

@@ -46,19 +46,19 @@ export interface Phrase {
 }
 
 /**
- * The best noun phrase of a sentence for an untyped question, or null.
+ * Every noun phrase of a sentence (the chunks {@link bestPhrase} chooses from), in text order, each
+ * scored by the hand-set proximity score described in the module doc.
  * @param text the sentence text; `tokens` = tokenize(text).
  * @param matched per token: true when it matched a question group.
- * @param questionTerms normalised question tokens (a phrase of only these is no answer).
+ * @param questionTerms normalised question tokens (never part of a phrase).
  * @param german true for German text (nouns are the capitalised words).
  */
-export function bestPhrase(text: string, tokens: Token[], matched: boolean[], questionTerms: Set<string>, german: boolean): Phrase | null {
+export function allPhrases(text: string, tokens: Token[], matched: boolean[], questionTerms: Set<string>, german: boolean): Phrase[] {
   const joined = (i: number) => i > 0 && !/[,;:!?()"„“”«»–—]|\.\s/.test(text.slice(tokens[i - 1].end, tokens[i].start));
   const content = (k: number) => !FUNCTION_WORD.has(tokens[k].norm) && !matched[k] && !questionTerms.has(tokens[k].norm);
   const noun = (k: number) => content(k) && (german ? tokens[k].capitalized && k > 0 : true);
   const word = (k: number) => content(k) && /\p{L}/u.test(tokens[k].norm);
-  if (!matched.includes(true)) return null;
-  let best: Phrase | null = null;
+  const out: Phrase[] = [];
   let i = 0;
   while (i < tokens.length) {
     if (!word(i)) {
@@ -89,9 +89,23 @@ export function bestPhrase(text: string, tokens: Token[], matched: boolean[], qu
         around += p;
       }
       const score = nearest + Math.min(end - i + 1, 4) * 0.02 + around * 0.01;
-      if (!best || score > best.score) best = { from: i, to: end, start: tokens[i].start, end: tokens[end].end, score };
+      out.push({ from: i, to: end, start: tokens[i].start, end: tokens[end].end, score });
     }
     i = to + 1;
   }
+  return out;
+}
+
+/**
+ * The best noun phrase of a sentence for an untyped question, or null.
+ * @param text the sentence text; `tokens` = tokenize(text).
+ * @param matched per token: true when it matched a question group.
+ * @param questionTerms normalised question tokens (a phrase of only these is no answer).
+ * @param german true for German text (nouns are the capitalised words).
+ */
+export function bestPhrase(text: string, tokens: Token[], matched: boolean[], questionTerms: Set<string>, german: boolean): Phrase | null {
+  if (!matched.includes(true)) return null;
+  let best: Phrase | null = null;
+  for (const p of allPhrases(text, tokens, matched, questionTerms, german)) if (!best || p.score > best.score) best = p;
   return best;
 }

@@ -37,12 +37,19 @@ export interface QuestionAnalysis {
 }
 
 const ORG_NOUN =
-  /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|regierung|behörde)$/;
+  /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|entity|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|regierung|behörde)$/;
 const MEDIA_NOUN = /^(newspaper|paper|magazine|journal|channel|broadcaster|publisher|network|zeitung|zeitschrift|magazins?|blatt|senders?|verlags?)$/;
 const PERSON_NOUN =
-  /^(person|people|man|woman|king|queen|president|leader|author|writer|player|coach|scientist|artist|composer|emperor|minister|chancellor|pope|founder|inventor|actor|singer|person|mann|frau|könig|königin|präsident(in)?|anführer|autor(in)?|schriftsteller(in)?|spieler(in)?|trainer(in)?|wissenschaftler(in)?|künstler(in)?|komponist(in)?|kaiser(in)?|minister(in)?|kanzler(in)?|papst|gründer(in)?|erfinder(in)?|schauspieler(in)?|sänger(in)?|generalsekretär(in)?)$/;
+  /^(person|persons|people|man|men|woman|women|king|queen|president|leader|author|writer|player|players|coach|scientist|artist|composer|emperor|empress|minister|chancellor|pope|founder|inventor|actor|actress|singer|musician|quarterback|defender|athlete|politician|physicist|chemist|mathematician|engineer|philosopher|poet|painter|architect|director|governor|mayor|senator|bishop|prince|princess|duke|son|daughter|father|mother|wife|husband|brother|sister|teacher|professor|student|explorer|general|commander|ruler|monarch|pharaoh|sultan|khan|saint|prophet|priest|monk|theologian|reformer|historian|economist|lawyer|judge|doctor|physician|officer|soldier|pilot|astronaut|designer|owner|ceo|chairman|spokesman|spokesperson|secretary|member|winner|champion|mann|frau|könig|königin|präsident(in)?|anführer(in)?|autor(in)?|schriftsteller(in)?|spieler(in)?|trainer(in)?|wissenschaftler(in)?|künstler(in)?|komponist(in)?|kaiser(in)?|minister(in)?|kanzler(in)?|papst|gründer(in)?|erfinder(in)?|schauspieler(in)?|sänger(in)?|musiker(in)?|generalsekretär(in)?|verteidiger(in)?|sportler(in)?|athlet(in)?|politiker(in)?|physiker(in)?|chemiker(in)?|mathematiker(in)?|ingenieur(in)?|philosoph(in)?|dichter(in)?|maler(in)?|architekt(in)?|direktor(in)?|gouverneur(in)?|bürgermeister(in)?|bischof|prinz(essin)?|herzog(in)?|sohn|tochter|vater|mutter|ehefrau|ehemann|bruder|schwester|lehrer(in)?|professor(in)?|student(in)?|entdecker(in)?|feldherr|herrscher(in)?|heilige[rn]?|prophet|priester|mönch|theologe|reformator|historiker(in)?|ökonom(in)?|anwalt|anwältin|richter(in)?|arzt|ärztin|offizier|soldat|pilot(in)?|besitzer(in)?|eigentümer(in)?|vorsitzende[rn]?|sprecher(in)?|mitglied|sieger(in)?|gewinner(in)?|quarterback|nachname|vorname|nachnamen|vornamen)$/;
+/** Nouns after what/which that ask for a number ("What was the final score", "Welcher Anteil"). */
+const NUMBER_NOUN =
+  /^(score|population|percentage|percent|proportion|number|amount|total|rate|endstand|endergebnis|spielstand|einwohnerzahl|bevölkerungszahl|anzahl|zahl|prozentsatz|anteil|summe|betrag|quote)$/;
+/** "What is the (last) name of …", "Wie heißt der …": the noun after decides (a person noun → person). */
+const NAME_OF = /^(what|which|was|wie) (is|was|are|were|ist|war|sind|waren|heißt|hieß|heißen|hießen|lautet|lautete|lauten) (the |der |die |das |den )?(last |first |full |family )?(name|nachname|vorname|name)?/;
+/** Quantity question words inside the question ("Peyton Manning took how many teams…", "Mit wie vielen…"). */
+const EMBEDDED_QUANTITY = /(^|[\s,])(how many|how much|wie viele[n]?|wie viel|wieviele[n]?|what percent(age)?|welche[rnm]? (anteil|prozentsatz))\b/;
 const PLACE_NOUN =
-  /^(country|countries|city|cities|town|state|region|area|place|location|continent|island|river|mountain|province|district|land|länder|landes|stadt|städte|ort|orte|region|gebiet|kontinent|insel|fluss|berg|provinz|bezirk|bundesland|staat|staaten)$/;
+  /^(country|countries|city|cities|town|state|region|area|place|location|continent|island|river|mountain|province|district|colony|kolonie|land|länder|landes|stadt|städte|ort|orte|region|gebiet|kontinent|insel|fluss|berg|provinz|bezirk|bundesland|staat|staaten)$/;
 const DATE_NOUN = /^(year|years|date|day|month|century|decade|time|jahr|jahres|jahrhundert|jahrzehnt|datum|tag|monat|zeitpunkt)$/;
 
 /** English/German question words → type (the first match, in question order, wins). */
@@ -50,11 +57,13 @@ const WH: [RegExp, AnswerType, NumberUnit | null][] = [
   [/^(how fast|how quick(ly)?|at what speed|wie schnell|mit welcher geschwindigkeit)\b/, 'number', 'speed'],
   [/^(how (heavy|much does .* weigh|much did .* weigh)|wie schwer|wie viel wiegt)\b/, 'number', 'weight'],
   [/^(how much (money|does .* cost|did .* cost|do .* cost|is .* worth|was .* worth)|how expensive|what (is|was) the (price|cost)|wie teuer|was kostet|was kosteten?|wie viel kostet|wie viel geld)\b/, 'number', 'money'],
-  [/^(how far|how (long|high|tall|deep|wide) is (the )?(distance|river|road|line|bridge|tower|building|mountain|wall|track|route|tunnel)|wie weit|wie hoch|wie tief|wie breit)\b/, 'number', 'distance'],
+  [/^(how far|how (long|high|tall|deep|wide) is (the )?(distance|river|road|line|bridge|tower|building|mountain|wall|track|route|tunnel)|how (high|tall|deep|wide|thick)|wie weit|wie hoch|wie tief|wie breit|wie dick)\b/, 'number', 'distance'],
   [/^(what percent(age)?|how many percent|wie viel prozent|wieviel prozent|welche(n|r)? (anteil|prozentsatz))\b/, 'number', 'percent'],
   [/^(how (big|large) (is|was|are|were)|wie groß (ist|war|sind))\b/, 'number', 'any'],
   // "How long is the wall?" asks for a length; "How long did it take?" for a duration.
-  [/^(how long (is|was|are|were) (the|a|an|this|that|its)\b(?!.*\b(take|took|last|lasted|ago|since|reign|war|trip|journey|flight|ride|process|season|term)\b)|wie lang (ist|war|sind|waren))/, 'number', 'distance'],
+  [/^(how long (is|was|are|were) (the|a|an|this|that|its)\b(?!.*\b(take|took|last|lasted|ago|since|reign|war|trip|journey|flight|ride|process|season|term|stay|wait)\b)|wie lang (ist|war|sind|waren|wird|werden))/, 'number', 'distance'],
+  // "How long will the tram line be?" asks for a length too.
+  [/^how long (will|would|should) (the|a|an|this|that|its) (?!.*\b(war|trip|journey|flight|ride|process|season|term|stay|wait|visit|strike)\b).* be$/, 'number', 'distance'],
   [/^(how long|for how long|wie lange|seit wie vielen? (jahren|monaten|tagen))\b/, 'duration', null],
   [/^(how old|wie alt)\b/, 'number', 'any'],
   [/^(how many|how much|how often|wie viele?|wieviele?|wie oft|wie viel)\b/, 'number', 'count'],
@@ -85,12 +94,50 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   // The question word may come after a preposition or lead ("In what year…", "Nach Angaben von wem…").
   for (const [re, type, unit] of WH) if (re.test(q)) return result(type, unit);
   const words = q.split(/\s+/);
+  // "Peyton Manning took how many teams…", "Mit wie vielen Interceptions…": the question word is inside.
+  const inner = EMBEDDED_QUANTITY.exec(q);
+  if (inner) {
+    const rest = q.slice(inner.index + inner[1].length);
+    for (const [re, type, unit] of WH) if (type === 'number' && re.test(rest)) return result(type, unit);
+    return result('number', /percent|anteil|prozentsatz/.test(inner[2]) ? 'percent' : 'count');
+  }
+  // "During the playoff games, who did not throw?", "A decision by what entity …": a question word
+  // inside a question that does not start with one.
+  if (!/^(what|which|who|whom|whose|when|where|why|how|was|welche[rsmn]?|wer|wem|wen|wessen|wann|wo|wohin|woher|warum|wie)\b/.test(q)) {
+    if (/,\s*(who|wer)\b/.test(q)) return result('person', null);
+    const m = /\b(what|which|welche[rsmn]?)\s+(kind of |sort of |type of )?(\S+)(\s+(\S+))?/.exec(q);
+    if (m) {
+      for (const w of [m[3], m[5]]) {
+        if (!w) continue;
+        const n = headOf(w);
+        if (NUMBER_NOUN.test(n)) return result('number', /percent|anteil|prozentsatz/.test(n) ? 'percent' : 'any');
+        if (ORG_NOUN.test(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
+        if (PERSON_NOUN.test(n)) return result('person', null);
+        if (PLACE_NOUN.test(n)) return result('place', null);
+        if (DATE_NOUN.test(n)) return result('date', null);
+      }
+    }
+  }
+  // "What is the last name of the player …", "Wie heißt der Quarterback …".
+  const nameOf = NAME_OF.exec(q);
+  if (nameOf && (nameOf[4] || nameOf[5] || /^wie/.test(q))) {
+    if (nameOf[4] && nameOf[5]) return result('person', null);
+    const after = q.slice(nameOf[0].length).split(/\s+/).filter((w) => !/^(of|the|a|an|der|die|das|des|dem|den|von|vom)$/.test(w)).slice(0, 2);
+    for (const w of after) {
+      const n = headOf(w);
+      if (PERSON_NOUN.test(n)) return result('person', null);
+      if (ORG_NOUN.test(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
+    }
+  }
   // "which/what/welche + noun": the noun decides.
   for (let i = 0; i < Math.min(words.length, 4); i++) {
     const lead = words.slice(0, i + 1).join(' ');
     if (!WHICH.test(lead) && !WHICH.test(words[i])) continue;
-    for (const w of words.slice(i + 1, i + 4)) {
-      const n = w.replace(/[^\p{L}-]/gu, '');
+    // "What did the king do?": the noun after an auxiliary is the subject, not the answer type.
+    if (/^(did|does|do|has|have|had|can|could|will|would|should|may|might|must|hat|haben|hatte|hatten|kann|können|konnte|konnten|wird|werden|tat|taten|macht|machte)$/.test(words[i + 1] ?? '')) return result('other', null);
+    for (const w of words.slice(i + 1, i + 5)) {
+      const n = headOf(w);
+      if (NUMBER_NOUN.test(n)) return result('number', /percent|anteil|prozentsatz/.test(n) ? 'percent' : 'any');
       if (ORG_NOUN.test(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
       if (PERSON_NOUN.test(n)) return result('person', null);
       if (PLACE_NOUN.test(n)) return result('place', null);
@@ -104,6 +151,12 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   // German "Was …?" asks "what", English "Was …?" is yes/no.
   if (YESNO.test(words[0] ?? '') && !(german && words[0] === 'was')) return result('yesno', null);
   return result('other', null);
+}
+
+/** A question word's noun for typing: letters only, the last part of a hyphenated compound ("panthers-spieler" → "spieler"). */
+function headOf(word: string): string {
+  const w = word.replace(/[^\p{L}-]/gu, '');
+  return w.split('-').filter(Boolean).pop() ?? w;
 }
 
 const TOPIC_SKIP = /^(how|what|which|who|whom|whose|when|where|why|wie|was|welche[rsmn]?|wer|wem|wen|wessen|wann|wo|wohin|woher|warum|fast|quick|quickly|heavy|much|many|far|long|high|tall|big|large|old|often|schnell|schwer|viele?|weit|lange|hoch|groß|alt|oft|teuer|does|did|do|is|are|was|were|ist|sind|war|waren|hat|kann|wird)$/i;
