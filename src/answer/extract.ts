@@ -24,6 +24,7 @@ import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './lea
 import { bestPhrase } from './phrases.js';
 import { contextFacts, germanVariants } from './sentence-rank.js';
 import { answerLike, answeredType, fullerName, learnedShort } from './short.js';
+import { findAntecedent, namesAskedKind } from './antecedent.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -259,7 +260,7 @@ export function extractAnswer(
         quote = { start: prev.start, end: span.end };
       }
       // A dependent sentence's subject is in the previous one: its candidates count too.
-      const shown = quote === span ? s : scoreSentence(p.doc.text, quote, p.doc.language, groups, idfs, decompounder);
+      let shown = quote === span ? s : scoreSentence(p.doc.text, quote, p.doc.language, groups, idfs, decompounder);
       let best: RankedSentence['best'] = null;
       // A dependent sentence is searched with the one it refers to ("… the tram line. It is built by …").
       if (typed && (s.score > 0 || (shown !== s && shown.score > 0))) {
@@ -268,6 +269,16 @@ export function extractAnswer(
           if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms)) continue;
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
           if (score > 0 && (!best || score > best.score)) best = { c, score };
+        }
+      }
+      // "Wie das Magazin weiter berichtet …": the magazine named earlier in the document is the
+      // candidate, and the sentence naming it is quoted (src/answer/antecedent.ts).
+      if (typed && !best && s.score > 0 && namesAskedKind(qa, s.tokens, s.matchedTokens)) {
+        const found = findAntecedent(qa, p.doc.text, p.doc.bodyStart, quote.start, p.doc.language, options.isCommon ?? null);
+        if (found) {
+          shown = scoreSentence(p.doc.text, found.span, p.doc.language, groups, idfs, decompounder);
+          quote = found.span;
+          best = { c: found.candidate, score: found.fit * ANTECEDENT_DISCOUNT };
         }
       }
       // A dependent sentence is read with the one before it: their joint coverage counts, a little discounted.
@@ -408,6 +419,8 @@ const DUMMY_PROBE: Candidate = { kind: 'name', unit: null, flavour: null, from: 
 
 /** A typed question falls back to "not stated" when the best sentence with a candidate covers less than this share of the best sentence's coverage. */
 const NOT_STATED_SHARE = 0.35;
+/** Candidate score factor for a referent found through a definite description (one step removed from the sentence). */
+const ANTECEDENT_DISCOUNT = 0.8;
 /** Share of the joint coverage a dependent sentence gets with the sentence it refers to (tuning split). */
 const DEPENDENT_DISCOUNT = 0.9;
 

@@ -36,10 +36,13 @@ export interface QuestionAnalysis {
   media?: boolean;
 }
 
-const ORG_NOUN =
+/** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
+export const ORG_NOUN =
   /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|entity|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|regierung|behörde)$/;
-const MEDIA_NOUN = /^(newspaper|paper|magazine|journal|channel|broadcaster|publisher|network|zeitung|zeitschrift|magazins?|blatt|senders?|verlags?)$/;
-const PERSON_NOUN =
+/** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
+export const MEDIA_NOUN = /^(newspaper|paper|magazine|journal|channel|broadcaster|publisher|network|zeitung|zeitschrift|magazins?|blatt|senders?|verlags?)$/;
+/** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
+export const PERSON_NOUN =
   /^(person|persons|people|man|men|woman|women|king|queen|president|leader|author|writer|player|players|coach|scientist|artist|composer|emperor|empress|minister|chancellor|pope|founder|inventor|actor|actress|singer|musician|quarterback|defender|athlete|politician|physicist|chemist|mathematician|engineer|philosopher|poet|painter|architect|director|governor|mayor|senator|bishop|prince|princess|duke|son|daughter|father|mother|wife|husband|brother|sister|teacher|professor|student|explorer|general|commander|ruler|monarch|pharaoh|sultan|khan|saint|prophet|priest|monk|theologian|reformer|historian|economist|lawyer|judge|doctor|physician|officer|soldier|pilot|astronaut|designer|owner|ceo|chairman|spokesman|spokesperson|secretary|member|winner|champion|mann|frau|könig|königin|präsident(in)?|anführer(in)?|autor(in)?|schriftsteller(in)?|spieler(in)?|trainer(in)?|wissenschaftler(in)?|künstler(in)?|komponist(in)?|kaiser(in)?|minister(in)?|kanzler(in)?|papst|gründer(in)?|erfinder(in)?|schauspieler(in)?|sänger(in)?|musiker(in)?|generalsekretär(in)?|verteidiger(in)?|sportler(in)?|athlet(in)?|politiker(in)?|physiker(in)?|chemiker(in)?|mathematiker(in)?|ingenieur(in)?|philosoph(in)?|dichter(in)?|maler(in)?|architekt(in)?|direktor(in)?|gouverneur(in)?|bürgermeister(in)?|bischof|prinz(essin)?|herzog(in)?|sohn|tochter|vater|mutter|ehefrau|ehemann|bruder|schwester|lehrer(in)?|professor(in)?|student(in)?|entdecker(in)?|feldherr|herrscher(in)?|heilige[rn]?|prophet|priester|mönch|theologe|reformator|historiker(in)?|ökonom(in)?|anwalt|anwältin|richter(in)?|arzt|ärztin|offizier|soldat|pilot(in)?|besitzer(in)?|eigentümer(in)?|vorsitzende[rn]?|sprecher(in)?|mitglied|sieger(in)?|gewinner(in)?|quarterback|nachname|vorname|nachnamen|vornamen)$/;
 /** Nouns after what/which that ask for a number ("What was the final score", "Welcher Anteil"). */
 const NUMBER_NOUN =
@@ -48,7 +51,8 @@ const NUMBER_NOUN =
 const NAME_OF = /^(what|which|was|wie) (is|was|are|were|ist|war|sind|waren|heißt|hieß|heißen|hießen|lautet|lautete|lauten) (the |der |die |das |den )?(last |first |full |family )?(name|nachname|vorname|name)?/;
 /** Quantity question words inside the question ("Peyton Manning took how many teams…", "Mit wie vielen…"). */
 const EMBEDDED_QUANTITY = /(^|[\s,])(how many|how much|wie viele[n]?|wie viel|wieviele[n]?|what percent(age)?|welche[rnm]? (anteil|prozentsatz))\b/;
-const PLACE_NOUN =
+/** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
+export const PLACE_NOUN =
   /^(country|countries|city|cities|town|state|region|area|place|location|continent|island|river|mountain|province|district|colony|kolonie|land|länder|landes|stadt|städte|ort|orte|region|gebiet|kontinent|insel|fluss|berg|provinz|bezirk|bundesland|staat|staaten)$/;
 const DATE_NOUN = /^(year|years|date|day|month|century|decade|time|jahr|jahres|jahrhundert|jahrzehnt|datum|tag|monat|zeitpunkt)$/;
 
