@@ -1,5 +1,6 @@
 /**
- * Stopgap measurement of the reverse cross-lingual task until scripts/eval.ts gains it: German
+ * Quick check of the reverse cross-lingual task (the full figures with bootstrap intervals per split
+ * part: `npm run -s eval -- --only xquad_de_en`): German
  * XQuAD questions over the 240 English paragraphs (each paragraph one document), through the same
  * ingest and ask code as the bot, EMBEDDINGS off. recall@k = a cited passage (k citations) lies in
  * the gold paragraph's document; answer@1 = the first citation contains the gold English answer.

@@ -11,9 +11,8 @@
 import { tokenize, type Token } from '../text/tokenize.js';
 import { isStopword, stem, stopwordVotes } from '../text/stem.js';
 import type { QueryGroup } from './lexical.js';
-import { MAX_PHRASE_WORDS, translateEnglish, type Dictionary } from './dictionary.js';
+import { englishTermsOfGerman, MAX_PHRASE_WORDS, translateEnglish, type Dictionary } from './dictionary.js';
 import { specificity } from './confidence.js';
-import { conceptSpaceOf } from './passages.js';
 
 /** A query ready for search. */
 export interface Query {
@@ -91,13 +90,14 @@ function ownStems(norm: string): string[] {
 /**
  * The group of one word: its own stems plus, with a dictionary, its translations: German stems of
  * the Ding translations of an English word, or English stems of a German word's translations
- * (the stems of its shortest Ding entries, src/search/concept.ts ConceptSpace.translate).
+ * (src/search/dictionary.ts `englishTermsOfGerman`: its own Ding sub-entries, else its
+ * dictionary form's, else its compound parts').
  */
 function wordGroup(norm: string, language: 'de' | 'en', dict: Dictionary | null): QueryGroup {
   const terms = new Set(ownStems(norm));
   if (dict && !/\d/.test(norm)) {
     if (language === 'en') for (const g of translateEnglish(dict, norm)) terms.add(stem(g, 'de'));
-    else for (const e of conceptSpaceOf(dict).translate(stem(norm, 'de'), 'de', 'en')) terms.add(e);
+    else for (const e of englishTermsOfGerman(dict, norm)) terms.add(e);
   }
   return { label: norm, terms: [...terms], weight: 1, specificity: specificity(norm, language, dict), lang: language };
 }
