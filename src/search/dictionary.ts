@@ -556,7 +556,8 @@ function loadCache(file: string): Dictionary {
 
 /**
  * Load the dictionary from `dictPath`, through a binary cache in `cacheDir` (written on first use).
- * @returns the dictionary, or null (with one warning logged) when the file is missing.
+ * @returns the dictionary, or null when the file is missing (one warning per cache folder and dictionary path,
+ *   recorded in `cacheDir/{@link MISSING_NOTE}`; later loads log it at info level).
  */
 export function loadDictionary(dictPath: string, cacheDir: string): Dictionary | null {
   const key = `${path.resolve(dictPath)}`;
@@ -578,13 +579,15 @@ function loadUncached(dictPath: string, cacheDir: string): Dictionary | null {
   try {
     stat = fs.statSync(dictPath);
   } catch {
-    log().warn(
-      { dictPath },
+    const message =
       'German–English dictionary not found: cross-lingual matching is off (English questions only match English words). ' +
-        'Install it with `apt-get install trans-de-en` (or `npm run setup`), or set DICT_PATH.',
-    );
+      'Install it with `apt-get install trans-de-en` (or `npm run setup`), or set DICT_PATH.';
+    // Said once per cache folder (each CLI call loads the dictionary anew); later loads at info.
+    if (noteMissing(cacheDir, path.resolve(dictPath))) log().warn({ dictPath }, message);
+    else log().info({ dictPath }, message);
     return null;
   }
+  fs.rmSync(path.join(cacheDir, MISSING_NOTE), { force: true });
   const cacheFile = path.join(cacheDir, `ding-v${CACHE_VERSION}-${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
   try {
     return loadCache(cacheFile);
@@ -627,6 +630,28 @@ function loadUncached(dictPath: string, cacheDir: string): Dictionary | null {
   } finally {
     if (owner) fs.rmSync(lock, { force: true });
   }
+}
+
+/** File in the cache folder recording that a missing dictionary (its path) was reported. */
+export const MISSING_NOTE = 'dictionary-missing-noted';
+
+/** True (and recorded, temp file + rename) when the missing `dictPath` was not reported yet; true when the folder is not writable. */
+function noteMissing(cacheDir: string, dictPath: string): boolean {
+  const file = path.join(cacheDir, MISSING_NOTE);
+  try {
+    if (fs.readFileSync(file, 'utf8') === dictPath) return false;
+  } catch {
+    // not reported yet
+  }
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, dictPath);
+    fs.renameSync(tmp, file);
+  } catch {
+    // read-only: report every time
+  }
+  return true;
 }
 
 /** A lock older than this is considered abandoned (its process died while parsing). */
