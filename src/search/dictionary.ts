@@ -480,6 +480,19 @@ function unpackLists(keys: string[], offsets: Int32Array, ids: Int32Array, vocab
   });
 }
 
+/** A lookup built by `make` on its first use. */
+function lazyLookup<V>(make: () => Lookup<V>): Lookup<V> {
+  let inner: Lookup<V> | null = null;
+  const get = () => (inner ??= make());
+  return {
+    get: (k) => get().get(k),
+    has: (k) => get().has(k),
+    get size() {
+      return get().size;
+    },
+  };
+}
+
 function saveCache(file: string, dict: ParsedDictionary): void {
   // The German vocabulary: every word with a frequency, then translation-only words; sorted so
   // that deFreq can be searched by bisection on the vocabulary itself.
@@ -539,10 +552,13 @@ function loadCache(file: string): Dictionary {
       return i >= 0 && freq[i] > 0;
     },
   };
-  const enVocab = r.str('enVocab');
+  // The German → English tables are only needed once a German question meets English documents:
+  // their strings are split on first use (loading them eagerly cost ~0.3 s per CLI call).
+  let enVocab: string[] | null = null;
+  const vocabEn = () => (enVocab ??= r.str('enVocab'));
   return {
-    de: unpackLists(r.str('deKeys'), r.i32('deOff'), r.i32('deIds'), enVocab),
-    deStem: unpackLists(r.str('deStemKeys2'), r.i32('deStemOff2'), r.i32('deStemIds2'), enVocab),
+    de: lazyLookup(() => unpackLists(r.str('deKeys'), r.i32('deOff'), r.i32('deIds'), vocabEn())),
+    deStem: lazyLookup(() => unpackLists(r.str('deStemKeys2'), r.i32('deStemOff2'), r.i32('deStemIds2'), vocabEn())),
     en: unpackLists(r.str('enKeys'), r.i32('enOff'), r.i32('enIds'), vocab),
     enStem: unpackLists(r.str('enStemKeys'), r.i32('enStemOff'), r.i32('enStemIds'), vocab),
     deFreq,
