@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { englishTermsOfGerman, loadDictionary, parseDing, translateGerman } from '../src/search/dictionary.js';
+import { englishTermsOfGerman, germanLemma, loadDictionary, parseDing, translateGerman } from '../src/search/dictionary.js';
 import { stem } from '../src/text/stem.js';
 import { tempDir } from './helpers.js';
 
@@ -15,6 +15,8 @@ const DING =
   'wer {pron interrog} | Wer war da? :: who | Who was there?\n' +
   'wer … auch immer; wer {pron} :: whoever\n' +
   'Zeitachse {f} :: time-line\n' +
+  'kosten {vi} | kostend | gekostet | es kostet :: to cost | costing | cost | it costs\n' +
+  'kostbar {adj} :: precious\n' +
   'Abteilung {f} | Abteilungen {pl} | beratende Abteilung :: department | departments | advisory department\n' +
   'Abteilung {f} :: section\n' +
   'Abteilung {f} :: section\n';
@@ -47,6 +49,14 @@ describe('German → English table', () => {
     expect(englishTermsOfGerman(dict, 'zeitachse')).toEqual([stem('time-line', 'en'), stem('timeline', 'en')]);
     expect(englishTermsOfGerman(dict, 'wer')).toEqual([]);
     expect(englishTermsOfGerman(dict, 'zt-180')).toEqual([]);
+  });
+
+  it('finds the related dictionary form of an inflected word the stemmer keeps apart', () => {
+    expect(stem('kostet', 'de')).not.toBe(stem('kosten', 'de'));
+    expect(germanLemma(dict, 'kostet')).toBe('kosten');
+    expect(germanLemma(dict, 'kosten')).toBeNull(); // a dictionary form itself
+    expect(germanLemma(dict, 'sang')).toBeNull(); // no ending leads to a related word
+    expect(germanLemma(dict, 'unbekannt')).toBeNull();
   });
 
   it('reads the same table back from the binary cache', () => {

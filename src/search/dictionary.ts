@@ -781,3 +781,27 @@ export function englishTermsOfGerman(dict: Dictionary, word: string): string[] {
   }
   return [...out];
 }
+
+/**
+ * The dictionary form of an inflected German word (lower case) when the Snowball stemmer leaves
+ * them apart: the first word found by stripping an ending and adding a lemma ending ("kostet" →
+ * "kosten", stems "kostet" / "kost") whose English translations share a stem with the word's own.
+ * @returns the dictionary form, or null (the word is one itself, or no related form is known).
+ */
+export function germanLemma(dict: Dictionary, word: string): string | null {
+  const own = dict.de.get(word);
+  if (!own || /\d/.test(word)) return null;
+  const ownStems = new Set(own.flatMap((p) => p.split(' ').map((w) => stem(w, 'en'))));
+  const wordStem = stem(word, 'de');
+  for (const end of GERMAN_ENDINGS) {
+    if (!word.endsWith(end) || word.length - end.length < 3) continue;
+    const base = word.slice(0, -end.length);
+    for (const e of LEMMA_ENDINGS) {
+      const lemma = base + e;
+      if (lemma === word || stem(lemma, 'de') === wordStem) continue;
+      const hit = dict.de.get(lemma);
+      if (hit && hit.some((p) => p.split(' ').some((w) => ownStems.has(stem(w, 'en'))))) return lemma;
+    }
+  }
+  return null;
+}
