@@ -1,9 +1,11 @@
 /**
- * Stopgap measurement of the reverse cross-lingual task until scripts/eval.ts gains it: German
+ * Quick check of the reverse cross-lingual task (the full figures with bootstrap intervals per split
+ * part: `npm run -s eval -- --only xquad_de_en`): German
  * XQuAD questions over the 240 English paragraphs (each paragraph one document), through the same
  * ingest and ask code as the bot, EMBEDDINGS off. recall@k = a cited passage (k citations) lies in
  * the gold paragraph's document; answer@1 = the first citation contains the gold English answer.
- * All 632 questions (tuning + reporting split); nothing was tuned on them.
+ * All 632 questions (tuning + reporting split; the tuning part chose the German → English
+ * translation of src/search/dictionary.ts englishTermsOfGerman).
  * Usage: nice -n 10 npx tsx scripts/xquad-de-en.ts [--limit N]
  */
 import fs from 'node:fs';

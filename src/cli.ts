@@ -91,6 +91,7 @@ program
     await withDossier(async (d) => {
       const docs = d.listAll();
       if (opts.json) process.stdout.write(`${JSON.stringify(docs)}\n`);
+      else if (docs.length === 0) process.stdout.write('no documents stored; add some with `npm run cli -- ingest <files…>` (removed bundled ones come back with `npm run cli -- restore`)\n');
       else for (const x of docs) process.stdout.write(`${x.id}  ${x.date ?? '----'}  ${x.language}  ${x.chunks} ${x.chunks === 1 ? 'chunk' : 'chunks'}  ${x.title}${x.scope ? `  (guild ${x.scope})` : ''}\n`);
     }, { dense: false });
   });

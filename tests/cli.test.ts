@@ -22,12 +22,38 @@ describe('cli', () => {
     expect(rm.status).toBe(0);
     expect(rm.out).toContain(`removed ${seed.id}`);
     expect(listed()).toEqual([]);
+    expect(cli('list').out).toMatch(/^no documents stored; add some with .*ingest.*restore/);
     const back = cli('restore');
     expect(back.out).toBe('restored 000_f6d27b86c4846197.txt\n');
     expect(listed().map((d) => d.id)).toEqual([seed.id]);
     expect(cli('restore').out).toBe('no bundled document was removed\n');
     expect(cli('restore', 'other.txt').status).toBe(2);
   }, 120_000);
+
+  it('says once per data folder that dense retrieval is off, and asks no hub', () => {
+    const userEnv: NodeJS.ProcessEnv = { ...process.env };
+    delete userEnv.EMBEDDINGS;
+    delete userEnv.LOG_LEVEL;
+    const cache = tempDir();
+    const run = (dataDir: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'ask', 'Wie viele Drohnen im Monat?'], {
+        cwd: ROOT,
+        // Default EMBEDDINGS and LOG_LEVEL, as a user has them; a hub address nothing listens on.
+        env: { ...userEnv, DATA_DIR: dataDir, CORPUS_DIR: path.join(ROOT, 'corpus'), MODEL_CACHE_DIR: cache, MODEL_REMOTE_HOST: 'http://127.0.0.1:9/' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const dir = path.join(tempDir(), 'data');
+    const first = run(dir);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('100 Drohnen im Monat');
+    expect(first.stderr.match(/dense retrieval/gi)).toHaveLength(1);
+    const second = run(dir);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('100 Drohnen im Monat');
+    expect(second.stderr).not.toMatch(/dense retrieval/i);
+    expect(run(path.join(tempDir(), 'data')).stderr).toContain('dense retrieval is off');
+  }, 180_000);
 
   it('ask --json prints a JSON error for a refused question', () => {
     const r = cli('ask', '--json', '');

@@ -10,6 +10,21 @@ import { PassageSearcher } from '../src/search/passages.js';
 import { Dossier } from '../src/core.js';
 import { LANGUAGE_GAP_TEXT, languageGap } from '../src/answer/language-gap.js';
 import { ROOT, tempDir, testConfig } from './helpers.js';
+import { loadDictionary } from '../src/search/dictionary.js';
+import { withLogs } from './kit/log-capture.js';
+
+describe('no dictionary: told once', () => {
+  it('warns once per cache folder, at info level after that', async () => {
+    const cache = tempDir();
+    const { lines } = await withLogs(() => {
+      for (let i = 0; i < 3; i++) expect(loadDictionary('/nonexistent/de-en', cache)).toBeNull();
+      expect(loadDictionary('/nonexistent/other', cache)).toBeNull();
+      expect(loadDictionary('/nonexistent/de-en', tempDir())).toBeNull();
+    });
+    const about = lines.filter((l) => /dictionary not found/.test(l.msg));
+    expect(about.map((l) => l.level)).toEqual([40, 30, 30, 40, 40]);
+  });
+});
 
 describe('no dictionary: nothing keeps the process alive', () => {
   it('warmUp resolves with deferred paragraphs and no concept index', async () => {

@@ -25,6 +25,7 @@ import { normalizeInPlace, type EmbedKind, type Embedder } from './embedder.js';
 /** The configuration keys this module reads. */
 export type EmbedderConfig = Pick<
   Config,
+  | 'DATA_DIR'
   | 'EMBEDDINGS'
   | 'MODEL_ID'
   | 'MODEL_DIR'
@@ -233,13 +234,50 @@ export function describeLoadError(err: unknown): string {
   return detail && !msg.includes(detail) ? `${msg} (${detail})` : msg;
 }
 
+/** File in DATA_DIR recording that the "dense retrieval is off" line was shown (model id and path). */
+export const DENSE_OFF_NOTE = '.dense-off-noted';
+
+/**
+ * True when `key` is not yet recorded in DATA_DIR/{@link DENSE_OFF_NOTE}; then records it
+ * (temp file + rename). A data folder that cannot be written gives true every time (the line is
+ * shown rather than lost).
+ */
+function noteOnce(dataDir: string, key: string): boolean {
+  const file = path.join(dataDir, DENSE_OFF_NOTE);
+  try {
+    if (fs.readFileSync(file, 'utf8') === key) return false;
+  } catch {
+    // not said yet
+  }
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, key);
+    fs.renameSync(tmp, file);
+  } catch {
+    // read-only folder: say it each time
+  }
+  return true;
+}
+
+/** Remove the note once the model loads, so that losing the model later is said again. */
+function forgetNote(dataDir: string): void {
+  try {
+    fs.rmSync(path.join(dataDir, DENSE_OFF_NOTE), { force: true });
+  } catch {
+    // nothing to forget
+  }
+}
+
 /**
  * Load the embedder for dense retrieval, or decide to run without it.
  *
  * @returns the embedder; `null` when EMBEDDINGS=off (logged at info) or when the model cannot be
  *   loaded (no network, no files, broken files). In the latter case exactly one warning is logged
  *   via `log()`, saying that dense retrieval is off, lexical search runs alone, why, and how to fix it.
- *   Never throws.
+ *   With `download: false` and no model on disk (the CLI) nothing is fetched and that warning is
+ *   given once per data folder (recorded in DATA_DIR/{@link DENSE_OFF_NOTE}); later calls log it
+ *   at info level. Never throws.
  */
 export async function loadEmbedder(config: EmbedderConfig, options: LoadOptions = {}): Promise<Embedder | null> {
   if (config.EMBEDDINGS === 'off') {
@@ -247,14 +285,20 @@ export async function loadEmbedder(config: EmbedderConfig, options: LoadOptions 
     return null;
   }
   const src = modelSource(config);
-  if (src.mode === 'remote' && options.download === false && !fs.existsSync(path.join(src.cacheDir, src.request, src.onnxFile))) {
-    // One line, no network attempt: the CLI does not download per call (issue 14).
-    log().warn(`dense retrieval is off: the model ${config.MODEL_ID} is not downloaded yet (run \`npm run model:fetch\` once; EMBEDDINGS=off hides this line)`);
+  const onnx = path.join(src.cacheDir, src.request, src.onnxFile);
+  if (src.mode === 'remote' && options.download === false && !fs.existsSync(onnx)) {
+    // No network attempt: the CLI does not download per call (issue 14); said once per data folder.
+    const message =
+      `dense retrieval is off: the model ${config.MODEL_ID} is not downloaded, so questions are matched by their words only ` +
+      `(run \`npm run model:fetch\` once to turn it on; EMBEDDINGS=off turns it off). This is said once for ${path.resolve(config.DATA_DIR)}.`;
+    if (noteOnce(config.DATA_DIR, `${config.MODEL_ID}\n${onnx}`)) log().warn(message);
+    else log().info(message);
     return null;
   }
   const started = Date.now();
   try {
     const embedder = await createTransformersEmbedder(config, options);
+    forgetNote(config.DATA_DIR);
     log().info({ model: config.MODEL_ID, dim: embedder.dim, ms: Date.now() - started, source: src.mode }, 'embedding model loaded');
     return embedder;
   } catch (err) {
