@@ -253,7 +253,8 @@ describe('two machines on one PostgreSQL (own DATA_DIRs; skipped where PostgreSQ
     const { root, id } = await modelTree('meaning');
     const url = await pgc.newDatabase();
     const config = () => testConfig({ EMBEDDINGS: 'auto', MODEL_DIR: root, MODEL_ID: id, QUERY_PREFIX: '', PASSAGE_PREFIX: '', LOG_LEVEL: 'silent', DATABASE_URL: url }, { corpus: 'empty' });
-    const a = await Dossier.open(config());
+    const configA = config();
+    const a = await Dossier.open(configA);
     open.push(a);
     const r = await a.ingest({ text: 'Werk\n\nDas Werk liefert jeden Monat 300 Drohnen. Die Drohnen fliegen weit.\n\nDie Halle steht in Kiel.', source: 'werk.txt' });
     expect(r.document.chunks).toBeGreaterThan(1);
@@ -267,5 +268,7 @@ describe('two machines on one PostgreSQL (own DATA_DIRs; skipped where PostgreSQ
     expect(await b.feedback.counts('i1')).toEqual({ up: 1, down: 0 });
     expect(await b.feedback.record({ ...vote, vote: 'down' })).toBe('changed');
     expect(await a.feedback.counts()).toEqual({ up: 0, down: 1 });
+    // Nothing of the store lives in DATA_DIR with PostgreSQL: no SQLite file is created there.
+    expect(fs.existsSync(`${configA.DATA_DIR}/dossier.sqlite`)).toBe(false);
   });
 });
