@@ -435,7 +435,7 @@ async function denseBench(work: string): Promise<Record<string, unknown>> {
     say('bench: ANN recall…');
     const qvecs = await embedder.embed(questions, 'query');
     const all = readChunkTexts(dossier.db, ids);
-    const vecs = dense.cache.getMany(embedder.fingerprint, all.map((c) => c.hash!), embedder.dim);
+    const vecs = await dense.cache.getMany(embedder.fingerprint, all.map((c) => c.hash!), embedder.dim);
     const vecById = new Map(all.map((c) => [c.id, vecs.get(c.hash!)!]));
     const brute = new hnswlib.BruteforceSearch('cosine', embedder.dim);
     brute.initIndex(vecById.size);

@@ -20,6 +20,7 @@ import { log, setLogLevel } from './log.js';
 import { Decompounder } from './text/decompound.js';
 import type { DB } from './store/db.js';
 import type { Store } from './store/store.js';
+import type { FeedbackStore } from './store/feedback.js';
 import { openStore } from './store/open.js';
 import { loadDictionary, type Dictionary } from './search/dictionary.js';
 import { ChangeFollower } from './search/replica.js';
@@ -156,7 +157,7 @@ export class Dossier {
     else embedder = options.embedder ?? (await (await import('./embed/transformers.js')).loadEmbedder(config, { download: options.download }));
     const tModel = performance.now();
     const dense = embedder
-      ? (await import('./search/dense.js')).DenseRetriever.open({ embedder, db: store.local, dir: config.DATA_DIR, depth: config.DENSE_DEPTH })
+      ? (await import('./search/dense.js')).DenseRetriever.open({ embedder, cache: store.embeddings, dir: config.DATA_DIR, depth: config.DENSE_DEPTH })
       : null;
     const tDenseOpen = performance.now();
     const replica = new IndexReplica(store, dict, dense, options.serves);
@@ -202,9 +203,14 @@ export class Dossier {
     return this.openReport!;
   }
 
-  /** The machine-local SQLite database (the store itself with SQLite), for feedback and the embedding cache. */
+  /** The SQLite database of DATA_DIR (the store itself with SQLite; see Store.local), for scripts. */
   get db(): DB {
     return this.store.local;
+  }
+
+  /** The feedback votes, in the store's database (shared by every machine on one PostgreSQL). */
+  get feedback(): FeedbackStore {
+    return this.store.feedback;
   }
 
   /**

@@ -79,12 +79,12 @@ async function runManager(config: Config): Promise<void> {
 }
 
 async function runBot(config: Config): Promise<void> {
-  const [{ Dossier }, { DossierBot }, { FeedbackStore }] = await Promise.all([import('./core.js'), import('./discord/bot.js'), import('./store/feedback.js')]);
+  const [{ Dossier }, { DossierBot }] = await Promise.all([import('./core.js'), import('./discord/bot.js')]);
   const dossier = await Dossier.open(config, { serves: guildFilter(config.SHARD) });
   if (config.SHARD) log().info({ shard: config.SHARD.ids, of: config.SHARD.count, documents: dossier.startup.documentsLoaded }, 'shard store open (shared documents + this shard\'s guilds)');
   // Other processes' (CLI, other machines) adds and removals reach this bot through the change log.
   log().info({ store: dossier.startup.store, pollMs: config.STORE_POLL_MS }, 'following the store change log');
-  const bot = new DossierBot({ dossier, config, feedback: new FeedbackStore(dossier.db) });
+  const bot = new DossierBot({ dossier, config, feedback: dossier.feedback });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) process.exit(130);

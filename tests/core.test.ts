@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Dossier } from '../src/core.js';
 import { InputError } from '../src/corpus/types.js';
 import { SEED, testConfig } from './helpers.js';
 import { modelTree } from './kit/dense-kit.js';
+import { startPostgres, type TestPostgres } from './kit/postgres.js';
 
 const open: Dossier[] = [];
 async function dossier(...args: Parameters<typeof testConfig>): Promise<Dossier> {
@@ -237,5 +238,37 @@ describe('the replica follows the store with dense retrieval on', () => {
     await a.remove(r.document.id);
     await b.catchUp();
     expect(b.dense!.index.size).toBe(before);
+  });
+});
+
+describe('two machines on one PostgreSQL (own DATA_DIRs; skipped where PostgreSQL is not installed)', () => {
+  let pgc: TestPostgres | null = null;
+  beforeAll(async () => {
+    pgc = await startPostgres();
+  });
+  afterAll(() => pgc?.stop());
+
+  it("the second machine takes the first machine's embeddings from the store instead of embedding, and counts its votes", async (ctx) => {
+    if (!pgc) return ctx.skip();
+    const { root, id } = await modelTree('meaning');
+    const url = await pgc.newDatabase();
+    const config = () => testConfig({ EMBEDDINGS: 'auto', MODEL_DIR: root, MODEL_ID: id, QUERY_PREFIX: '', PASSAGE_PREFIX: '', LOG_LEVEL: 'silent', DATABASE_URL: url }, { corpus: 'empty' });
+    const configA = config();
+    const a = await Dossier.open(configA);
+    open.push(a);
+    const r = await a.ingest({ text: 'Werk\n\nDas Werk liefert jeden Monat 300 Drohnen. Die Drohnen fliegen weit.\n\nDie Halle steht in Kiel.', source: 'werk.txt' });
+    expect(r.document.chunks).toBeGreaterThan(1);
+    const b = await Dossier.open(config());
+    open.push(b);
+    // B's DATA_DIR has no vector index: every chunk lacks a vector, and every vector comes from PostgreSQL.
+    expect(b.startup.denseSync).toMatchObject({ index: 'new', added: r.document.chunks, embedded: 0, fromCache: r.document.chunks });
+    expect(b.dense!.index.size).toBe(r.document.chunks);
+    const vote = { interactionId: 'i1', guildId: 'g1', userId: 'u1', question: 'Wie viele?', answer: '300', citations: [] };
+    expect(await a.feedback.record({ ...vote, vote: 'up' })).toBe('added');
+    expect(await b.feedback.counts('i1')).toEqual({ up: 1, down: 0 });
+    expect(await b.feedback.record({ ...vote, vote: 'down' })).toBe('changed');
+    expect(await a.feedback.counts()).toEqual({ up: 0, down: 1 });
+    // Nothing of the store lives in DATA_DIR with PostgreSQL: no SQLite file is created there.
+    expect(fs.existsSync(`${configA.DATA_DIR}/dossier.sqlite`)).toBe(false);
   });
 });

@@ -7,7 +7,6 @@ import type { Embedder } from '../src/embed/embedder.js';
 import { loadEmbedder } from '../src/embed/transformers.js';
 import { contentHash } from '../src/corpus/document.js';
 import { DenseRetriever, readChunkTexts, type DenseChunk } from '../src/search/dense.js';
-import { EmbeddingCache } from '../src/store/embedding-cache.js';
 import { insertDocument, openDatabase } from '../src/store/db.js';
 import { SEED, tempDir } from './helpers.js';
 import { CountingEmbedder, embedConfig, modelTree } from './kit/dense-kit.js';
@@ -183,23 +182,5 @@ describe('DenseRetriever', () => {
     expect(rep).toMatchObject({ added: 3, embedded: 3 });
     expect((await dense.search('Dritter Satz im Monat.', 1))[0].id).toBe(ids[2]);
     db.close();
-  });
-
-  it('the cache ignores vectors of the wrong length and can drop other models', () => {
-    const db = new Database(':memory:');
-    const cache = new EmbeddingCache(db);
-    cache.putMany('a', [{ hash: 'h1', vector: new Float32Array([1, 0]) }]);
-    cache.putMany('b', [{ hash: 'h1', vector: new Float32Array([0, 1, 0]) }]);
-    expect(cache.getMany('a', ['h1', 'h2'], 2).get('h1')).toEqual(new Float32Array([1, 0]));
-    expect(cache.getMany('a', ['h1'], 3).size).toBe(0);
-    expect(cache.hits).toBe(1);
-    expect(cache.misses).toBe(2);
-    expect(cache.pruneOtherSpaces('a')).toBe(1);
-    expect(cache.count()).toBe(1);
-    const many = Array.from({ length: 1234 }, (_, i) => ({ hash: `k${i}`, vector: new Float32Array([i, 1]) }));
-    cache.putMany('a', many);
-    const got = cache.getMany('a', many.map((m) => m.hash), 2);
-    expect(got.size).toBe(1234);
-    expect(got.get('k1000')).toEqual(new Float32Array([1000, 1]));
   });
 });

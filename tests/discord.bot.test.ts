@@ -239,17 +239,17 @@ describe('discord bot', () => {
       return reply.content as string;
     };
     expect(await click(`fb:up:${i.id}`)).toMatch(/Thanks/);
-    let rows = h.feedback.list(i.id);
+    let rows = await h.feedback.list(i.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ interactionId: i.id, guildId: h.guildA.id, userId: voter.id, vote: 'up', question: SEED_QUESTION });
     expect(rows[0].answer).toContain('100 Drohnen im Monat');
     expect(rows[0].citations[0].quote).toContain('100 Drohnen im Monat');
 
     expect(await click(`fb:down:${i.id}`)).toMatch(/changed/);
-    rows = h.feedback.list(i.id);
+    rows = await h.feedback.list(i.id);
     expect(rows.map((r) => r.vote)).toEqual(['down']);
     await click(`fb:up:${i.id}`, h.fake.newUser('other'));
-    expect(h.feedback.counts(i.id)).toEqual({ up: 1, down: 1 });
+    expect(await h.feedback.counts(i.id)).toEqual({ up: 1, down: 1 });
   });
 
   it('registers the commands with the right definitions (guild and global routes)', async () => {

@@ -1,13 +1,17 @@
 /**
- * The Store contract (src/store/store.ts), run against SQLite and a throwaway PostgreSQL cluster
- * (tests/kit/postgres.ts; skipped with a message where PostgreSQL is not installed).
+ * The Store contract (src/store/store.ts), with its embedding cache and feedback votes, run
+ * against SQLite and a throwaway PostgreSQL cluster (tests/kit/postgres.ts; skipped with a message
+ * where PostgreSQL is not installed).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/open.js';
 import type { NewDocument, Store } from '../src/store/store.js';
+import type { FeedbackInput } from '../src/store/feedback.js';
+import type { Citation } from '../src/answer/types.js';
 import { startPostgres, type TestPostgres } from './kit/postgres.js';
 
 let pgc: TestPostgres | null = null;
@@ -28,9 +32,33 @@ function doc(id: string, over: Partial<NewDocument> = {}): NewDocument {
   };
 }
 
-async function open(kind: 'sqlite' | 'postgres'): Promise<Store> {
+/** Where a test's store lives: a fresh DATA_DIR, and for PostgreSQL a fresh database. */
+interface Place {
+  DATA_DIR: string;
+  DATABASE_URL: string | undefined;
+}
+
+async function place(kind: 'sqlite' | 'postgres'): Promise<Place> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-store-'));
-  return openStore({ DATA_DIR: dir, DATABASE_URL: kind === 'postgres' ? await pgc!.newDatabase() : undefined });
+  return { DATA_DIR: dir, DATABASE_URL: kind === 'postgres' ? await pgc!.newDatabase() : undefined };
+}
+
+async function open(kind: 'sqlite' | 'postgres'): Promise<Store> {
+  return openStore(await place(kind));
+}
+
+/** Two stores on one database, as two processes (or machines, with PostgreSQL) would open it. */
+async function openTwo(kind: 'sqlite' | 'postgres'): Promise<[Store, Store, Place]> {
+  const at = await place(kind);
+  // The second machine has its own DATA_DIR; with SQLite the file is the shared store.
+  const other = kind === 'postgres' ? { ...at, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-store-')) } : at;
+  return [await openStore(at), await openStore(other), at];
+}
+
+const vec = (...xs: number[]) => new Float32Array(xs);
+
+function vote(over: Partial<FeedbackInput> = {}): FeedbackInput {
+  return { interactionId: 'i1', guildId: 'g1', userId: 'u1', vote: 'up', question: 'Wer?', answer: 'Die Stadt.', citations: [], ...over };
 }
 
 describe.each(['sqlite', 'postgres'] as const)('Store contract: %s', (kind) => {
@@ -136,6 +164,130 @@ describe.each(['sqlite', 'postgres'] as const)('Store contract: %s', (kind) => {
       expect((await s.catalogRows()).map((r) => r.id)).toEqual(['a', 'g']);
     } finally {
       await s.close();
+    }
+  });
+
+  it('embedding cache: exact float32 round trip, per space, wrong lengths ignored, replace, prune, batches', async (ctx) => {
+    if (kind === 'postgres' && !pgc) return ctx.skip();
+    const s = await open(kind);
+    try {
+      const c = s.embeddings;
+      expect(await c.getMany('m', ['h1'], 2)).toEqual(new Map());
+      const odd = vec(Math.PI, -1e-30, 3.4e38, -0);
+      await c.putMany('a', [{ hash: 'h1', vector: vec(1, 0) }, { hash: 'odd', vector: odd }]);
+      await c.putMany('b', [{ hash: 'h1', vector: vec(0, 1, 0) }]);
+      c.resetStats();
+      expect((await c.getMany('a', ['h1', 'h2', 'h1'], 2)).get('h1')).toEqual(vec(1, 0));
+      expect(await c.getMany('a', ['h1'], 3)).toEqual(new Map()); // stored with 2 dimensions
+      expect((await c.getMany('b', ['h1'], 3)).get('h1')).toEqual(vec(0, 1, 0));
+      const back = (await c.getMany('a', ['odd'], 4)).get('odd')!;
+      expect([...new Uint8Array(back.buffer)]).toEqual([...new Uint8Array(odd.buffer)]); // bit for bit, -0 included
+      expect([c.hits, c.misses]).toEqual([3, 2]); // distinct hashes per call
+      // A second put replaces; the same hash twice in one put: the last one wins.
+      await c.putMany('a', [{ hash: 'h1', vector: vec(0.5, 0.5) }, { hash: 'h1', vector: vec(0.6, 0.8) }]);
+      expect((await c.getMany('a', ['h1'], 2)).get('h1')).toEqual(vec(0.6, 0.8));
+      expect([await c.count(), await c.count('a'), await c.count('b')]).toEqual([3, 2, 1]);
+      expect(await c.pruneOtherSpaces('a')).toBe(1);
+      expect([await c.count(), await c.count('b')]).toEqual([2, 0]);
+      // More than one lookup/upsert batch (SQLite 500, PostgreSQL 2000 per statement).
+      const many = Array.from({ length: 2345 }, (_, i) => ({ hash: `k${i}`, vector: vec(i, 1) }));
+      await c.putMany('a', many);
+      const got = await c.getMany('a', many.map((m) => m.hash).reverse(), 2);
+      expect(got.size).toBe(2345);
+      expect(got.get('k2100')).toEqual(vec(2100, 1));
+      expect(got.get('k7')).toEqual(vec(7, 1));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('embedding cache: a failed put writes nothing, also across batches', async (ctx) => {
+    if (kind === 'postgres' && !pgc) return ctx.skip();
+    const s = await open(kind);
+    try {
+      await s.embeddings.putMany('a', [{ hash: 'keep', vector: vec(1, 2) }]);
+      // The last of 2,500 entries has no hash (NOT NULL): the statement for it fails after the
+      // earlier entries (and, with PostgreSQL, the earlier batch) were written in the transaction.
+      const bad = Array.from({ length: 2500 }, (_, i) => ({ hash: i === 2499 ? (null as unknown as string) : `z${String(i).padStart(4, '0')}`, vector: vec(i, 0) }));
+      await expect(s.embeddings.putMany('a', bad)).rejects.toThrow();
+      expect(await s.embeddings.count()).toBe(1);
+      expect((await s.embeddings.getMany('a', ['keep', 'z0000'], 2)).size).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('embedding cache and votes are shared by two stores on one database (other process / machine)', async (ctx) => {
+    if (kind === 'postgres' && !pgc) return ctx.skip();
+    const [a, b] = await openTwo(kind);
+    try {
+      await a.embeddings.putMany('m', [{ hash: 'h', vector: vec(0.6, 0.8) }]);
+      expect((await b.embeddings.getMany('m', ['h', 'x'], 2)).get('h')).toEqual(vec(0.6, 0.8));
+      expect([b.embeddings.hits, b.embeddings.misses, a.embeddings.hits]).toEqual([1, 1, 0]); // stats are per process
+      const cite: Citation[] = [{ n: 1, document: { id: 'd', title: 'T „Ü“ 😀', date: null }, quote: 'Die Stadt.', start: 0, end: 10, score: 1.5, position: '¶1' }];
+      expect(await a.feedback.record(vote({ citations: cite }))).toBe('added');
+      expect(await b.feedback.counts('i1')).toEqual({ up: 1, down: 0 });
+      expect(await b.feedback.record(vote({ vote: 'down', question: 'ignored' }))).toBe('changed');
+      expect(await a.feedback.record(vote({ vote: 'down' }))).toBe('unchanged');
+      expect(await b.feedback.record(vote({ userId: 'u2', guildId: null }))).toBe('added');
+      expect(await a.feedback.record(vote({ interactionId: 'i2' }))).toBe('added');
+      expect(await a.feedback.counts('i1')).toEqual({ up: 1, down: 1 });
+      expect(await a.feedback.counts()).toEqual({ up: 2, down: 1 });
+      expect(await a.feedback.counts('nothing')).toEqual({ up: 0, down: 0 });
+      const rows = await a.feedback.list('i1');
+      expect(rows.map((r) => [r.userId, r.vote, r.guildId])).toEqual([['u1', 'down', 'g1'], ['u2', 'up', null]]);
+      // The first vote's question, answer and citations are kept; the time is the latest vote's.
+      expect(rows[0]).toMatchObject({ question: 'Wer?', answer: 'Die Stadt.', citations: cite });
+      expect(Date.parse(rows[0].votedAt)).toBeGreaterThan(Date.parse('2020-01-01'));
+      expect((await b.feedback.list()).length).toBe(3);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('concurrent votes of one user from two stores are each reported once and leave one row', async (ctx) => {
+    if (kind === 'postgres' && !pgc) return ctx.skip();
+    const [a, b] = await openTwo(kind);
+    try {
+      const votes = Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).feedback.record(vote({ vote: i % 3 ? 'up' : 'down' })));
+      const out = await Promise.all(votes);
+      expect(out.filter((x) => x === 'added')).toHaveLength(1);
+      const rows = await a.feedback.list();
+      expect(rows).toHaveLength(1);
+      const { up, down } = await b.feedback.counts();
+      expect(up + down).toBe(1);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+describe('PostgreSQL schema migration', () => {
+  it('a version-1 database (before embeddings and feedback moved in) is migrated on open', async (ctx) => {
+    if (!pgc) return ctx.skip();
+    const at = await place('postgres');
+    const s1 = await openStore(at);
+    await s1.putDocument(doc('a'));
+    await s1.close();
+    const c = new pg.Client({ connectionString: at.DATABASE_URL });
+    await c.connect();
+    try {
+      await c.query('DROP TABLE embedding_cache; DROP TABLE feedback; UPDATE schema_version SET version = 1');
+      const s2 = await openStore(at);
+      try {
+        expect((await s2.getDocument('a'))?.id).toBe('a');
+        await s2.embeddings.putMany('m', [{ hash: 'h', vector: vec(1) }]);
+        expect(await s2.feedback.record(vote())).toBe('added');
+        expect((await c.query('SELECT version FROM schema_version')).rows).toEqual([{ version: 2 }]);
+        // DATA_DIR's SQLite file is never created: nothing of the app lives there with PostgreSQL.
+        expect(fs.existsSync(path.join(at.DATA_DIR, 'dossier.sqlite'))).toBe(false);
+      } finally {
+        await s2.close();
+      }
+    } finally {
+      await c.end();
     }
   });
 });

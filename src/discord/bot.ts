@@ -154,7 +154,7 @@ export class DossierBot {
     const [, vote, key] = i.customId.split(':');
     if ((vote !== 'up' && vote !== 'down') || !key) return replyError(i, 'Unknown button.');
     const record = this.ctx.answers.get(key) ?? answerFromMessage(i);
-    const status = this.ctx.feedback.record({ interactionId: key, userId: i.user.id, vote: vote as Vote, ...record, guildId: i.guildId });
+    const status = await this.ctx.feedback.record({ interactionId: key, userId: i.user.id, vote: vote as Vote, ...record, guildId: i.guildId });
     this.ctx.log.info({ answer: key, user: i.user.id, vote, status }, 'feedback');
     const text = status === 'changed' ? 'Vote changed. Thanks!' : 'Thanks for the feedback!';
     await i.reply({ ...textMessage(`${vote === 'up' ? '👍' : '👎'} ${text}`), flags: MessageFlags.Ephemeral });

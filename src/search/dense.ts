@@ -14,7 +14,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Embedder } from '../embed/embedder.js';
 import { contentHash } from '../corpus/document.js';
-import { EmbeddingCache } from '../store/embedding-cache.js';
+import { SqliteEmbeddingCache, type EmbeddingCache } from '../store/embedding-cache.js';
 import { getDocumentText } from '../store/db.js';
 import { VectorIndex, type OpenState, type VectorHit, type VectorIndexOptions } from '../store/vectors.js';
 import { log } from '../log.js';
@@ -75,16 +75,17 @@ export interface SyncReport extends AddReport {
   ms: number;
 }
 
-export interface DenseOpenOptions {
+/** Where the embedding cache lives: the store's (`store.embeddings`), or a table in a SQLite database. */
+export type DenseCacheOption = { cache: EmbeddingCache; db?: never } | { db: Database.Database; cache?: never };
+
+export type DenseOpenOptions = DenseCacheOption & {
   embedder: Embedder;
-  /** The store's SQLite database (the embedding cache lives there). */
-  db: Database.Database;
   /** Directory for the index files (the store's DATA_DIR). */
   dir: string;
   /** Default k for {@link DenseRetriever.search} (config DENSE_DEPTH; default 50). */
   depth?: number;
   index?: VectorIndexOptions;
-}
+};
 
 /** Texts embedded per model call from {@link DenseRetriever.add}; progress is reported after each. */
 const EMBED_SLICE = 64;
@@ -107,7 +108,7 @@ export class DenseRetriever {
     if (index.opened.state === 'mismatch') {
       log().info({ reason: index.opened.reason, file: path.join(o.dir, 'vectors.json') }, 'vector index does not match; chunks will be re-embedded');
     }
-    return new DenseRetriever(o.embedder, index, new EmbeddingCache(o.db), o.depth ?? 50);
+    return new DenseRetriever(o.embedder, index, o.cache ?? new SqliteEmbeddingCache(o.db!), o.depth ?? 50);
   }
 
   /**
@@ -157,7 +158,7 @@ export class DenseRetriever {
     const space = this.embedder.fingerprint;
     const dim = this.embedder.dim;
     const hashes = chunks.map((c) => c.hash ?? contentHash(c.text));
-    const vectors = this.cache.getMany(space, hashes, dim);
+    const vectors = await this.cache.getMany(space, hashes, dim);
     const fromCache = chunks.filter((_, i) => vectors.has(hashes[i])).length;
     // One text per distinct missing hash.
     const todo = new Map<string, string>();
@@ -173,7 +174,7 @@ export class DenseRetriever {
       const slice = pending.slice(s, s + EMBED_SLICE);
       const out = await this.embedder.embed(slice.map(([, text]) => text), 'passage');
       const entries = slice.map(([hash], j) => ({ hash, vector: out[j] }));
-      this.cache.putMany(space, entries);
+      await this.cache.putMany(space, entries);
       for (const e of entries) vectors.set(e.hash, e.vector);
       embedded += slice.length;
       done = Math.min(chunks.length, done + slice.length);

@@ -14,6 +14,6 @@ import type { Store } from './store.js';
 export async function openStore(config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL'>): Promise<Store> {
   if (!config.DATABASE_URL) return openSqliteStore(config.DATA_DIR);
   const { openPostgresStore } = await import('./postgres.js');
-  // Machine-local SQLite beside it for the embedding cache and feedback.
-  return openPostgresStore(config.DATABASE_URL, openDatabase(config.DATA_DIR));
+  // Embeddings and feedback live in PostgreSQL too; DATA_DIR's SQLite file is opened only if asked for.
+  return openPostgresStore(config.DATABASE_URL, () => openDatabase(config.DATA_DIR));
 }

@@ -2,9 +2,10 @@
  * {@link Store} over PostgreSQL (the `pg` client), for several processes or machines sharing one
  * store of record (`DATABASE_URL`).
  *
- * Schema: created and migrated by the app under an advisory lock (`schema_version` table; version
- * numbers match the SQLite store's). Embeddings and feedback stay in the machine-local SQLite file
- * (`local`). Every write transaction first takes one transaction-level advisory lock
+ * Schema: created and migrated by the app under an advisory lock (`schema_version` table;
+ * version 1 matches the SQLite store's tables; version 2 adds `embedding_cache` and `feedback`,
+ * which the SQLite store creates on first use — src/store/embedding-cache.ts, feedback.ts), so the
+ * embedding cache and the votes are shared by every process and machine on the database. Every write transaction first takes one transaction-level advisory lock
  * (`pg_advisory_xact_lock`, PostgreSQL docs §9.27.10), so writers are serialised, change-log
  * sequence numbers are assigned in commit order, and two processes storing the same document
  * cannot both insert it. A write ends with `pg_notify('dossier_changes')`, delivered at commit to
@@ -12,6 +13,8 @@
  */
 import pg from 'pg';
 import type { DB } from './db.js';
+import { PostgresEmbeddingCache } from './embedding-cache.js';
+import { PostgresFeedbackStore } from './feedback.js';
 import { CHANGE_PAGE, StoreError, type Change, type CatalogRow, type ChunkText, type IndexRows, type PutResult, type ReplaceKey, type Store } from './store.js';
 import type { DocumentRow, NewDocument } from './db.js';
 
@@ -66,16 +69,36 @@ const MIGRATIONS: string[] = [
      scope TEXT,
      at TEXT NOT NULL
    );`,
+  // 2: the embedding cache and the feedback votes (columns as in the SQLite tables).
+  `CREATE TABLE IF NOT EXISTS embedding_cache (
+     space TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     dim INTEGER NOT NULL,
+     vector BYTEA NOT NULL,
+     PRIMARY KEY (space, hash)
+   );
+   CREATE TABLE IF NOT EXISTS feedback (
+     interaction_id TEXT NOT NULL,
+     guild_id TEXT,
+     user_id TEXT NOT NULL,
+     vote SMALLINT NOT NULL CHECK (vote IN (-1, 1)),
+     question TEXT NOT NULL,
+     answer TEXT NOT NULL,
+     citations TEXT NOT NULL,
+     voted_at TEXT NOT NULL,
+     PRIMARY KEY (interaction_id, user_id)
+   );`,
 ];
 
 const DOC_COLUMNS = 'id, scope, title, date, source, language, body_start, chars, added_at, pages';
 
 /**
  * Connect to `url`, create or migrate the schema, and return the store.
- * @param local the machine-local SQLite database (embedding cache, feedback); closed with the store.
+ * @param openLocal opens this machine's SQLite database (DATA_DIR) for {@link PostgresStore.local};
+ *   called on first use only, and that database is closed with the store.
  * @throws StoreError when the server cannot be reached or the schema is newer than this program's.
  */
-export async function openPostgresStore(url: string, local: DB): Promise<PostgresStore> {
+export async function openPostgresStore(url: string, openLocal: () => DB): Promise<PostgresStore> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
@@ -100,10 +123,9 @@ export async function openPostgresStore(url: string, local: DB): Promise<Postgre
     }
   } catch (err) {
     await pool.end().catch(() => undefined);
-    local.close();
     throw new StoreError(`opening PostgreSQL at ${redact(url)}`, err);
   }
-  return new PostgresStore(pool, url, local);
+  return new PostgresStore(pool, url, openLocal);
 }
 
 /** The URL without its password, for messages. */
@@ -121,12 +143,23 @@ function redact(url: string): string {
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private closed = false;
+  private localDb?: DB;
+  readonly embeddings: PostgresEmbeddingCache;
+  readonly feedback: PostgresFeedbackStore;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly url: string,
-    readonly local: DB,
-  ) {}
+    private readonly openLocal: () => DB,
+  ) {
+    this.embeddings = new PostgresEmbeddingCache(pool);
+    this.feedback = new PostgresFeedbackStore(pool);
+  }
+
+  /** This machine's SQLite database (opened on first use; see {@link Store.local}). */
+  get local(): DB {
+    return (this.localDb ??= this.openLocal());
+  }
 
   private async q<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.pool.query(sql, params)).rows as T[];
@@ -337,6 +370,6 @@ export class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.pool.end();
-    if (this.local.open) this.local.close();
+    if (this.localDb?.open) this.localDb.close();
   }
 }

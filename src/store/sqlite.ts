@@ -21,7 +21,9 @@ import {
   type DocumentRow,
   type NewDocument,
 } from './db.js';
+import { SqliteEmbeddingCache, type EmbeddingCache } from './embedding-cache.js';
 import { namedStorageError, StorageError } from './errors.js';
+import { SqliteFeedbackStore, type FeedbackStore } from './feedback.js';
 import { CHANGE_PAGE, StoreError, type CatalogRow, type Change, type ChunkText, type IndexRows, type PutResult, type ReplaceKey, type Store } from './store.js';
 
 /** Bound parameters per `IN (…)`; SQLite allows 32766. */
@@ -42,11 +44,23 @@ function storeFailure(operation: string, file: string, err: unknown): Error {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private dataVersion: number | null = null;
+  private embeddingCache?: EmbeddingCache;
+  private feedbackStore?: FeedbackStore;
 
   constructor(readonly db: DB) {}
 
   get local(): DB {
     return this.db;
+  }
+
+  /** Created (with its table) on first use, in this file. */
+  get embeddings(): EmbeddingCache {
+    return (this.embeddingCache ??= new SqliteEmbeddingCache(this.db));
+  }
+
+  /** Created (with its table) on first use, in this file. */
+  get feedback(): FeedbackStore {
+    return (this.feedbackStore ??= new SqliteFeedbackStore(this.db));
   }
 
   async getDocument(id: string): Promise<DocumentRow | undefined> {

@@ -1,6 +1,7 @@
 /**
  * The store of record behind one interface: documents, paragraphs, chunks, removed bundled
- * files and the change log. Two implementations: SQLite (src/store/sqlite.ts, embedded default,
+ * files and the change log, plus the embedding cache and the feedback votes (in the same
+ * database, so every process and machine on one PostgreSQL shares them). Two implementations: SQLite (src/store/sqlite.ts, embedded default,
  * one file in DATA_DIR) and PostgreSQL (src/store/postgres.ts, `DATABASE_URL`, shared by many
  * processes and machines). Every method is async because the PostgreSQL client is.
  *
@@ -12,6 +13,8 @@
  *   `changesSince(seq)` never skips a change that commits later with a smaller number.
  */
 import type { DB, DocumentRow, NewDocument } from './db.js';
+import type { EmbeddingCache } from './embedding-cache.js';
+import type { FeedbackStore } from './feedback.js';
 
 export type { DocumentRow, NewDocument } from './db.js';
 
@@ -90,10 +93,15 @@ export class StoreError extends Error {
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /**
-   * The local SQLite database of this process's DATA_DIR, for machine-local feature stores (the
-   * embedding cache, feedback). With `kind === 'sqlite'` it is the store itself.
+   * The SQLite database of this process's DATA_DIR, for the scripts that inspect it. With
+   * `kind === 'sqlite'` it is the store itself; with PostgreSQL it is opened on first use only
+   * (the app never uses it then: embeddings and feedback live in PostgreSQL).
    */
   readonly local: DB;
+  /** The embedding cache in this store's database (src/store/embedding-cache.ts). */
+  readonly embeddings: EmbeddingCache;
+  /** The feedback votes in this store's database (src/store/feedback.ts). */
+  readonly feedback: FeedbackStore;
   getDocument(id: string): Promise<DocumentRow | undefined>;
   getDocumentText(id: string): Promise<string | undefined>;
   /** Shared documents (scope null) plus `scope`'s own, ordered by (added_at, id). */

@@ -13,7 +13,7 @@ import { DossierBot } from '../../src/discord/bot.js';
 import type { DossierApi } from '../../src/discord/context.js';
 import { registerCommands } from '../../src/discord/register.js';
 import { setLogLevel } from '../../src/log.js';
-import { FeedbackStore } from '../../src/store/feedback.js';
+import type { FeedbackStore } from '../../src/store/feedback.js';
 import { FakeDiscord, snowflakeOnShard, type Guild, type FakeDiscordOptions } from './fake-discord.js';
 
 /**
@@ -88,7 +88,7 @@ export async function startHarness(
       return api.ask(question, o);
     },
   };
-  const feedback = new FeedbackStore(dossier.db);
+  const feedback = dossier.feedback;
   const bot = new DossierBot({ dossier: spy, config, feedback, clientOptions: TEST_SHARDS > 1 ? { shards: 'auto' } : {} });
   await bot.start();
   await fake.waitForReady();
