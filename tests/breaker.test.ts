@@ -1,0 +1,120 @@
+/**
+ * Bad input found by trying dossier as a careless or hostile user would (the breaker pass):
+ * each case here failed before its fix.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PermissionFlagsBits } from 'discord.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { cleanDate, parseText } from '../src/corpus/parse.js';
+import { startHarness, type Harness } from './kit/bot-harness.js';
+import { ROOT, tempDir } from './helpers.js';
+
+describe('header and metadata dates', () => {
+  it.each(['2024-13-45', '2023-02-29', '2023-00', '31.02.2023', '00.01.2023', '2023-02-24T25:00', '2023-02-24T10:60'])('drops the impossible date %s', (d) => {
+    expect(cleanDate(d)).toBeUndefined();
+  });
+
+  it.each(['2023', '2023-02', '2024-02-29', '2023-02-24T10:00Z', '24.02.2023', '24. Februar 2023', 'Jänner 2023'])('keeps the real date %s', (d) => {
+    expect(cleanDate(d)).toBe(d);
+  });
+
+  it('a header with a bad date keeps its title and body but stores no date', () => {
+    const doc = parseText('title: Schleuse\ndate: 2024-13-45\n\nDie Stadt Rendsburg baut eine Schleuse.');
+    expect(doc.title).toBe('Schleuse');
+    expect(doc.date).toBeUndefined();
+    expect(doc.text.slice(doc.bodyStart ?? 0)).toBe('Die Stadt Rendsburg baut eine Schleuse.');
+  });
+});
+
+describe('configuration values', () => {
+  it.each([
+    [{ DATA_DIR: '   ' }, /DATA_DIR: must be a folder path, not empty or blank/],
+    [{ CORPUS_DIR: '' }, /CORPUS_DIR: must be a folder path/],
+    [{ RATE_LIMIT_PER_MINUTE: '0x10' }, /RATE_LIMIT_PER_MINUTE: must be a whole number from 0 to 10000 \(got "0x10"\)/],
+    [{ FETCH_TIMEOUT_MS: '1e4' }, /FETCH_TIMEOUT_MS: must be a whole number/],
+    [{ ABSTAIN_THRESHOLD: 'Infinity' }, /ABSTAIN_THRESHOLD: must be a number from 0 to 1/],
+  ])('refuses %o, naming the variable', (env, message) => {
+    expect(() => loadConfig({}, env)).toThrow(ConfigError);
+    expect(() => loadConfig({}, env)).toThrow(message);
+  });
+
+  it('still reads plain decimals', () => {
+    expect(loadConfig({}, { RATE_LIMIT_PER_MINUTE: ' 12 ', ABSTAIN_THRESHOLD: '.5', FETCH_TIMEOUT_MS: '+2000' })).toMatchObject({ RATE_LIMIT_PER_MINUTE: 12, ABSTAIN_THRESHOLD: 0.5, FETCH_TIMEOUT_MS: 2000 });
+  });
+
+  it('a bad EMBEDDINGS stops `list` too, although list never loads the model', () => {
+    const env = { ...process.env, EMBEDDINGS: 'maybe', DATA_DIR: path.join(tempDir(), 'data'), CORPUS_DIR: path.join(ROOT, 'corpus'), LOG_LEVEL: 'error' };
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'list'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/EMBEDDINGS: .*\(got "maybe"\)/);
+    expect(r.stdout).toBe('');
+  }, 60_000);
+});
+
+describe('discord: typed values echoed back', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ RATE_LIMIT_PER_MINUTE: 0 });
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+  const EPHEMERAL = 64;
+  const mod = () => ({ user: h.fake.newUser('mod'), roles: [h.fake.addRole(h.guildA, 'Admins', PermissionFlagsBits.ManageGuild)] });
+  async function reply(name: string, options: Record<string, any>, who: { user: any; roles?: string[] } = { user: h.fake.newUser('u') }) {
+    const i = h.fake.slash({ guild: h.guildA, ...who, name, options });
+    const done = (m: any[]) => m.some((x) => x.components?.length || x.flags & EPHEMERAL);
+    return h.fake.waitForReply(i, done);
+  }
+
+  it('/ask shows a question with a masked link or a mention literally in the embed title', async () => {
+    const messages = await reply('ask', { question: 'Wie viele [Drohnen](https://evil.example) baut <@123> im Monat?' });
+    const title: string = messages[0].embeds[0].title;
+    expect(title).toBe('Wie viele \\[Drohnen\\]\\(https://evil.example\\) baut \\<@123\\> im Monat?');
+    expect(h.fake.rejected()).toEqual([]);
+  });
+
+  it('/ask keeps an escaped long question within the 256-character title limit', async () => {
+    const messages = await reply('ask', { question: `${'[x](y) '.repeat(120)}Drohnen?` });
+    const title: string = messages[0].embeds[0].title;
+    expect(title.length).toBeLessThanOrEqual(256);
+    expect(title.startsWith('\\[x\\]\\(y\\)')).toBe(true);
+    expect(h.fake.rejected()).toEqual([]);
+  });
+
+  it('/summary of an unknown document echoes the value escaped and cut, not as a live link', async () => {
+    const [m] = await reply('summary', { document: `[klick](https://evil.example) @everyone ${'lang '.repeat(300)}` });
+    expect(m.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(m.content).toMatch(/^⚠️ No document here matches “\\\[klick\\\]\\\(https:\/\/evil\.example\\\) @\u200beveryone lang /);
+    expect(m.content).not.toMatch(/(?<!\\)\]\(/);
+    expect(m.content.length).toBeLessThan(250);
+    expect(m.mention_everyone).toBe(false);
+  });
+
+  it('/remove and /summary of a title two documents share name the problem and the ids; nothing is removed', async () => {
+    const who = mod();
+    const a = h.fake.hostAttachment('eutin.txt', 'title: Gleich\n\nDie Stadt Eutin baut ein Schloss.');
+    const b = h.fake.hostAttachment('moelln.txt', 'title: Gleich\n\nDie Stadt Mölln baut eine Kirche.');
+    expect((await reply('add', { file: a }, who))[0].content).toMatch(/^✅ Added “Gleich”/);
+    expect((await reply('add', { file: b }, who))[0].content).toMatch(/^✅ Added “Gleich”/);
+    const own = () => h.dossier.list(h.guildA.id).filter((d) => d.title === 'Gleich');
+    const ids = own().map((d) => d.id);
+    expect(ids).toHaveLength(2);
+
+    const [removed] = await reply('remove', { document: 'gleich' }, who);
+    expect(removed.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(removed.content).toContain('2 documents are titled “gleich”');
+    for (const id of ids) expect(removed.content).toContain(`\`${id}\``);
+    expect(own().map((d) => d.id).sort()).toEqual([...ids].sort());
+
+    const [summary] = await reply('summary', { document: 'Gleich' });
+    expect(summary.content).toContain('2 documents are titled “Gleich”');
+
+    // the id from the message picks one
+    const [one] = await reply('remove', { document: ids[0] }, who);
+    expect(one.content).toBe('🗑️ Removed “Gleich”.');
+    expect(own().map((d) => d.id)).toEqual([ids[1]]);
+  });
+});
