@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { cleanDate, parseText } from '../src/corpus/parse.js';
+import { cleanDate, detectFormat, parseBytes, parseText } from '../src/corpus/parse.js';
 import { startHarness, type Harness } from './kit/bot-harness.js';
 import { ROOT, tempDir } from './helpers.js';
 
@@ -25,6 +25,32 @@ describe('header and metadata dates', () => {
     expect(doc.title).toBe('Schleuse');
     expect(doc.date).toBeUndefined();
     expect(doc.text.slice(doc.bodyStart ?? 0)).toBe('Die Stadt Rendsburg baut eine Schleuse.');
+  });
+});
+
+describe('HTML where Markdown or text was promised', () => {
+  const PAGE = '<!doctype html><html><body><h1>Hallo</h1><p>Die Stadt Kiel baut einen Hafen.</p><script>alert(1)</script></body></html>';
+
+  it.each(['page.md', 'page.txt'])('a whole HTML page named %s is parsed as HTML', async (filename) => {
+    expect(detectFormat(Buffer.from(PAGE), filename)).toBe('html');
+    const doc = await parseBytes(Buffer.from(PAGE), { filename });
+    expect(doc.text).toBe('Hallo\n\nDie Stadt Kiel baut einen Hafen.');
+    expect(doc.title).toBe('Hallo');
+  });
+
+  it('a .txt that only mentions a tag stays text', () => {
+    expect(detectFormat(Buffer.from('Use <html> to start a page.'), 'notes.txt')).toBe('txt');
+  });
+
+  it('raw HTML inside Markdown: block tags separate words, script and style bodies are dropped', async () => {
+    const md = '# Titel\n\nText <b>fett</b> und<br>Zeile<div>Block</div><p>Absatz</p>\n\n<script>\nvar geheim = 1;\n</script>\n\n<style>p { color: red }</style>Ende.';
+    const doc = await parseBytes(Buffer.from(md), { filename: 'y.md' });
+    expect(doc.text).toBe('Titel\n\nText fett und Zeile Block Absatz\n\nEnde.');
+  });
+
+  it('an unclosed <script> in Markdown drops the rest instead of indexing code', async () => {
+    const doc = await parseBytes(Buffer.from('Die Stadt Kiel baut einen Hafen.\n\n<script>var a = 1;\n\nvar b = 2;'), { filename: 'z.md' });
+    expect(doc.text).toBe('Die Stadt Kiel baut einen Hafen.');
   });
 });
 

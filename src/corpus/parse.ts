@@ -211,7 +211,12 @@ export function detectFormat(bytes: Uint8Array, filename?: string, contentType?:
     }
   }
   const ext = filename ? path.extname(filename).toLowerCase() : '';
-  if (ext && EXTENSION_FORMATS[ext]) return EXTENSION_FORMATS[ext];
+  if (ext && EXTENSION_FORMATS[ext]) {
+    const byName = EXTENSION_FORMATS[ext];
+    // A whole HTML page saved as .txt or .md (it starts with <!doctype html> / <html>) is parsed
+    // as HTML: as text its tags and scripts would be indexed and quoted.
+    return (byName === 'txt' || byName === 'md') && looksLikeHtml(bytes) ? 'html' : byName;
+  }
   if (ext && UNSUPPORTED_EXT[ext]) {
     throw new InputError(
       `${capitalize(UNSUPPORTED_EXT[ext])} (${ext}) are not supported. ${SUPPORTED_HINT}`,
