@@ -6,7 +6,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord.js';
+import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { safeSource } from '../src/corpus/source.js';
 import { cleanDate, detectFormat, parseBytes, parseText } from '../src/corpus/parse.js';
 import { startHarness, type Harness } from './kit/bot-harness.js';
 import { ROOT, tempDir } from './helpers.js';
@@ -52,6 +54,33 @@ describe('HTML where Markdown or text was promised', () => {
     const doc = await parseBytes(Buffer.from('Die Stadt Kiel baut einen Hafen.\n\n<script>var a = 1;\n\nvar b = 2;'), { filename: 'z.md' });
     expect(doc.text).toBe('Die Stadt Kiel baut einen Hafen.');
   });
+});
+
+describe('sources of local files', () => {
+  it.each(['/srv/docs/a b.txt', 'C:\\docs\\x.pdf', '\\\\server\\share\\x.txt'])('keeps the absolute path %s', (p) => {
+    expect(safeSource(p)).toBe(p);
+  });
+
+  it.each(['//evil.example/x', '/', '/[x](https://e)'])('still drops %s', (p) => {
+    expect(safeSource(p)).toBeUndefined();
+  });
+
+  it('CLI: two files with one title are two documents; an edited file replaces its own older version', () => {
+    const dir = tempDir();
+    const env = { ...process.env, EMBEDDINGS: 'off', DATA_DIR: path.join(dir, 'data'), CORPUS_DIR: path.join(dir, 'empty-corpus'), LOG_LEVEL: 'error' };
+    fs.mkdirSync(env.CORPUS_DIR);
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    const a = path.join(dir, 'eutin.txt');
+    const b = path.join(dir, 'moelln.txt');
+    fs.writeFileSync(a, 'title: Gleich\n\nDie Stadt Eutin baut ein Schloss.');
+    fs.writeFileSync(b, 'title: Gleich\n\nDie Stadt Mölln baut eine Kirche.');
+    expect(cli('ingest', a, b).stdout).toContain('2 added, 0 unchanged, 0 replaced');
+    const listed = () => (JSON.parse(cli('list', '--json').stdout) as { title: string; source?: string | null }[]).map((d) => d.title);
+    expect(listed()).toEqual(['Gleich', 'Gleich']);
+    fs.writeFileSync(a, 'title: Gleich\n\nDie Stadt Eutin baut zwei Schlösser.');
+    expect(cli('ingest', a).stdout).toContain('0 added, 0 unchanged, 1 replaced');
+    expect(listed()).toEqual(['Gleich', 'Gleich']);
+  }, 120_000);
 });
 
 describe('configuration values', () => {
