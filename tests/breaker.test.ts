@@ -22,6 +22,21 @@ describe('header and metadata dates', () => {
     expect(cleanDate(d)).toBe(d);
   });
 
+  it('a header with an over-long `title:` line keeps its date and source, and the title is cut', () => {
+    const doc = parseText(`title: ${'Langer Titel '.repeat(5000)}\ndate: 2024-05\nsource: https://example.org/x\n\nDie Stadt Neumünster baut ein Stadion.`);
+    expect(doc.date).toBe('2024-05');
+    expect(doc.source).toBe('https://example.org/x');
+    expect(doc.title!.startsWith('Langer Titel Langer')).toBe(true);
+    expect(doc.title!.length).toBeLessThanOrEqual(300);
+    expect(doc.text.slice(doc.bodyStart ?? 0)).toBe('Die Stadt Neumünster baut ein Stadion.');
+  });
+
+  it('a long prose line starting with "title " (no colon) is still body text', () => {
+    const doc = parseText(`title ${'Prosa '.repeat(100)}\n\nDie Stadt baut.`);
+    expect(doc.title).toBeUndefined();
+    expect(doc.bodyStart ?? 0).toBe(0);
+  });
+
   it('a header with a bad date keeps its title and body but stores no date', () => {
     const doc = parseText('title: Schleuse\ndate: 2024-13-45\n\nDie Stadt Rendsburg baut eine Schleuse.');
     expect(doc.title).toBe('Schleuse');
