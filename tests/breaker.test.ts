@@ -163,6 +163,24 @@ describe('discord: typed values echoed back', () => {
     expect(m.mention_everyone).toBe(false);
   });
 
+  it.each([
+    ['not a URL', '[klick](https://evil.example)'],
+    ['another scheme', 'ftp://[klick](https://evil.example)'],
+    ['a loopback address', 'http://127.0.0.1:1/[klick](https://evil.example)'],
+  ])('/add url refused (%s) quotes the URL escaped: no live masked link', async (_what, url) => {
+    const [m] = await reply('add', { url }, mod());
+    expect(m.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(m.content).toContain('\\[klick\\]\\(https://evil.example\\)');
+    expect(m.content).not.toMatch(/(?<!\\)\]\(/);
+  });
+
+  it('/add file of an unreadable type quotes its name escaped', async () => {
+    const file = h.fake.hostAttachment('[klick](https:evil.example) <@&1>.docx', 'x');
+    const [m] = await reply('add', { file }, mod());
+    expect(m.content).toMatch(/^⚠️ “\\\[klick\\\]\\\(https:evil\.example\\\) \\<@&1\\>\.docx” is not a format I can read/);
+    expect(m.mention_roles).toEqual([]);
+  });
+
   it('/remove and /summary of a title two documents share name the problem and the ids; nothing is removed', async () => {
     const who = mod();
     const a = h.fake.hostAttachment('eutin.txt', 'title: Gleich\n\nDie Stadt Eutin baut ein Schloss.');
