@@ -50,7 +50,7 @@ describe('HTML where Markdown or text was promised', () => {
 
   it.each(['page.md', 'page.txt'])('a whole HTML page named %s is parsed as HTML', async (filename) => {
     expect(detectFormat(Buffer.from(PAGE), filename)).toBe('html');
-    const doc = await parseBytes(Buffer.from(PAGE), { filename });
+    const doc = await parseBytes(Buffer.from(PAGE), { filename, maxBytes: 1 << 20 });
     expect(doc.text).toBe('Hallo\n\nDie Stadt Kiel baut einen Hafen.');
     expect(doc.title).toBe('Hallo');
   });
@@ -61,12 +61,12 @@ describe('HTML where Markdown or text was promised', () => {
 
   it('raw HTML inside Markdown: block tags separate words, script and style bodies are dropped', async () => {
     const md = '# Titel\n\nText <b>fett</b> und<br>Zeile<div>Block</div><p>Absatz</p>\n\n<script>\nvar geheim = 1;\n</script>\n\n<style>p { color: red }</style>Ende.';
-    const doc = await parseBytes(Buffer.from(md), { filename: 'y.md' });
+    const doc = await parseBytes(Buffer.from(md), { filename: 'y.md', maxBytes: 1 << 20 });
     expect(doc.text).toBe('Titel\n\nText fett und Zeile Block Absatz\n\nEnde.');
   });
 
   it('an unclosed <script> in Markdown drops the rest instead of indexing code', async () => {
-    const doc = await parseBytes(Buffer.from('Die Stadt Kiel baut einen Hafen.\n\n<script>var a = 1;\n\nvar b = 2;'), { filename: 'z.md' });
+    const doc = await parseBytes(Buffer.from('Die Stadt Kiel baut einen Hafen.\n\n<script>var a = 1;\n\nvar b = 2;'), { filename: 'z.md', maxBytes: 1 << 20 });
     expect(doc.text).toBe('Die Stadt Kiel baut einen Hafen.');
   });
 });
