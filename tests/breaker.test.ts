@@ -4,11 +4,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PermissionFlagsBits } from 'discord.js';
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { safeSource } from '../src/corpus/source.js';
+import { openDatabase } from '../src/store/db.js';
 import { cleanDate, detectFormat, parseBytes, parseText } from '../src/corpus/parse.js';
 import { startHarness, type Harness } from './kit/bot-harness.js';
 import { ROOT, tempDir } from './helpers.js';
@@ -96,6 +97,45 @@ describe('sources of local files', () => {
     expect(cli('ingest', a).stdout).toContain('0 added, 0 unchanged, 1 replaced');
     expect(listed()).toEqual(['Gleich', 'Gleich']);
   }, 120_000);
+});
+
+describe('a new SQLite store', () => {
+  it('appears under its name already holding a header, so a second process never sees 0 bytes', () => {
+    const dir = path.join(tempDir(), 'data');
+    const file = path.join(dir, 'dossier.sqlite');
+    const seen: { existed: boolean; header: string }[] = [];
+    const link = vi.spyOn(fs, 'linkSync').mockImplementation(((from: fs.PathLike, to: fs.PathLike) => {
+      seen.push({ existed: fs.existsSync(to), header: fs.readFileSync(from).subarray(0, 16).toString('latin1') });
+      fs.copyFileSync(from, to);
+    }) as typeof fs.linkSync);
+    try {
+      openDatabase(dir).close();
+    } finally {
+      link.mockRestore();
+    }
+    expect(seen).toEqual([{ existed: false, header: 'SQLite format 3\u0000' }]);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.new-'))).toEqual([]);
+    // a second open of the same folder uses the file as it is
+    openDatabase(dir).close();
+    expect(fs.statSync(file).size).toBeGreaterThan(0);
+  });
+
+  it('a second opener that loses the race to create the file uses the winner\'s', () => {
+    const dir = path.join(tempDir(), 'data');
+    const first = openDatabase(dir);
+    first.prepare("INSERT INTO removed_bundled (source) VALUES ('corpus/x.txt')").run();
+    const existsSync = fs.existsSync;
+    const spy = vi.spyOn(fs, 'existsSync').mockImplementation((p) => (String(p).endsWith('dossier.sqlite') ? false : existsSync(p)));
+    let second;
+    try {
+      second = openDatabase(dir); // believes the file is new, links, gets EEXIST
+    } finally {
+      spy.mockRestore();
+    }
+    expect(second.prepare('SELECT source FROM removed_bundled').pluck().all()).toEqual(['corpus/x.txt']);
+    second.close();
+    first.close();
+  });
 });
 
 describe('configuration values', () => {
