@@ -18,8 +18,10 @@ import { formatAnswer, formatSummary } from './answer/format.js';
 async function withDossier<T>(fn: (d: Dossier) => Promise<T>, opts: { dense?: boolean } = {}): Promise<T> {
   const overrides: Record<string, unknown> = {};
   if (process.env.LOG_LEVEL === undefined) overrides.LOG_LEVEL = 'warn';
-  if (opts.dense === false) overrides.EMBEDDINGS = 'off';
-  const config = loadConfig(overrides);
+  // The environment is validated as given (a bad EMBEDDINGS stops `list` too); only then is the
+  // model switched off for commands that never search.
+  const loaded = loadConfig(overrides);
+  const config = opts.dense === false ? { ...loaded, EMBEDDINGS: 'off' as const } : loaded;
   setLogLevel(config.LOG_LEVEL);
   useHumanLogs();
   // The CLI never downloads the model: dense retrieval runs when it is already on disk.

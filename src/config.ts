@@ -28,7 +28,8 @@ function numberIn(min: number, max: number, whole: boolean) {
   const what = `${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`;
   return z.union([z.number(), z.string()]).transform((v, ctx) => {
     const s = typeof v === 'string' ? v.trim() : v;
-    const n = typeof s === 'number' ? s : s === '' ? NaN : Number(s);
+    // Decimal notation only: Number() would also read "0x10" as 16, "1e3" as 1000 and "" as 0.
+    const n = typeof s === 'number' ? s : /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(s) ? Number(s) : NaN;
     if (!Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < min || n > max) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be ${what}` });
       return z.NEVER;
@@ -46,9 +47,12 @@ const optStr = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A folder path: any string but a blank one (`DATA_DIR="  "` would create a folder named by blanks). */
+const folder = z.string().refine((v) => v.trim() !== '', { message: 'must be a folder path, not empty or blank' });
+
 const schema = z.object({
-  DATA_DIR: z.string().min(1).default('./data'),
-  CORPUS_DIR: z.string().min(1).default('./corpus'),
+  DATA_DIR: folder.default('./data'),
+  CORPUS_DIR: folder.default('./corpus'),
   /** Where derived caches live (the parsed dictionary); default `./.cache`, shared by all data dirs. */
   CACHE_DIR: optStr,
   LOG_LEVEL: z

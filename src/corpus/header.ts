@@ -58,7 +58,8 @@ function matchKey(s: string): { key: keyof HeaderMeta; length: number } | null {
  *   header line; blank lines between header lines are allowed; a repeated key ends the block;
  * - `date` needs a date-shaped value and `lang` a language-tag-shaped value; if text follows the
  *   value on the same line, that text is the start of the body (and the header ends);
- * - `title` / `source` take the rest of the line (non-empty, at most 300 characters) and only
+ * - `title` / `source` take the rest of the line (non-empty, at most 300 characters; in the
+ *   `Key: value` form a longer title is cut to 300 and a longer source dropped) and only
  *   count when more text follows on later lines; as the first header line they also need a blank
  *   line or another header line right after them.
  *
@@ -98,10 +99,15 @@ export function parseHeaderLines(text: string): HeaderResult {
     const more = /\S/.test(text.slice(lineEnd + 1, lineEnd + 1 + 4096)) || /\S/.test(text.slice(lineEnd + 4097));
     const nextLine = text.slice(lineEnd + 1, indexOrEnd(text, '\n', lineEnd + 1));
     const separated = nextLine.trim() === '' || matchKey(nextLine.trimStart()) !== null;
-    if (value === '' || value.length > MAX_LINE_VALUE || !more || (!found && !separated)) {
+    // An over-long value counts only in the colon form (`Title: …`), which prose rarely takes: a
+    // title is then cut, an over-long source (no usable link) dropped, and the header goes on —
+    // before, one long title line turned the whole header, date included, into body text.
+    const colon = text.slice(p, vStart).includes(':');
+    if (value === '' || (value.length > MAX_LINE_VALUE && !colon) || !more || (!found && !separated)) {
       return { meta, bodyStart: found ? p : 0 };
     }
-    meta[key] = value;
+    if (value.length <= MAX_LINE_VALUE) meta[key] = value;
+    else if (key === 'title') meta.title = `${value.slice(0, MAX_LINE_VALUE - 1).replace(/\s+\S*$/, '')}…`;
     found = true;
     pos = lineEnd;
   }

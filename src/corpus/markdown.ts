@@ -89,7 +89,10 @@ function dateValue(v: unknown): string | undefined {
  * paragraph lines are joined with spaces. Returns the first level-1 heading as `heading`.
  */
 export function stripMarkdown(md: string): { text: string; heading?: string } {
-  const src = md.replace(/<!--[\s\S]*?(?:-->|$)/g, '');
+  // Comments, and raw-HTML script/style elements with their content (code, not words; before
+  // this, `<script>alert(1)</script>` was indexed as "alert(1)"). An unclosed one runs to the end,
+  // so each replacement is one linear scan.
+  const src = md.replace(/<!--[\s\S]*?(?:-->|$)/g, '').replace(/<(script|style)\b[^<>]{0,1000}>[\s\S]*?(?:<\/\1\s*>|$)/gi, '');
   const lines = src.split('\n');
   const out: string[] = [];
   let para: string[] = [];
@@ -183,7 +186,11 @@ function inline(s: string): string {
     .replace(/\[([^\]\n]{1,1000})\]\([^()\n]{0,2048}(?:\([^()\n]{0,2048}\)[^()\n]{0,2048})?\)/g, '$1')
     .replace(/\[([^\]\n]{1,1000})\]\[[^\]\n]{0,200}\]/g, '$1')
     .replace(/<((?:https?|mailto):[^>\s]{1,2048})>/g, '$1')
+    // raw HTML: a block-level tag or <br> separates words ("<h1>Hallo</h1><p>Die" → "Hallo Die",
+    // not "HalloDie"); inline tags (<b>, <span>, …) go without a trace.
+    .replace(/<\/?(?:address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)(?:\s[^<>\n]{0,1000})?\/?>/gi, ' ')
     .replace(/<\/?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>\n]{0,1000})?\/?>/g, '')
+    .replace(/ {2,}/g, ' ')
     .replace(/(`{1,3})([^`\n]{1,1000}?)\1/g, (_m, _t, c: string) => c.trim())
     .replace(/(\*\*|__)(?=\S)([^\n]{1,1000}?)(?<=\S)\1/g, '$2')
     .replace(/~~(?=\S)([^\n]{1,1000}?)(?<=\S)~~/g, '$1')

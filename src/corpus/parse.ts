@@ -211,7 +211,12 @@ export function detectFormat(bytes: Uint8Array, filename?: string, contentType?:
     }
   }
   const ext = filename ? path.extname(filename).toLowerCase() : '';
-  if (ext && EXTENSION_FORMATS[ext]) return EXTENSION_FORMATS[ext];
+  if (ext && EXTENSION_FORMATS[ext]) {
+    const byName = EXTENSION_FORMATS[ext];
+    // A whole HTML page saved as .txt or .md (it starts with <!doctype html> / <html>) is parsed
+    // as HTML: as text its tags and scripts would be indexed and quoted.
+    return (byName === 'txt' || byName === 'md') && looksLikeHtml(bytes) ? 'html' : byName;
+  }
   if (ext && UNSUPPORTED_EXT[ext]) {
     throw new InputError(
       `${capitalize(UNSUPPORTED_EXT[ext])} (${ext}) are not supported. ${SUPPORTED_HINT}`,
@@ -280,10 +285,41 @@ export function cleanDate(s: unknown): string | undefined {
   if (!t) return undefined;
   const iso = /^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
   const de = /^(?:\d{1,2}\.\s?(?:\d{1,2}\.|(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember))\s?|(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\s)\d{4}$/i;
-  if (iso.test(t) || de.test(t)) return t;
+  if (iso.test(t) || de.test(t)) return calendarValid(t) ? t : undefined;
   const en = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?(?:\d{1,2}\s+)?(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}(?:\s+\d{2}:\d{2}(?::\d{2})?(?:\s*(?:GMT|UTC|Z|[+-]\d{4}))?)?$/i;
   if (en.test(t) && !Number.isNaN(Date.parse(t))) return t;
   return undefined;
+}
+
+const GERMAN_MONTHS = ['januar', 'februar', 'märz', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'dezember'];
+
+/**
+ * Whether the numbers of an ISO (`2023-02-24T10:00`) or German (`24.02.2023`, `24. Februar 2023`)
+ * date that already has the right shape name a real calendar day and time: month 1–12, day 1 to
+ * the month's length (Gregorian leap years), hour < 24, minute and second < 60. `2024-13-45` or
+ * `31.02.2023` is no date and is dropped, not listed.
+ */
+function calendarValid(t: string): boolean {
+  let y: number, m: number | undefined, d: number | undefined;
+  const iso = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?)?)?/.exec(t);
+  if (iso) {
+    y = Number(iso[1]);
+    m = iso[2] === undefined ? undefined : Number(iso[2]);
+    d = iso[3] === undefined ? undefined : Number(iso[3]);
+    if (iso[4] !== undefined && (Number(iso[4]) > 23 || Number(iso[5]) > 59 || Number(iso[6] ?? 0) > 59)) return false;
+  } else {
+    const de = /^(?:(\d{1,2})\.\s?)?(?:(\d{1,2})\.|([A-Za-zäÄ]+))\s?(\d{4})$/.exec(t);
+    if (!de) return true;
+    d = de[1] === undefined ? undefined : Number(de[1]);
+    const name = de[3]?.toLowerCase().replace('jänner', 'januar');
+    m = de[2] !== undefined ? Number(de[2]) : GERMAN_MONTHS.indexOf(name ?? '') + 1;
+    y = Number(de[4]);
+  }
+  if (m === undefined) return true;
+  if (m < 1 || m > 12) return false;
+  if (d === undefined) return true;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d >= 1 && d <= days;
 }
 
 function compact(d: ParsedDocument): ParsedDocument {

@@ -9,7 +9,11 @@
 export const MAX_SOURCE_CHARS = 2000;
 
 /** Characters of a file-like name: letters, marks, digits, space and common file-name punctuation. */
-const FILE_LIKE = /^[\p{L}\p{M}\p{N} ._~+,=@()'&%#!$-]+(?:[/\\][\p{L}\p{M}\p{N} ._~+,=@()'&%#!$-]+)*[/\\]?$/u;
+/**
+ * An absolute path may start with one separator ("/srv/x.txt", "\\docs\\x.pdf" after a drive
+ * letter) or a UNC share's two backslashes; never "//", which reads as a scheme-relative URL.
+ */
+const FILE_LIKE = /^(?:\\\\|[/\\])?[\p{L}\p{M}\p{N} ._~+,=@()'&%#!$-]+(?:[/\\][\p{L}\p{M}\p{N} ._~+,=@()'&%#!$-]+)*[/\\]?$/u;
 /** A leading URL scheme (RFC 3986 §3.1). */
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 

@@ -29,7 +29,7 @@ import { MentionHandler } from './mentions.js';
 import { RateLimiter } from './rate-limit.js';
 import { WorkQueue } from './queue.js';
 import { registerCommands } from './register.js';
-import { replyError, textMessage } from './reply.js';
+import { escapeText, replyError, textMessage } from './reply.js';
 
 /** The gateway intents the bot asks for under `config`. */
 export function intentsFor(config: Pick<Config, 'MENTIONS'>): GatewayIntentBits[] {
@@ -172,7 +172,9 @@ export class DossierBot {
       if (i.isAutocomplete()) {
         if (!i.responded) await i.respond([]);
       } else if (i.isRepliable()) {
-        await replyError(i, isUserFacing(e) ? e.message : `Something went wrong (reference ${i.id}). The error was logged.`);
+        // The core's messages are plain text that may quote the user's input (a URL, a file name):
+        // escaped, so `[x](https://…)` in a refused URL is no live masked link.
+        await replyError(i, isUserFacing(e) ? escapeText(e.message) : `Something went wrong (reference ${i.id}). The error was logged.`);
       }
     } catch (err) {
       this.ctx.log.warn({ err, interaction: i.id }, 'could not report the error to the user');

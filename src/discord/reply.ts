@@ -217,7 +217,10 @@ function toMessages(embeds: APIEmbed[], feedbackId?: string): OutgoingMessage[] 
  *   go under the last message.
  */
 export function answerMessages(answer: Answer, opts: { feedbackId?: string } = {}): OutgoingMessage[] {
-  const head = textEmbeds(answer.question, answer.answer, answer.abstained || answer.notStated ? COLOR_ABSTAIN : COLOR_ANSWER);
+  // The question is the user's own text: escaped like document titles, so `[x](https://…)` or
+  // `<@id>` in it shows literally instead of as a masked link or a mention chip.
+  const question = fitText(answer.question.replace(/\s+/g, ' '), LIMITS.title, md).text;
+  const head = textEmbeds(question, answer.answer, answer.abstained || answer.notStated ? COLOR_ABSTAIN : COLOR_ANSWER);
   return toMessages([...head, ...answer.citations.map(citationEmbed)], opts.feedbackId);
 }
 

@@ -121,6 +121,35 @@ function migrate(db: Database.Database): void {
 }
 
 /**
+ * Create a new database file atomically: SQLite creates a file 0 bytes long and writes its header
+ * only later, so a second process opening the same new DATA_DIR in between saw a 0-byte file and
+ * refused it as truncated (checkDatabaseFile). The header is written to a private temporary file
+ * (WAL mode set, then closed) that is hard-linked into place; when another process linked its file
+ * first, that one is used. Where hard links are not supported the file is left to SQLite as before.
+ */
+function createDatabaseFile(file: string): void {
+  const tmp = `${file}.new-${process.pid}-${Date.now()}`;
+  try {
+    const db = new Database(tmp);
+    try {
+      db.pragma('journal_mode = WAL');
+    } finally {
+      db.close();
+    }
+    try {
+      fs.linkSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+  } finally {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
+  }
+}
+
+/**
  * Open (creating if needed) the SQLite store at `<dataDir>/dossier.sqlite`.
  * @throws StorageError (src/store/errors.ts) naming the file when it is damaged (also when it is
  *   0 bytes), not a database, read-only, on a full disk or cannot be opened.
@@ -130,6 +159,7 @@ export function openDatabase(dataDir: string): DB {
   // Failures are named (corrupt / not a database / read-only / disk full / missing; src/store/errors.ts).
   return withStorageErrors(file, () => {
     fs.mkdirSync(dataDir, { recursive: true });
+    if (!fs.existsSync(file)) createDatabaseFile(file);
     checkDatabaseFile(file);
     const db = new Database(file);
     try {

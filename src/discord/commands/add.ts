@@ -32,6 +32,12 @@ export const data = new SlashCommandBuilder()
 
 export const rateLimited = true;
 
+/** An attachment's file name as echoed in a reply: Markdown and mentions escaped, at most 100 characters. */
+function shownName(name: string): string {
+  const one = name.replace(/\s+/g, ' ').trim();
+  return escapeText(one.length > 100 ? `${one.slice(0, 99)}…` : one);
+}
+
 export async function execute(i: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   if (!i.guildId) return replyError(i, 'Documents can only be added inside a server.');
   if (!isModerator(i, ctx.config.MODERATOR_ROLE_ID)) return replyError(i, MODERATOR_ONLY);
@@ -45,10 +51,10 @@ export async function execute(i: ChatInputCommandInteraction, ctx: BotContext): 
   if (file) {
     const ext = path.extname(file.name).toLowerCase();
     if (!FILE_EXTENSIONS.includes(ext)) {
-      return replyError(i, `“${file.name}” is not a format I can read; attach one of ${FILE_EXTENSIONS.join(', ')}.`);
+      return replyError(i, `“${shownName(file.name)}” is not a format I can read; attach one of ${FILE_EXTENSIONS.join(', ')}.`);
     }
     if (file.size > ctx.config.MAX_FILE_BYTES) {
-      return replyError(i, `“${file.name}” is ${formatBytes(file.size)}; the limit is ${formatBytes(ctx.config.MAX_FILE_BYTES)}.`);
+      return replyError(i, `“${shownName(file.name)}” is ${formatBytes(file.size)}; the limit is ${formatBytes(ctx.config.MAX_FILE_BYTES)}.`);
     }
   }
   await i.deferReply({ flags: MessageFlags.Ephemeral });

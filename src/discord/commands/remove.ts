@@ -8,7 +8,7 @@ import {
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import type { BotContext } from '../context.js';
-import { documentChoices, resolveDocument } from '../documents.js';
+import { documentChoices, matchDocuments, notOneDocument, resolveDocument } from '../documents.js';
 import { isModerator, MODERATOR_ONLY } from '../permissions.js';
 import { escapeText, replyError, textMessage } from '../reply.js';
 
@@ -28,12 +28,15 @@ export async function execute(i: ChatInputCommandInteraction, ctx: BotContext): 
   if (!i.guildId) return replyError(i, 'Documents can only be removed inside a server.');
   if (!isModerator(i, ctx.config.MODERATOR_ROLE_ID)) return replyError(i, MODERATOR_ONLY);
   const wanted = i.options.getString('document', true);
-  const doc = resolveDocument(ownDocuments(ctx, i.guildId), wanted);
+  const own = matchDocuments(ownDocuments(ctx, i.guildId), wanted);
+  const doc = own.length === 1 ? own[0] : undefined;
   if (!doc) {
-    const shared = resolveDocument(ctx.dossier.list(i.guildId), wanted);
+    const shared = own.length === 0 ? resolveDocument(ctx.dossier.list(i.guildId), wanted) : undefined;
     return replyError(
       i,
-      shared ? `“${escapeText(shared.title)}” is shared by all servers and cannot be removed here.` : `This server has no document matching “${escapeText(wanted)}”.`,
+      shared
+        ? `“${escapeText(shared.title)}” is shared by all servers and cannot be removed here.`
+        : notOneDocument(own, wanted, (q) => `This server has no document matching ${q}.`),
     );
   }
   await i.deferReply({ flags: MessageFlags.Ephemeral });

@@ -6,7 +6,7 @@ import {
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import { scopeOf, type BotContext } from '../context.js';
-import { documentChoices, resolveDocument } from '../documents.js';
+import { documentChoices, matchDocuments, notOneDocument } from '../documents.js';
 import { replyError, sendMessages, summaryMessages } from '../reply.js';
 
 export const data = new SlashCommandBuilder()
@@ -23,8 +23,9 @@ export async function execute(i: ChatInputCommandInteraction, ctx: BotContext): 
   const wanted = i.options.getString('document');
   const sentences = i.options.getInteger('sentences') ?? undefined;
   const docs = ctx.dossier.list(scope);
-  const doc = wanted ? resolveDocument(docs, wanted) : undefined;
-  if (wanted && !doc) return replyError(i, `No document here matches “${wanted}”. Pick one from the list, or see /sources.`);
+  const matches = wanted ? matchDocuments(docs, wanted) : [];
+  const doc = matches.length === 1 ? matches[0] : undefined;
+  if (wanted && !doc) return replyError(i, notOneDocument(matches, wanted, (q) => `No document here matches ${q}. Pick one from the list, or see /sources.`));
   if (docs.length === 0) return replyError(i, 'There are no documents to summarise yet.');
   await i.deferReply();
   const summary = await ctx.work.run(() => ctx.dossier.summarize({ documentId: doc?.id, scope, sentences }));
