@@ -169,3 +169,15 @@ describe('threshold calibration', () => {
     expect(() => chooseThreshold([])).toThrow(RangeError);
   });
 });
+
+describe('plural/genitive -s that Snowball keeps', () => {
+  it('query groups carry both "prototyp" and "prototyps", "kamera" and "kameras", but not "hauss"', async () => {
+    const { buildQuery } = await import('../src/search/query.js');
+    const terms = (q: string) => buildQuery(q, null).groups.flatMap((g) => g.terms);
+    expect(terms('Prototyp')).toEqual(expect.arrayContaining(['prototyp', 'prototyps']));
+    expect(terms('Prototyps')).toEqual(expect.arrayContaining(['prototyp', 'prototyps']));
+    expect(terms('Kamera')).toEqual(expect.arrayContaining(['kamera', 'kameras']));
+    expect(terms('Haus')).not.toContain('hauss');
+    expect(terms('ZT-180')).toEqual(['zt-180']);
+  });
+});

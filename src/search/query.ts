@@ -83,6 +83,34 @@ function separableVerb(tokens: Token[], isStop: (w: string) => boolean): { verb:
   return null;
 }
 
+/**
+ * Letters after which the German Snowball stemmer removes a final "s" (its "s-ending" class:
+ * b d f g h k l m n r t; snowballstem.org, German stemming algorithm, step 1). After any other
+ * letter "-s" stays: "Prototyps" → "prototyps" but "Prototyp" → "prototyp", "Kameras" →
+ * "kameras" but "Kamera" → "kamera".
+ */
+const SNOWBALL_S_ENDING = /[bdfghklmnrt]$/;
+
+/**
+ * Adds to a group (and its fallbacks) the "-s" form of each stem the stemmer cannot conflate with
+ * it: the genitive or plural "-s" of loanwords and words in -p/-a/-o/-y ("des Prototyps", "die
+ * Autos"), and the form without "-s" of a stem in -ps/-ys ("Prototyps" → "prototyp"). The group
+ * stays one BM25 term.
+ */
+function withPluralS(g: QueryGroup): void {
+  const terms = new Set(g.terms);
+  for (const t of g.terms) {
+    if (t.length < 3 || !/\p{L}$/u.test(t) || t.includes(' ')) continue;
+    if (t.endsWith('s')) {
+      const base = t.slice(0, -1);
+      // Only after -p/-y: "Haus", "Kreis", "Glas" end in -s in every case, so "hau", "krei", "gla" would be wrong.
+      if (/[py]$/.test(base) && base.length >= 3) terms.add(base);
+    } else if (!SNOWBALL_S_ENDING.test(t)) terms.add(t + 's');
+  }
+  g.terms = [...terms];
+  for (const f of g.fallback ?? []) withPluralS(f);
+}
+
 function ownStems(norm: string): string[] {
   return [...new Set([stem(norm, 'de'), stem(norm, 'en')])];
 }
@@ -163,6 +191,7 @@ export function buildQuery(question: string, dict: Dictionary | null, options: Q
     }
     groups.push(wordGroup(t.norm, language, translate || deToEn ? dict : null));
   }
+  for (const g of groups) withPluralS(g);
   // Drop exact duplicate groups (a word asked twice counts once).
   const seen = new Set<string>();
   const unique = groups.filter((g) => {
