@@ -25,6 +25,7 @@ import { llmAnswer } from '../answer/llm-answer.js';
 import { verifyHooks } from '../answer/verify-hooks.js';
 import type { IndexReplica } from './replica.js';
 import { clampInt, type AskOptions } from './types.js';
+import { chatPlainText } from '../text/markdown.js';
 
 /** Weight of query groups that come from the conversation context rather than the question. */
 const CONTEXT_WEIGHT = 0.5;
@@ -41,7 +42,12 @@ export class AskPipeline {
 
   /** Validate and clean a question. @throws InputError when empty or too long. */
   cleanQuestion(question: string): string {
-    const q = sanitizeText(question ?? '').replace(/\s+/g, ' ').trim();
+    const raw = question ?? '';
+    // Far over the limit: refused before any cleaning (keeps cleaning linear in what is kept).
+    if (raw.length > 8 * this.config.MAX_QUESTION_CHARS)
+      throw new InputError(`The question is too long (${raw.length} characters; the limit is ${this.config.MAX_QUESTION_CHARS}).`, 'too-long');
+    // Mentions, links and emphasis markers are not question words (src/text/markdown.ts).
+    const q = chatPlainText(sanitizeText(raw));
     if (!q) throw new InputError('The question is empty.', 'empty');
     if (q.length > this.config.MAX_QUESTION_CHARS)
       throw new InputError(`The question is too long (${q.length} characters; the limit is ${this.config.MAX_QUESTION_CHARS}).`, 'too-long');

@@ -53,3 +53,20 @@ export function plainLlmText(text: string, allowedUrlsText: string, maxChars: nu
   }
   return out + escapeMarkdown(capped.slice(pos));
 }
+
+/**
+ * A chat message as words: Discord mentions and custom emoji (`<@123>`, `<@!123>`, `<@&123>`,
+ * `<#123>`, `<:name:123>`, `<a:name:123>`, `<t:1700000000:R>`; Discord's "Message Formatting"
+ * reference) and bare or masked links (`[text](https://…)` keeps its text) are removed, and
+ * Markdown emphasis markers (`**`, `__`, `~~`, `||`, backticks) dropped, so they neither count as
+ * question words nor decide the answer type. Linear in the input; whitespace is collapsed.
+ */
+export function chatPlainText(s: string): string {
+  return s
+    .replace(/<(?:@[!&]?|#)\d{1,20}>|<a?:\w{1,32}:\d{1,20}>|<t:-?\d{1,13}(?::[tTdDfFR])?>/g, ' ')
+    .replace(/\[([^\[\]\n]{0,200})\]\(\s*<?[a-z][\w+.-]{0,20}:[^\s()]{0,2000}>?\s*\)/gi, ' $1 ')
+    .replace(/<?\b(?:https?|ftp):\/\/[^\s<>]{1,2000}>?/gi, ' ')
+    .replace(/\*\*|__|~~|\|\||`+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
