@@ -91,3 +91,13 @@ describe('candidates keep their unit (English and German text)', () => {
     expect(c.filter((x) => x.kind === 'number').length).toBe(4000);
   });
 });
+
+describe('clock times answer "when"', () => {
+  it('hours with Uhr, minutes, ranges and English a.m./pm are date candidates with their lead word', () => {
+    expect(found('Die Stadtbibliothek öffnet sonntags von 11 bis 17 Uhr.', 'date')).toEqual(['von 11 bis 17 Uhr']);
+    expect(found('Der Zug fährt um 10:30 Uhr ab.', 'date')).toEqual(['um 10:30 Uhr']);
+    expect(found('Geöffnet von 9:30 bis 17 Uhr.', 'date')).toEqual(['von 9:30 bis 17 Uhr']);
+    expect(found('The shop opens at 9 a.m. and closes at 5 pm.', 'date')).toEqual(['at 9 a.m', 'at 5 pm']);
+    expect(found('Es kamen 17 Besucher.', 'date')).toEqual([]);
+  });
+});

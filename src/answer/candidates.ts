@@ -73,6 +73,28 @@ function isYear(t: Token): boolean {
   return /^(1[0-9]|20)\d\d$/.test(t.norm) || /^\d{3,4}er$/.test(t.norm);
 }
 
+/** Words that lead a clock time or a span of hours ("um 8 Uhr", "zwischen 9 und 17 Uhr", "at 5 pm"). */
+const CLOCK_LEAD = new Set(['um', 'gegen', 'von', 'zwischen', 'at', 'from', 'around', 'between', 'täglich', 'daily']);
+
+function isClockNumber(t: Token): boolean {
+  return /^(\d{1,2}|\d{1,2}[.:]\d{2})$/.test(t.norm);
+}
+
+/**
+ * When token `i` starts a clock time — an hour (with minutes after "." or ":") followed by
+ * "Uhr", "a.m./p.m.", "am/pm" or "o'clock" — the index of its last token, else null.
+ */
+function clockTimeEnd(text: string, tokens: Token[], i: number): number | null {
+  if (!isClockNumber(tokens[i]) || (i > 0 && text.slice(tokens[i - 1].end, tokens[i].start) === ':')) return null;
+  let j = i;
+  if (j + 1 < tokens.length && /^\d{2}$/.test(tokens[j + 1].norm) && text.slice(tokens[j].end, tokens[j + 1].start) === ':') j++;
+  const next = tokens[j + 1]?.norm;
+  if (next === 'uhr' || next === 'am' || next === 'pm' || next === 'oclock') return j + 1;
+  if ((next === 'a' || next === 'p') && tokens[j + 2]?.norm === 'm') return j + 2;
+  if (next === 'o' && tokens[j + 2]?.norm === 'clock') return j + 2;
+  return null;
+}
+
 /**
  * Find the candidates of one sentence.
  * @param text the sentence text; `tokens` are tokenize(text) (offsets into `text`).
@@ -114,6 +136,18 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       push('date', i, i + 1, null);
     }
     if (/^\d{1,2}(st|nd|rd|th)$/.test(t.norm) && tokens[i + 1]?.norm === 'century') push('date', i, i + 1, null);
+    // Clock times are "when" answers too: "17 Uhr", "10:30 Uhr", "von 11 bis 17 Uhr", "5 p.m.".
+    const clock = clockTimeEnd(text, tokens, i);
+    if (clock !== null) {
+      let from = i;
+      // A range: "11 bis 17 Uhr", "9 to 5 pm" (the first time may carry minutes: "9:30 bis 17 Uhr").
+      if (from >= 2 && LINK.has(tokens[from - 1].norm) && joined(from) && joined(from - 1) && isClockNumber(tokens[from - 2])) {
+        from -= 2;
+        if (from >= 1 && gap(from) === ':' && isClockNumber(tokens[from - 1])) from--;
+      }
+      while (from > 0 && (DATE_LEAD.has(tokens[from - 1].norm) || CLOCK_LEAD.has(tokens[from - 1].norm)) && joined(from)) from--;
+      push('date', from, clock, null);
+    }
     // Numbers with unit or counted noun (a number inside the previous number phrase, "35 bis 50", is no new one).
     if (isNumberToken(t) && i > numberEnd && !(NUMBER_WORD.test(t.norm) && /^(ein|eine|einen|one|beiden|both)$/.test(t.norm))) {
       let from = i;
