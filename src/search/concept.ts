@@ -186,6 +186,21 @@ export class ConceptIndex {
   private readonly byEntry: Record<StemLang, Map<number, string[]>> = { de: new Map(), en: new Map() };
   /** Per language: the words already listed in {@link byEntry} (only words with entries), in listing order. */
   private readonly listed: Record<StemLang, Set<string>> = { de: new Set(), en: new Set() };
+  /** Per scored language of one call: reused accumulators, marks and touched slots. */
+  private scratch: { acc: Float64Array; has: Uint8Array; touched: Int32Array; used: number }[] = [];
+
+  private scratchFor(i: number, bound: number): { acc: Float64Array; has: Uint8Array; touched: Int32Array; used: number } {
+    let sc = this.scratch[i];
+    if (!sc || sc.has.length < bound) {
+      const cap = Math.max(bound, 2 * (sc?.has.length ?? 0));
+      sc = this.scratch[i] = { acc: new Float64Array(cap), has: new Uint8Array(cap), touched: sc?.touched ?? new Int32Array(256), used: 0 };
+    } else {
+      for (let k = 0; k < sc.used; k++) sc.has[sc.touched[k]] = 0;
+    }
+    sc.used = 0;
+    return sc;
+  }
+
   /** Search scratch: one word's postings. */
   private bufSlots: Int32Array = new Int32Array(0);
   private bufTfs: Int32Array = new Int32Array(0);
@@ -352,10 +367,12 @@ export class ConceptIndex {
       for (const lang of langs) {
         if (postings.size === 0) continue;
         const code = LANG_CODE[lang];
-        // Accumulators indexed by unit slots (fresh per call: results outlive it).
-        const acc = new Float64Array(postings.slotBound);
-        const stamp = new Uint8Array(postings.slotBound);
-        let touched = new Int32Array(256);
+        // Accumulators indexed by unit slots, reused across calls (the previous result's marks are
+        // cleared first: a result is valid until the next call).
+        const sc = this.scratchFor(parts.length, postings.slotBound);
+        const acc = sc.acc;
+        const stamp = sc.has;
+        let touched = sc.touched;
         let n = 0;
         // Words of this language that share an entry with the query, plus its identity words, in
         // a fixed order (identity words, then by query entry): each unit's sum is added in that order.
@@ -404,6 +421,8 @@ export class ConceptIndex {
           acc[u] = acc[u] / (qn * normOf[u]);
           touched[k++] = u;
         }
+        sc.touched = touched;
+        sc.used = k;
         parts.push({ postings, cos: acc, has: stamp, slots: touched.subarray(0, k) });
       }
     } finally {
@@ -494,18 +513,24 @@ export class ConceptScores {
    * same as sorting them all), with their slots. O(n log k) (src/search/topk.ts).
    */
   bestUntaken(k: number): { id: number; slot: number; cos: number }[] {
-    const ids: number[] = [];
-    const slots: number[] = [];
-    const cos: number[] = [];
+    const part: ConceptPart[] = [];
+    let n = 0;
+    for (const p of this.parts) n += p.slots.length;
+    const slots = new Int32Array(n);
+    const cos = new Float64Array(n);
+    let m = 0;
     for (const p of this.parts) {
       for (let i = 0; i < p.slots.length; i++) {
         const s = p.slots[i];
         if (p.has[s] !== 1) continue;
-        ids.push(p.postings.idOf(s));
-        slots.push(s);
-        cos.push(p.cos[s]);
+        part[m] = p;
+        slots[m] = s;
+        cos[m++] = p.cos[s];
       }
     }
-    return topK(ids.length, k, (a, b) => cos[a] > cos[b] || (cos[a] === cos[b] && ids[a] < ids[b])).map((i) => ({ id: ids[i], slot: slots[i], cos: cos[i] }));
+    // Ids are read only to break ties.
+    const better = (a: number, b: number) => cos[a] > cos[b] || (cos[a] === cos[b] && part[a].postings.idOf(slots[a]) < part[b].postings.idOf(slots[b]));
+    return topK(m, k, better).map((i) => ({ id: part[i].postings.idOf(slots[i]), slot: slots[i], cos: cos[i] }));
   }
+
 }

@@ -558,6 +558,21 @@ export class PassageSearcher {
     return CP.column(PARA_SLOT_COLUMN);
   }
 
+  /** Slots marked by the last {@link rank} call (cleared by the next). */
+  private marked: number[] = [];
+  private scratchArrays: { mark: Uint8Array; lexScore: Float64Array; bestChunk: Float64Array; lexBest: Float64Array; conceptTerm: Float64Array; bound: Float64Array } | null = null;
+
+  /** The reused per-paragraph-slot arrays of {@link rank}, at least `n` long, marks all 0. */
+  private rankScratch(n: number): NonNullable<PassageSearcher['scratchArrays']> {
+    let sc = this.scratchArrays;
+    if (!sc || sc.mark.length < n) {
+      const cap = Math.max(n, 2 * (sc?.mark.length ?? 0), 64);
+      sc = this.scratchArrays = { mark: new Uint8Array(cap), lexScore: new Float64Array(cap), bestChunk: new Float64Array(cap), lexBest: new Float64Array(cap), conceptTerm: new Float64Array(cap), bound: new Float64Array(cap) };
+    } else for (const j of this.marked) sc.mark[j] = 0;
+    this.marked = [];
+    return sc;
+  }
+
   private rank(groups: QueryGroup[], scope: string | null, limit: number, prune: boolean): ScoredChunk[] {
     if (groups.length === 0 || limit <= 0) return [];
     groups = this.expandUnknown(groups);
@@ -577,12 +592,11 @@ export class PassageSearcher {
     const langOf = PP.column(LANG_COLUMN);
     const chunkCount = PP.column(CHUNKS_COLUMN);
     const paraSlotOf = this.chunkParagraphSlots();
-    const nP = PP.slotBound;
     // Lexical paragraphs: every visible matched paragraph, from the results of its language
-    // (mark 1: `para`/`chunk`, 2: the translated `paraEn`/`chunkEn`).
-    const mark = new Uint8Array(nP);
-    const lexScore = new Float64Array(nP);
-    const lex: number[] = [];
+    // (mark 1: `para`/`chunk`, 2: the translated `paraEn`/`chunkEn`). Scratch arrays by slot are
+    // reused; only the marks need clearing (every other entry is written before it is read).
+    const { mark, lexScore, bestChunk, lexBest, conceptTerm, bound } = this.rankScratch(PP.slotBound);
+    const lex: number[] = (this.marked = []);
     const takeParas = (r: UnitScores, en: boolean | null) => {
       for (let i = 0; i < r.count; i++) {
         const slot = r.slots[i];
@@ -590,6 +604,7 @@ export class PassageSearcher {
         if (this.scopedDocs !== 0 && !this.visible(this.paraDoc.get(r.ids[i]) ?? '', scope)) continue;
         mark[slot] = en === true ? 2 : 1;
         lexScore[slot] = r.scores[i];
+        bestChunk[slot] = 0;
         lex.push(slot);
       }
     };
@@ -597,7 +612,6 @@ export class PassageSearcher {
     if (paraEn) takeParas(paraEn, true);
     // Per lexical paragraph, its best matched chunk's BM25 (0 when none: an unmatched chunk adds 0).
     const results = english ? [chunk, chunkEn!] : [chunk];
-    const bestChunk = new Float64Array(nP);
     results.forEach((r, ri) => {
       for (let i = 0; i < r.count; i++) {
         const ps = paraSlotOf[r.slots[i]] - 1;
@@ -605,7 +619,6 @@ export class PassageSearcher {
       }
     });
     // The lexical part of each paragraph's best chunk (its chunk + paragraph sum), and the best of all.
-    const lexBest = new Float64Array(nP);
     let bestLexical = 0;
     for (const j of lex) {
       lexBest[j] = bestChunk[j] + PARAGRAPH_WEIGHT * lexScore[j];
@@ -624,8 +637,6 @@ export class PassageSearcher {
     bestLexical ||= 1;
     const bestCos = fused ? cosines.max() : 1;
     // Each lexical paragraph's concept term, and its bound = the score of its best chunk.
-    const conceptTerm = new Float64Array(nP);
-    const bound = new Float64Array(nP);
     for (const j of lex) {
       if (fused) {
         conceptTerm[j] = (lambdaAt(j) * cosines.takeSlot(j)) / bestCos;
@@ -643,7 +654,10 @@ export class PassageSearcher {
     const kept = withChunks.filter((j) => bound[j] >= cut);
     for (const j of kept) mark[j] = 3;
     const conceptOnly = fused ? cosines.bestUntaken(CONCEPT_DEPTH) : [];
-    for (const c of conceptOnly) mark[c.slot] = 4;
+    for (const c of conceptOnly) {
+      mark[c.slot] = 4;
+      lex.push(c.slot); // to be unmarked
+    }
     // Matched chunks of those paragraphs, by id, per result list (their scores and matched groups).
     const hitOf = results.map((r) => {
       const m = new Map<number, number>();
