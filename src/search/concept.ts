@@ -240,6 +240,7 @@ export class ConceptIndex {
    * @throws Error when attached and the unit is not in the postings.
    */
   add(id: number, terms: string[], lang: StemLang): void {
+    this.prepare();
     const postings = this.postings;
     if (this.own) {
       this.own.add(id, terms);
@@ -293,6 +294,7 @@ export class ConceptIndex {
 
   /** The listed words per language, in listing order (for a snapshot; see {@link restoreListed}). */
   listedWords(): Record<StemLang, string[]> {
+    this.prepare();
     return { de: [...this.listed.de], en: [...this.listed.en] };
   }
 
@@ -302,6 +304,26 @@ export class ConceptIndex {
    * Linear in the words' entries.
    */
   restoreListed(words: Record<StemLang, readonly string[]>): void {
+    this.pendingListed = words;
+    for (const lang of ['de', 'en'] as const) {
+      this.listed[lang].clear();
+      this.byEntry[lang].clear();
+    }
+  }
+
+  /** Listed words restored but not yet put in the entry table (built by {@link prepare} or the first use). */
+  private pendingListed: Record<StemLang, readonly string[]> | null = null;
+
+  /** True while restored listed words wait for {@link prepare}. */
+  get pending(): boolean {
+    return this.pendingListed !== null;
+  }
+
+  /** Build the entry → words table of restored listed words now (else the first add or search does). */
+  prepare(): void {
+    const words = this.pendingListed;
+    if (!words) return;
+    this.pendingListed = null;
     for (const lang of ['de', 'en'] as const) {
       this.listed[lang].clear();
       this.byEntry[lang].clear();
@@ -343,6 +365,7 @@ export class ConceptIndex {
   score(words: ConceptQueryWord[], filter?: (id: number) => boolean, langs: readonly StemLang[] = ['de', 'en']): ConceptScores {
     // The query vector: entry part (entry id → value) and identity part (word → value). Identity
     // dimensions exist only for words some unit has, as when they were materialised.
+    this.prepare();
     const qEntries = new Map<number, number>();
     const qIdentity = new Map<string, number>();
     for (const { entries, lang, identity, weight } of words) {

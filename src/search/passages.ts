@@ -142,6 +142,10 @@ export class PassageSearcher {
    * at once. Resolves when none are left.
    */
   async warmUp(slice = 32): Promise<void> {
+    if (this.conceptIndex?.pending) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.conceptIndex.prepare();
+    }
     while (this.conceptIndex && this.conceptQueue.size > 0) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       this.buildConcepts(slice);
@@ -348,7 +352,11 @@ export class PassageSearcher {
       const pids: number[] = [];
       for (let k = 0; k < docParaCount[d]; k++, p++) {
         const pid = paraIds[p];
-        if (p >= paraIds.length || paragraphs.slot(pid) < 0 || paraDoc.has(pid)) fail('paragraph not in the postings');
+        // Units are usually saved in slot order: the position is checked before a lookup by id.
+        const ps = p < paragraphs.slotBound && paragraphs.idOf(p) === pid ? p : paragraphs.slot(pid);
+        if (p >= paraIds.length || ps < 0 || paraDoc.has(pid)) fail('paragraph not in the postings');
+        paragraphs.setValue(ps, lang === 'en' ? 1 : 0, LANG_COLUMN);
+        paragraphs.setValue(ps, paraChunkCount[p], CHUNKS_COLUMN);
         pids.push(pid);
         paraDoc.set(pid, docId);
         paraLang.set(pid, lang);
@@ -356,7 +364,9 @@ export class PassageSearcher {
         const cids: number[] = [];
         for (let j = 0; j < paraChunkCount[p]; j++, c++) {
           const cid = chunkIds[c];
-          if (c >= chunkIds.length || chunks.slot(cid) < 0 || chunkInfo.has(cid)) fail('chunk not in the postings');
+          const cs = c < chunks.slotBound && chunks.idOf(c) === cid ? c : chunks.slot(cid);
+          if (c >= chunkIds.length || cs < 0 || chunkInfo.has(cid)) fail('chunk not in the postings');
+          chunks.setValue(cs, ps + 1, PARA_SLOT_COLUMN);
           cids.push(cid);
           chunkInfo.set(cid, { id: cid, docId, paragraphId: pid, start: chunkStart[c], end: chunkEnd[c] });
         }
@@ -365,13 +375,6 @@ export class PassageSearcher {
       docParas.set(docId, pids);
     }
     if (p !== paraIds.length || c !== chunkIds.length) fail('unassigned paragraphs or chunks');
-    for (const [pid, lang] of paraLang) {
-      const slot = paragraphs.slot(pid);
-      paragraphs.setValue(slot, lang === 'en' ? 1 : 0, LANG_COLUMN);
-      const cids = paraChunks.get(pid)!;
-      paragraphs.setValue(slot, cids.length, CHUNKS_COLUMN);
-      for (const cid of cids) chunks.setValue(chunks.slot(cid), slot + 1, PARA_SLOT_COLUMN);
-    }
     // The concept state, when the snapshot has it (older ones do not: everything is queued).
     const norms = ar['p.norm'];
     const listedDe = st['concept.de'];
@@ -410,7 +413,9 @@ export class PassageSearcher {
     if (this.conceptIndex) {
       this.conceptIndex.restoreListed(withConcepts ? { de: listedDe as string[], en: listedEn as string[] } : { de: [], en: [] });
       // Paragraphs without a norm (all, for a snapshot without concept state) are built later.
-      for (const [pid, lang] of paraLang) if (paragraphs.valueOf(paragraphs.slot(pid), NORM_COLUMN) === 0) this.conceptQueue.set(pid, { terms: null, lang });
+      const norm = paragraphs.column(NORM_COLUMN);
+      const langOf = paragraphs.column(LANG_COLUMN);
+      for (let slot = 0; slot < paragraphs.slotBound; slot++) if (norm[slot] === 0) this.conceptQueue.set(paragraphs.idOf(slot), { terms: null, lang: langOf[slot] === 1 ? 'en' : 'de' });
     }
     return { version: snap.version };
   }
