@@ -12,15 +12,17 @@
  *
  * It is computed without materialising the units' vectors: a unit is Σ_t f_t·(w_t + λ·e_t)/‖u‖
  * (f_t = 1 + ln tf, w_t the word's entry part, e_t its identity dimension, λ = IDENTITY_WEIGHT), so
- * q·u = Σ_t f_t·(q·w_t + λ·q_t)/‖u‖. {@link ConceptIndex} keeps per language an inverted index from
- * words to units (the compact postings of src/search/postings.ts: tf per posting, f_t derived at
- * query time) with each unit's norm attached to its slot; a query scores the words that share an
- * entry with it (found through an entry → indexed words table) or are among its identity stems,
- * then walks those words' postings. A word has an identity dimension while some indexed unit
- * contains it (removed units take theirs with them). Building is linear in the units' words, which matters because a
- * restart re-indexes every stored paragraph: for the 1,034 paragraphs of scripts/bench.ts's corpus
- * the materialised vectors (~6 M unit–entry postings) took ~3 s to build, this takes ~0.35 s
- * (~0.65 s in a fresh process), and questions are scored ~2× faster.
+ * q·u = Σ_t f_t·(q·w_t + λ·q_t)/‖u‖. {@link ConceptIndex} reads an inverted index from words to
+ * units (the compact postings of src/search/postings.ts: tf per posting, f_t derived at query
+ * time) with each unit's language and norm attached to its slot — in PassageSearcher the very
+ * paragraph postings BM25 uses, so the paragraphs are stored once; a query scores the words that
+ * share an entry with it (found through a per-language entry → indexed words table) or are among
+ * its identity stems, then walks those words' postings, keeping units of the scored languages. A
+ * word has an identity dimension while some indexed unit contains it (removed units take theirs
+ * with them). Building a unit is linear in its words (its norm and the new words' entries); the
+ * norms and the listed words are saved in the lexical index snapshot, so a restart rebuilds
+ * nothing (before, a restart re-derived every paragraph's vector: ~20 s of background work at
+ * 54k chunks).
  *
  * In throwaway trials (shared/notes/retrieval-trials.md) this added ~+4 points of recall@1 over
  * BM25 for English questions on German text when fused by a weighted sum (not RRF: as an equal
