@@ -1,7 +1,8 @@
 /**
- * Retrieval benchmark: dossier's lexical search side by side with MiniSearch (BM25, configured
- * with the same German Snowball stemmer and stop words, on the same chunk texts), at three corpus
- * sizes, in one process run. Part of `npm run bench` (scripts/bench.ts); also runnable alone:
+ * Retrieval benchmark: dossier's lexical search side by side with MiniSearch (BM25) and
+ * FlexSearch (a strict word index; when the devDependency is installed), both configured with the
+ * same German Snowball stemmer and stop words, on the same chunk texts, at three corpus sizes, in
+ * one process run. FlexSearch is asked for the LEXICAL_DEPTH best ids, MiniSearch returns all hits. Part of `npm run bench` (scripts/bench.ts); also runnable alone:
  *
  *   npx tsx scripts/bench-retrieval.ts [--sizes small,medium,large] [--large-chars N] [--queries N] [--json]
  *
@@ -102,6 +103,47 @@ function miniSearch(): MiniSearch<{ id: number; text: string }> {
   });
 }
 
+/** A FlexSearch index (the subset of its API used here). */
+interface FlexIndex {
+  add(id: number, text: string): unknown;
+  search(q: string, options: { limit: number }): unknown;
+}
+type FlexIndexClass = new (options: { tokenize: 'strict'; encode: (text: string) => string[] }) => FlexIndex;
+
+/**
+ * FlexSearch's Index class (devDependency `flexsearch`; FLEXSEARCH_MODULE may name another
+ * install), or null when it is not installed: the peer is then left out of the report.
+ */
+async function loadFlexSearch(): Promise<FlexIndexClass | null> {
+  try {
+    const m = (await import(process.env.FLEXSEARCH_MODULE ?? 'flexsearch')) as { default?: { Index: FlexIndexClass }; Index?: FlexIndexClass };
+    return m.Index ?? m.default?.Index ?? null;
+  } catch {
+    return null;
+  }
+}
+const Flex = await loadFlexSearch();
+
+/**
+ * The FlexSearch peer: a strict (whole-word) index whose encoder is the same lower-casing, German
+ * stop words and Snowball stems as the MiniSearch peer's.
+ */
+function flexSearch(): FlexIndex {
+  return new Flex!({
+    tokenize: 'strict',
+    encode: (text) => {
+      const out: string[] = [];
+      for (const w of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w && !isStopword(w, 'de')) out.push(stem(w, 'de'));
+      return out;
+    },
+  });
+}
+const addAllFlex = (texts: { id: number; text: string }[]) => {
+  const f = flexSearch();
+  for (const t of texts) f.add(t.id, t.text);
+  return f;
+};
+
 /** What a fresh process reports after opening a store (see {@link childOpen}). */
 interface ChildReport {
   index_ms: number;
@@ -166,18 +208,23 @@ async function benchCorpus(name: string, docs: BenchDoc[], questions: { de: stri
   const snapshot = path.join(dataDir, SNAPSHOT_FILE);
   const buildDossier: number[] = [];
   const buildMini: number[] = [];
+  const buildFlex: number[] = [];
   for (let round = 0; round < o.rounds; round++) {
-    const order = round % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
+    const order = (round % 2 === 0 ? ['a', 'b', 'c'] : ['c', 'b', 'a']).filter((x) => x !== 'c' || Flex);
     for (const sys of order) {
       if (sys === 'a') {
         fs.rmSync(snapshot, { force: true });
         const d = await Dossier.open(config);
         buildDossier.push(d.startup.indexMs);
         await d.close();
-      } else {
+      } else if (sys === 'b') {
         const t = performance.now();
         miniSearch().addAll(chunkTexts);
         buildMini.push(performance.now() - t);
+      } else {
+        const t = performance.now();
+        addAllFlex(chunkTexts);
+        buildFlex.push(performance.now() - t);
       }
     }
   }
@@ -195,22 +242,28 @@ async function benchCorpus(name: string, docs: BenchDoc[], questions: { de: stri
   const mini = miniSearch();
   mini.addAll(chunkTexts);
   const miniBytes = usedBytes() - before;
+  before = usedBytes();
+  const flex = Flex ? addAllFlex(chunkTexts) : null;
+  const flexBytes = usedBytes() - before;
 
   // --- queries: each question on both systems, order alternating -----------------------------
   o.say(`bench retrieval ${name}: questions…`);
   const searchA = (q: string) => searcher.search(buildQuery(q, dict).groups, null, config.LEXICAL_DEPTH);
   const searchB = (q: string) => mini.search(q);
-  const times = { de: { a: [] as number[], b: [] as number[] }, en: { a: [] as number[], b: [] as number[] } };
+  const searchC = (q: string) => flex!.search(q, { limit: config.LEXICAL_DEPTH });
+  const times = { de: { a: [] as number[], b: [] as number[], c: [] as number[] }, en: { a: [] as number[], b: [] as number[], c: [] as number[] } };
   for (const lang of ['de', 'en'] as const) {
     // 10 warm-up questions, then `queries` timed ones (a short list, as the built-in one, repeats).
     const pool = questions[lang];
     const qs = pool.length ? Array.from({ length: o.queries + 10 }, (_, i) => pool[i % pool.length]) : [];
     qs.forEach((q, i) => {
-      const order = i % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
+      const systems = (['a', 'b', 'c'] as const).filter((x) => x !== 'c' || flex);
+      const order = systems.map((_, k) => systems[(i + k) % systems.length]);
       for (const sys of order) {
         const t0 = performance.now();
         if (sys === 'a') searchA(q);
-        else searchB(q);
+        else if (sys === 'b') searchB(q);
+        else searchC(q);
         if (i >= 10) times[lang][sys].push(performance.now() - t0);
       }
     });
@@ -222,7 +275,7 @@ async function benchCorpus(name: string, docs: BenchDoc[], questions: { de: stri
   fs.writeFileSync(qFile, JSON.stringify([...questions.de.slice(0, 25), ...questions.en.slice(0, 25)]));
   const reopen = openInChild(dataDir, qFile);
 
-  const q = (lang: 'de' | 'en') => ({ dossier: percentiles(times[lang].a), minisearch: percentiles(times[lang].b), n: times[lang].a.length });
+  const q = (lang: 'de' | 'en') => ({ dossier: percentiles(times[lang].a), minisearch: percentiles(times[lang].b), ...(flex ? { flexsearch: percentiles(times[lang].c) } : {}), n: times[lang].a.length });
   const query = { de: q('de'), en: q('en') };
   const ratio = (a: number, b: number) => (b > 0 ? r1(a / b) : null);
   const mb = (x: number) => r1(x / 1048576);
@@ -231,11 +284,11 @@ async function benchCorpus(name: string, docs: BenchDoc[], questions: { de: stri
     chunks,
     million_chars: r3(chars / 1e6),
     ingest: { docs_per_s_per_batch_of_500: batches, docs_per_s: r1(median(batches)) },
-    build_ms: { dossier: Math.round(median(buildDossier)), minisearch: Math.round(median(buildMini)), runs: o.rounds },
+    build_ms: { dossier: Math.round(median(buildDossier)), minisearch: Math.round(median(buildMini)), ...(flex ? { flexsearch: Math.round(median(buildFlex)) } : {}), runs: o.rounds },
     snapshot_load_ms_in_process: Math.round(loadMs),
     query_ms: query,
-    index_mb: { dossier: mb(dossierBytes), minisearch: mb(miniBytes) },
-    mb_per_million_chars: { dossier: r1(mb(dossierBytes) / (chars / 1e6)), minisearch: r1(mb(miniBytes) / (chars / 1e6)) },
+    index_mb: { dossier: mb(dossierBytes), minisearch: mb(miniBytes), ...(flex ? { flexsearch: mb(flexBytes) } : {}) },
+    mb_per_million_chars: { dossier: r1(mb(dossierBytes) / (chars / 1e6)), minisearch: r1(mb(miniBytes) / (chars / 1e6)), ...(flex ? { flexsearch: r1(mb(flexBytes) / (chars / 1e6)) } : {}) },
     reopen,
     ratios_dossier_to_minisearch: {
       build: ratio(median(buildDossier), median(buildMini)),
@@ -244,6 +297,16 @@ async function benchCorpus(name: string, docs: BenchDoc[], questions: { de: stri
       query_p95_de: ratio(query.de.dossier.p95, query.de.minisearch.p95),
       memory: ratio(dossierBytes, miniBytes),
     },
+    ...(flex
+      ? {
+          ratios_dossier_to_flexsearch: {
+            build: ratio(median(buildDossier), median(buildFlex)),
+            query_p50_de: ratio(query.de.dossier.p50, query.de.flexsearch!.p50),
+            query_p50_en: ratio(query.en.dossier.p50, query.en.flexsearch!.p50),
+            memory: ratio(dossierBytes, flexBytes),
+          },
+        }
+      : { flexsearch: 'not installed (devDependency flexsearch; npm install)' }),
   };
 }
 

@@ -56,6 +56,8 @@ export interface UnitScores {
   count: number;
   /** External unit ids. */
   ids: Float64Array;
+  /** The units' slots in the index's postings (valid until the index next changes). */
+  slots: Int32Array;
   scores: Float64Array;
   /** Matched groups: bit `gi & 31` of `masks[i * words + (gi >>> 5)]` is set when unit i has group gi. */
   masks: Uint32Array;
@@ -318,7 +320,7 @@ export class LexicalIndex {
     }
     const ids = new Float64Array(count);
     for (let i = 0; i < count; i++) ids[i] = P.idOf(slotsOut[i]);
-    return { count, ids, scores: scores.subarray(0, count), masks: masks.subarray(0, count * words), words, idfs };
+    return { count, ids, slots: slotsOut.subarray(0, count), scores: scores.subarray(0, count), masks: masks.subarray(0, count * words), words, idfs };
   }
 
   /**

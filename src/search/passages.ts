@@ -15,7 +15,7 @@ import { topK } from './topk.js';
 import { Postings } from './postings.js';
 import { readSnapshot, SnapshotError, writeSnapshot } from './snapshot.js';
 import { coverage } from './confidence.js';
-import { ConceptIndex, ConceptSpace, type ConceptQueryWord } from './concept.js';
+import { ConceptIndex, ConceptSpace, LANG_COLUMN, NORM_COLUMN, type ConceptQueryWord } from './concept.js';
 import { englishTermsOfGerman, type Dictionary } from './dictionary.js';
 import { isStopword, stem, type StemLang } from '../text/stem.js';
 import { Decompounder } from '../text/decompound.js';
@@ -40,6 +40,11 @@ export const PARAGRAPH_WEIGHT = 1.0;
 export const CONCEPT_WEIGHT: Readonly<{ cross: number; same: number }> = { cross: 0.4, same: 0 };
 /** Paragraphs found only by the concept space that are ranked at all (best cosines first). */
 const CONCEPT_DEPTH = 50;
+
+/** Column of the paragraph postings holding a paragraph's number of chunks (LANG_COLUMN: its language, NORM_COLUMN: its concept norm). */
+const CHUNKS_COLUMN = 2;
+/** Column of the chunk postings holding the chunk's paragraph slot + 1 in the paragraph postings (0 = unknown). */
+const PARA_SLOT_COLUMN = 0;
 
 /** What the searcher keeps per chunk. */
 export interface ChunkInfo {
@@ -101,7 +106,8 @@ export class PassageSearcher {
    *   the compound fallback of unknown query words. Without it, ranking is BM25 alone.
    */
   constructor(dict: Dictionary | null = null) {
-    this.conceptIndex = dict ? new ConceptIndex(conceptSpaceOf(dict)) : null;
+    // The concept scorer reads the paragraph postings (one copy of them serves both scorers).
+    this.conceptIndex = dict ? new ConceptIndex(conceptSpaceOf(dict), () => this.paragraphs.data) : null;
     this.decompounder = dict ? new Decompounder(dict.deFreq) : null;
   }
   private readonly decompounder: Decompounder | null;
@@ -136,6 +142,10 @@ export class PassageSearcher {
    * at once. Resolves when none are left.
    */
   async warmUp(slice = 32): Promise<void> {
+    if (this.conceptIndex?.pending) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.conceptIndex.prepare();
+    }
     while (this.conceptIndex && this.conceptQueue.size > 0) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       this.buildConcepts(slice);
@@ -165,6 +175,12 @@ export class PassageSearcher {
     this.docLang.set(doc.id, doc.language ?? 'de');
     for (const p of doc.paragraphs) {
       this.paragraphs.add(p.id, p.terms);
+      // Per paragraph slot: its language (1 = English) and number of chunks, read by search and
+      // the concept scorer without a lookup by id.
+      const PP = this.paragraphs.data;
+      const pslot = PP.slot(p.id);
+      PP.setValue(pslot, (doc.language ?? 'de') === 'en' ? 1 : 0, LANG_COLUMN);
+      PP.setValue(pslot, p.chunks.length, CHUNKS_COLUMN);
       // Without a concept index nothing is ever built, so nothing may be queued: a queue that
       // cannot drain kept warmUp() spinning and the process from exiting (issue 14).
       if (options.deferConcepts && this.conceptIndex) this.conceptQueue.set(p.id, { terms: p.terms, lang: doc.language ?? 'de' });
@@ -175,6 +191,7 @@ export class PassageSearcher {
       this.paraChunks.set(p.id, p.chunks.map((c) => c.id));
       for (const c of p.chunks) {
         this.chunks.add(c.id, c.terms);
+        this.chunks.data.setValue(this.chunks.data.slot(c.id), this.paragraphs.data.slot(p.id) + 1, PARA_SLOT_COLUMN);
         this.chunkInfo.set(c.id, { id: c.id, docId: c.docId, paragraphId: c.paragraphId, start: c.start, end: c.end });
       }
     }
@@ -186,7 +203,6 @@ export class PassageSearcher {
     for (const pid of this.docParas.get(docId) ?? []) {
       this.paragraphs.remove(pid);
       this.conceptQueue.delete(pid);
-      this.conceptIndex?.remove(pid);
       const lang = this.paraLang.get(pid);
       if (lang) this.langCount[lang]--;
       this.paraLang.delete(pid);
@@ -218,8 +234,9 @@ export class PassageSearcher {
   /**
    * Persist the lexical index (both postings, documents, paragraphs, chunk spans) to `file`
    * atomically (src/search/snapshot.ts), tagged with the caller's opaque `version` (the store
-   * version it reflects). The concept index is not saved: it is rebuilt from the paragraph
-   * postings in the background after {@link load}.
+   * version it reflects). With a concept index, its state goes too: each paragraph's vector norm
+   * (0 for paragraphs still in the backlog) and the listed words in listing order, so a load needs
+   * no rebuild and searches add in the same order as in the saving process.
    * @throws the file system's error; the previous file is then left as it was.
    */
   save(file: string, version: string): void {
@@ -261,6 +278,12 @@ export class PassageSearcher {
     for (const [name, index] of [['c', this.chunks], ['p', this.paragraphs]] as const) {
       const d = index.data.export();
       strings[`${name}.terms`] = d.terms;
+      if (name === 'p' && this.conceptIndex) {
+        arrays['p.norm'] = index.data.exportColumn(NORM_COLUMN);
+        const listed = this.conceptIndex.listedWords();
+        strings['concept.de'] = listed.de;
+        strings['concept.en'] = listed.en;
+      }
       Object.assign(arrays, { [`${name}.off`]: d.off, [`${name}.slot`]: d.slot, [`${name}.tf`]: d.tf, [`${name}.unitOff`]: d.unitOff, [`${name}.unitTids`]: d.unitTids, [`${name}.ids`]: d.ids, [`${name}.lengths`]: d.lengths });
     }
     writeSnapshot(file, { version, strings, arrays });
@@ -329,7 +352,11 @@ export class PassageSearcher {
       const pids: number[] = [];
       for (let k = 0; k < docParaCount[d]; k++, p++) {
         const pid = paraIds[p];
-        if (p >= paraIds.length || paragraphs.slot(pid) < 0 || paraDoc.has(pid)) fail('paragraph not in the postings');
+        // Units are usually saved in slot order: the position is checked before a lookup by id.
+        const ps = p < paragraphs.slotBound && paragraphs.idOf(p) === pid ? p : paragraphs.slot(pid);
+        if (p >= paraIds.length || ps < 0 || paraDoc.has(pid)) fail('paragraph not in the postings');
+        paragraphs.setValue(ps, lang === 'en' ? 1 : 0, LANG_COLUMN);
+        paragraphs.setValue(ps, paraChunkCount[p], CHUNKS_COLUMN);
         pids.push(pid);
         paraDoc.set(pid, docId);
         paraLang.set(pid, lang);
@@ -337,7 +364,9 @@ export class PassageSearcher {
         const cids: number[] = [];
         for (let j = 0; j < paraChunkCount[p]; j++, c++) {
           const cid = chunkIds[c];
-          if (c >= chunkIds.length || chunks.slot(cid) < 0 || chunkInfo.has(cid)) fail('chunk not in the postings');
+          const cs = c < chunks.slotBound && chunks.idOf(c) === cid ? c : chunks.slot(cid);
+          if (c >= chunkIds.length || cs < 0 || chunkInfo.has(cid)) fail('chunk not in the postings');
+          chunks.setValue(cs, ps + 1, PARA_SLOT_COLUMN);
           cids.push(cid);
           chunkInfo.set(cid, { id: cid, docId, paragraphId: pid, start: chunkStart[c], end: chunkEnd[c] });
         }
@@ -346,6 +375,20 @@ export class PassageSearcher {
       docParas.set(docId, pids);
     }
     if (p !== paraIds.length || c !== chunkIds.length) fail('unassigned paragraphs or chunks');
+    // The concept state, when the snapshot has it (older ones do not: everything is queued).
+    const norms = ar['p.norm'];
+    const listedDe = st['concept.de'];
+    const listedEn = st['concept.en'];
+    const withConcepts = this.conceptIndex !== null && norms instanceof Float64Array && Array.isArray(listedDe) && Array.isArray(listedEn);
+    if (withConcepts) {
+      try {
+        paragraphs.importColumn(NORM_COLUMN, norms);
+      } catch (err) {
+        fail((err as Error).message);
+      }
+      for (let i = 0; i < norms.length; i++) if (!(norms[i] >= 0) || !Number.isFinite(norms[i])) fail('bad concept norm');
+      for (const w of [...listedDe, ...listedEn]) if (typeof w !== 'string') fail('bad concept word');
+    }
     // Swap in.
     for (const docId of [...this.docParas.keys()]) this.remove(docId);
     this.chunks.replace(chunks);
@@ -367,7 +410,13 @@ export class PassageSearcher {
     this.langCount.de = langCount.de;
     this.langCount.en = langCount.en;
     this.conceptQueue.clear();
-    if (this.conceptIndex) for (const [pid, lang] of paraLang) this.conceptQueue.set(pid, { terms: null, lang });
+    if (this.conceptIndex) {
+      this.conceptIndex.restoreListed(withConcepts ? { de: listedDe as string[], en: listedEn as string[] } : { de: [], en: [] });
+      // Paragraphs without a norm (all, for a snapshot without concept state) are built later.
+      const norm = paragraphs.column(NORM_COLUMN);
+      const langOf = paragraphs.column(LANG_COLUMN);
+      for (let slot = 0; slot < paragraphs.slotBound; slot++) if (norm[slot] === 0) this.conceptQueue.set(paragraphs.idOf(slot), { terms: null, lang: langOf[slot] === 1 ? 'en' : 'de' });
+    }
     return { version: snap.version };
   }
 
@@ -473,92 +522,184 @@ export class PassageSearcher {
    * that sum divided by the query's best sum, plus CONCEPT_WEIGHT × the paragraph's concept
    * cosine divided by the query's best cosine (paragraphs found only by the concept space take
    * part with that second term alone).
-   * @returns chunks by descending score; at most `limit`.
+   *
+   * Exact top-k with an upper-bound cut-off in the manner of MaxScore (Turtle & Flood 1995): a
+   * paragraph's best chunk scores exactly its bound (best matched chunk + paragraph term), and
+   * every matched paragraph has such a chunk, so the `limit`-th best bound T is a lower bound on
+   * the `limit`-th best chunk score; paragraphs whose bound is below T cannot place a chunk in the
+   * result and their chunks are never listed. Ties at T are kept, so the result equals scoring
+   * every chunk of every matched paragraph and sorting (tests/topk.test.ts compares both).
+   * @returns chunks by descending score (ties: lower chunk id first); at most `limit`.
    */
   search(groups: QueryGroup[], scope: string | null, limit: number): ScoredChunk[] {
+    return this.rank(groups, scope, limit, true);
+  }
+
+  /** {@link search} without the cut-off: every chunk of every matched paragraph is scored (the reference for tests). */
+  searchExhaustive(groups: QueryGroup[], scope: string | null, limit: number): ScoredChunk[] {
+    return this.rank(groups, scope, limit, false);
+  }
+
+  /** Paragraph-postings generation the chunks' PARA_SLOT_COLUMN values were written for. */
+  private paraSlotGeneration = -1;
+
+  /**
+   * Per chunk slot, its paragraph's slot + 1 in the paragraph postings (0 = unknown). Refreshed
+   * (linear in the chunks) after the paragraph postings renumbered their slots, which compaction
+   * does by doubling, so the refreshes cost amortised constant time per added paragraph.
+   */
+  private chunkParagraphSlots(): Float64Array {
+    const PP = this.paragraphs.data;
+    const CP = this.chunks.data;
+    if (this.paraSlotGeneration !== PP.generation) {
+      const col = CP.column(PARA_SLOT_COLUMN);
+      col.fill(0);
+      for (const [pid, cids] of this.paraChunks) {
+        const ps = PP.slot(pid);
+        for (const cid of cids) {
+          const cs = CP.slot(cid);
+          if (cs >= 0) col[cs] = ps + 1;
+        }
+      }
+      this.paraSlotGeneration = PP.generation;
+    }
+    return CP.column(PARA_SLOT_COLUMN);
+  }
+
+  /** Slots marked by the last {@link rank} call (cleared by the next). */
+  private marked: number[] = [];
+  private scratchArrays: { mark: Uint8Array; lexScore: Float64Array; bestChunk: Float64Array; lexBest: Float64Array; conceptTerm: Float64Array; bound: Float64Array } | null = null;
+
+  /** The reused per-paragraph-slot arrays of {@link rank}, at least `n` long, marks all 0. */
+  private rankScratch(n: number): NonNullable<PassageSearcher['scratchArrays']> {
+    let sc = this.scratchArrays;
+    if (!sc || sc.mark.length < n) {
+      const cap = Math.max(n, 2 * (sc?.mark.length ?? 0), 64);
+      sc = this.scratchArrays = { mark: new Uint8Array(cap), lexScore: new Float64Array(cap), bestChunk: new Float64Array(cap), lexBest: new Float64Array(cap), conceptTerm: new Float64Array(cap), bound: new Float64Array(cap) };
+    } else for (const j of this.marked) sc.mark[j] = 0;
+    this.marked = [];
+    return sc;
+  }
+
+  private rank(groups: QueryGroup[], scope: string | null, limit: number, prune: boolean): ScoredChunk[] {
     if (groups.length === 0 || limit <= 0) return [];
     groups = this.expandUnknown(groups);
     const qLang = queryLanguage(groups);
     // German question and English paragraphs: those are matched with the translated groups
     // (same order and length), every other paragraph with the question's own groups.
     const english = this.conceptIndex && qLang === 'de' && this.langCount.en > 0 ? this.withEnglish(groups) : null;
-    const isEnglish = (pid: number) => this.paraLang.get(pid) === 'en';
     // BM25 of every touched paragraph and chunk; scope and language are checked once per touched
     // paragraph below (scores do not depend on the filter: statistics are over all units).
     const para = this.paragraphs.score(groups);
     const chunk = this.chunks.score(groups);
     const paraEn = english ? this.paragraphs.score(english) : null;
     const chunkEn = english ? this.chunks.score(english) : null;
-    const at = (r: UnitScores) => {
-      const m = new Map<number, number>();
-      for (let i = 0; i < r.count; i++) m.set(r.ids[i], i);
-      return m;
-    };
-    const chunkAt = at(chunk);
-    const chunkAtEn = chunkEn ? at(chunkEn) : null;
-    // Candidates: every chunk of every visible matched paragraph, in parallel arrays.
-    const cand = { cid: [] as number[], pid: [] as number[], score: [] as number[], hit: [] as number[], en: [] as boolean[] };
-    const lexical = new Set<number>();
-    const pushPara = (pid: number, paraScore: number, en: boolean) => {
-      const results = en ? chunkAtEn! : chunkAt;
-      const r = en ? chunkEn! : chunk;
-      for (const cid of this.paraChunks.get(pid) ?? []) {
-        const i = results.get(cid) ?? -1;
-        cand.cid.push(cid);
-        cand.pid.push(pid);
-        cand.score.push((i >= 0 ? r.scores[i] : 0) + PARAGRAPH_WEIGHT * paraScore);
-        cand.hit.push(i);
-        cand.en.push(en);
-      }
-    };
+
+    // Everything below is indexed by paragraph slot (typed arrays, no lookup by id per unit).
+    const PP = this.paragraphs.data;
+    const langOf = PP.column(LANG_COLUMN);
+    const chunkCount = PP.column(CHUNKS_COLUMN);
+    const paraSlotOf = this.chunkParagraphSlots();
+    // Lexical paragraphs: every visible matched paragraph, from the results of its language
+    // (mark 1: `para`/`chunk`, 2: the translated `paraEn`/`chunkEn`). Scratch arrays by slot are
+    // reused; only the marks need clearing (every other entry is written before it is read).
+    const { mark, lexScore, bestChunk, lexBest, conceptTerm, bound } = this.rankScratch(PP.slotBound);
+    const lex: number[] = (this.marked = []);
     const takeParas = (r: UnitScores, en: boolean | null) => {
       for (let i = 0; i < r.count; i++) {
-        const pid = r.ids[i];
-        if (en !== null && isEnglish(pid) !== en) continue;
-        if (this.scopedDocs !== 0 && !this.visible(this.paraDoc.get(pid) ?? '', scope)) continue;
-        lexical.add(pid);
-        pushPara(pid, r.scores[i], en === true);
+        const slot = r.slots[i];
+        if (en !== null && (langOf[slot] === 1) !== en) continue;
+        if (this.scopedDocs !== 0 && !this.visible(this.paraDoc.get(r.ids[i]) ?? '', scope)) continue;
+        mark[slot] = en === true ? 2 : 1;
+        lexScore[slot] = r.scores[i];
+        bestChunk[slot] = 0;
+        lex.push(slot);
       }
     };
     takeParas(para, english ? false : null);
     if (paraEn) takeParas(paraEn, true);
-    const lambdaOf = (pid: number) => ((this.paraLang.get(pid) ?? 'de') === qLang ? CONCEPT_WEIGHT.same : CONCEPT_WEIGHT.cross);
+    // Per lexical paragraph, its best matched chunk's BM25 (0 when none: an unmatched chunk adds 0).
+    const results = english ? [chunk, chunkEn!] : [chunk];
+    results.forEach((r, ri) => {
+      for (let i = 0; i < r.count; i++) {
+        const ps = paraSlotOf[r.slots[i]] - 1;
+        if (ps >= 0 && mark[ps] === ri + 1 && r.scores[i] > bestChunk[ps]) bestChunk[ps] = r.scores[i];
+      }
+    });
+    // The lexical part of each paragraph's best chunk (its chunk + paragraph sum), and the best of all.
+    let bestLexical = 0;
+    for (const j of lex) {
+      lexBest[j] = bestChunk[j] + PARAGRAPH_WEIGHT * lexScore[j];
+      if (chunkCount[j] > 0 && lexBest[j] > bestLexical) bestLexical = lexBest[j];
+    }
+    const qCode = qLang === 'en' ? 1 : 0;
+    const lambdaAt = (slot: number) => (langOf[slot] === qCode ? CONCEPT_WEIGHT.same : CONCEPT_WEIGHT.cross);
     const useConcepts = this.conceptIndex !== null && (CONCEPT_WEIGHT.same > 0 || (CONCEPT_WEIGHT.cross > 0 && this.hasLanguageOtherThan(qLang)));
-    // Units of a language whose weight is 0 are not scored at all (the concept index keeps each
-    // language apart); the filter is left out when it would keep every unit of those languages.
+    // Units of a language whose weight is 0 are not scored at all; the filter is left out when it
+    // would keep every unit.
     const conceptLangs = (['de', 'en'] as const).filter((l) => (l === qLang ? CONCEPT_WEIGHT.same : CONCEPT_WEIGHT.cross) > 0);
     const conceptFilter = this.scopedDocs === 0 ? undefined : (pid: number) => this.visible(this.paraDoc.get(pid) ?? '', scope);
-    const cosines = useConcepts && conceptLangs.length > 0 ? this.concepts!.search(conceptQuery(groups, para.idfs), conceptFilter, conceptLangs) : new Map<number, number>();
-    if (cosines.size > 0) {
-      let bestLexical = 0;
-      for (const v of cand.score) bestLexical = Math.max(bestLexical, v);
-      bestLexical ||= 1;
-      let bestCos = 0;
-      for (const v of cosines.values()) bestCos = Math.max(bestCos, v);
-      // A paragraph's chunks are consecutive candidates: its concept term is computed once.
-      let lastPid = NaN;
-      let conceptTerm = 0;
-      for (let i = 0; i < cand.score.length; i++) {
-        const pid = cand.pid[i];
-        if (pid !== lastPid) {
-          lastPid = pid;
-          conceptTerm = (lambdaOf(pid) * (cosines.get(pid) ?? 0)) / bestCos;
-        }
-        cand.score[i] = cand.score[i] / bestLexical + conceptTerm;
+    // The concept scorer reads the same paragraph postings, so its slots are these slots.
+    const cosines = useConcepts && conceptLangs.length > 0 ? this.concepts!.score(conceptQuery(groups, para.idfs), conceptFilter, conceptLangs) : null;
+    const fused = cosines !== null && cosines.count > 0;
+    bestLexical ||= 1;
+    const bestCos = fused ? cosines.max() : 1;
+    // Each lexical paragraph's concept term, and its bound = the score of its best chunk.
+    for (const j of lex) {
+      if (fused) {
+        conceptTerm[j] = (lambdaAt(j) * cosines.takeSlot(j)) / bestCos;
+        bound[j] = lexBest[j] / bestLexical + conceptTerm[j];
+      } else bound[j] = lexBest[j];
+    }
+    // The cut-off T: the limit-th best bound among paragraphs with chunks (−∞: keep all).
+    const withChunks = lex.filter((j) => chunkCount[j] > 0);
+    let cut = -Infinity;
+    if (prune && withChunks.length > limit) {
+      const top = topK(withChunks.length, limit, (a, b) => bound[withChunks[a]] > bound[withChunks[b]] || (bound[withChunks[a]] === bound[withChunks[b]] && withChunks[a] < withChunks[b]));
+      cut = bound[withChunks[top[top.length - 1]]];
+    }
+    // Kept paragraphs (3) and the CONCEPT_DEPTH best concept-only ones (4: cosine descending, id ascending).
+    const kept = withChunks.filter((j) => bound[j] >= cut);
+    for (const j of kept) mark[j] = 3;
+    const conceptOnly = fused ? cosines.bestUntaken(CONCEPT_DEPTH) : [];
+    for (const c of conceptOnly) {
+      mark[c.slot] = 4;
+      lex.push(c.slot); // to be unmarked
+    }
+    // Matched chunks of those paragraphs, by id, per result list (their scores and matched groups).
+    const hitOf = results.map((r) => {
+      const m = new Map<number, number>();
+      for (let i = 0; i < r.count; i++) {
+        const ps = paraSlotOf[r.slots[i]] - 1;
+        if (ps >= 0 && mark[ps] >= 3) m.set(r.ids[i], i);
       }
-      // The CONCEPT_DEPTH best concept-only paragraphs (cosine descending, id ascending), by heap.
-      const onlyPid: number[] = [];
-      const onlyCos: number[] = [];
-      for (const [pid, cos] of cosines) {
-        if (lexical.has(pid)) continue;
-        onlyPid.push(pid);
-        onlyCos.push(cos);
+      return m;
+    });
+    // Candidates: every chunk of every kept paragraph, in parallel arrays.
+    const cand = { cid: [] as number[], score: [] as number[], hit: [] as number[], en: [] as boolean[] };
+    for (const j of kept) {
+      const en = english !== null && langOf[j] === 1;
+      const ri = en ? 1 : 0;
+      const r = results[ri];
+      const paraPart = PARAGRAPH_WEIGHT * lexScore[j];
+      for (const cid of this.paraChunks.get(PP.idOf(j)) ?? []) {
+        const i = hitOf[ri].get(cid) ?? -1;
+        const l = (i >= 0 ? r.scores[i] : 0) + paraPart;
+        cand.cid.push(cid);
+        cand.score.push(fused ? l / bestLexical + conceptTerm[j] : l);
+        cand.hit.push(i);
+        cand.en.push(en);
       }
-      const extra = topK(onlyPid.length, CONCEPT_DEPTH, (a, b) => onlyCos[a] > onlyCos[b] || (onlyCos[a] === onlyCos[b] && onlyPid[a] < onlyPid[b])).map((k) => [onlyPid[k], onlyCos[k]] as const);
-      for (const [pid, cos] of extra) {
-        const from = cand.score.length;
-        pushPara(pid, 0, english !== null && isEnglish(pid));
-        for (let i = from; i < cand.score.length; i++) cand.score[i] = (lambdaOf(pid) * cos) / bestCos;
+    }
+    for (const { id: pid, slot, cos } of conceptOnly) {
+      const en = english !== null && langOf[slot] === 1;
+      const ri = en ? 1 : 0;
+      const sc = (lambdaAt(slot) * cos) / bestCos;
+      for (const cid of this.paraChunks.get(pid) ?? []) {
+        cand.cid.push(cid);
+        cand.score.push(sc);
+        cand.hit.push(hitOf[ri].get(cid) ?? -1);
+        cand.en.push(en);
       }
     }
     const { score, cid } = cand;

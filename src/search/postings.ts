@@ -36,6 +36,8 @@ export interface PostingsData {
 }
 
 const EMPTY_I32: Int32Array = new Int32Array(0);
+/** Source of {@link Postings.generation} values. */
+let generations = 0;
 
 /** Growable typed-array helpers (capacity doubling). */
 function growI32(a: Int32Array, need: number): Int32Array {
@@ -87,8 +89,17 @@ export class Postings {
   private extId: Float64Array = new Float64Array(0);
   private len: Int32Array = new Int32Array(0);
   private alive: Uint8Array = new Uint8Array(0);
-  /** Per slot: a number the owner attaches to the unit ({@link setValue}); kept through compaction. */
-  private value: Float64Array = new Float64Array(0);
+  /**
+   * Per slot, numbers the owners attach to the unit ({@link setValue}), one array per column;
+   * kept through compaction. Columns are the owners' (e.g. a paragraph's language and its concept
+   * vector norm): an index stays one set of postings however many scorers read it.
+   */
+  private cols: Float64Array[] = [];
+  /**
+   * Changes whenever slots are renumbered ({@link compact}, a load): slots kept elsewhere are
+   * stale. Unique across all Postings objects, so a replaced index never looks unchanged.
+   */
+  generation = ++generations;
   private slotCount = 0;
   private slotOf = new Map<number, number>();
   private dead = 0;
@@ -115,18 +126,26 @@ export class Postings {
     return this.len[slot];
   }
 
-  /** The number attached to a slot's unit by {@link setValue} (0 when none was). */
-  valueOf(slot: number): number {
-    return this.value[slot];
+  /** The number attached to a slot's unit in column `col` by {@link setValue} (0 when none was). */
+  valueOf(slot: number, col = 0): number {
+    const c = this.cols[col];
+    return c !== undefined && slot < c.length ? c[slot] : 0;
+  }
+
+  /** Column `col` over the slots (for hot loops: index by slot, 0 where unset); valid until the next add. */
+  column(col: number): Float64Array {
+    while (this.cols.length <= col) this.cols.push(new Float64Array(0));
+    this.cols[col] = growF64(this.cols[col], this.slotCount);
+    return this.cols[col];
   }
 
   /**
-   * Attach a number to a slot's unit (e.g. the concept index's vector norm); it follows the unit
-   * when {@link compact} renumbers slots. Not part of {@link export}.
+   * Attach a number to a slot's unit in column `col` (e.g. the concept index's vector norm); it
+   * follows the unit when {@link compact} renumbers slots. Not part of {@link export} (see
+   * {@link exportColumn}).
    */
-  setValue(slot: number, v: number): void {
-    this.value = growF64(this.value, this.slotCount);
-    this.value[slot] = v;
+  setValue(slot: number, v: number, col = 0): void {
+    this.column(col)[slot] = v;
   }
 
   /** True when the slot holds a live unit. */
@@ -346,14 +365,14 @@ export class Postings {
     const unitOff = new Int32Array(live + 1);
     const extId = new Float64Array(live);
     const len = new Int32Array(live);
-    const value = new Float64Array(live);
+    const cols = this.cols.map(() => new Float64Array(live));
     for (let s = 0; s < oldSlots; s++) {
       const n = newSlotOf[s];
       if (n < 0) continue;
       unitOff[n + 1] = this.unitTids(s).length;
       extId[n] = this.extId[s];
       len[n] = this.len[s];
-      if (s < this.value.length) value[n] = this.value[s];
+      for (let k = 0; k < cols.length; k++) if (s < this.cols[k].length) cols[k][n] = this.cols[k][s];
     }
     for (let n = 0; n < live; n++) unitOff[n + 1] += unitOff[n];
     const unitTids = new Int32Array(unitOff[live]);
@@ -364,7 +383,7 @@ export class Postings {
       for (let i = 0; i < tids.length; i++) unitTids[unitOff[n] + i] = newTid[tids[i]];
     }
     this.install({ terms, off, slot, tf, unitOff, unitTids, ids: extId, lengths: len });
-    this.value = value;
+    this.cols = cols;
   }
 
   /** Replace everything by compacted arrays (from {@link compact} or a snapshot). */
@@ -386,7 +405,8 @@ export class Postings {
     this.extId = d.ids;
     this.len = d.lengths;
     this.alive = new Uint8Array(live).fill(1);
-    this.value = new Float64Array(live);
+    this.cols = this.cols.map(() => new Float64Array(live));
+    this.generation = ++generations;
     this.slotCount = live;
     this.slotOf = new Map();
     let total = 0;
@@ -414,6 +434,20 @@ export class Postings {
     };
   }
 
+  /** Column `col` over the compacted slots (call after {@link export}, which compacts); a copy. */
+  exportColumn(col: number): Float64Array {
+    return Float64Array.from(this.column(col).subarray(0, this.baseSlots));
+  }
+
+  /**
+   * Set column `col` for every slot (a snapshot's column, slots as exported).
+   * @throws Error when the length is not the number of slots.
+   */
+  importColumn(col: number, values: Float64Array): void {
+    if (values.length !== this.slotCount) throw new Error(`inconsistent postings data: column ${col} has ${values.length} values for ${this.slotCount} units`);
+    this.column(col).set(values);
+  }
+
   /**
    * Postings from exported arrays (a snapshot).
    * @throws Error when the arrays are inconsistent (wrong lengths, ids out of range).
@@ -437,6 +471,6 @@ export class Postings {
 
   /** Approximate bytes held by the typed arrays (postings, units; not the term strings). */
   typedBytes(): number {
-    return this.baseOff.byteLength + this.baseSlot.byteLength + this.baseTf.byteLength + this.baseUnitOff.byteLength + this.baseUnitTids.byteLength + this.extId.byteLength + this.len.byteLength + this.alive.byteLength + this.value.byteLength + this.df.byteLength;
+    return this.baseOff.byteLength + this.baseSlot.byteLength + this.baseTf.byteLength + this.baseUnitOff.byteLength + this.baseUnitTids.byteLength + this.extId.byteLength + this.len.byteLength + this.alive.byteLength + this.cols.reduce((n, c) => n + c.byteLength, 0) + this.df.byteLength;
   }
 }
