@@ -274,13 +274,14 @@ describe('PostgreSQL schema migration', () => {
     const c = new pg.Client({ connectionString: at.DATABASE_URL });
     await c.connect();
     try {
-      await c.query('DROP TABLE embedding_cache; DROP TABLE feedback; UPDATE schema_version SET version = 1');
+      await c.query('DROP TABLE embedding_cache; DROP TABLE feedback; DROP INDEX IF EXISTS documents_title; UPDATE schema_version SET version = 1');
       const s2 = await openStore(at);
       try {
         expect((await s2.getDocument('a'))?.id).toBe('a');
         await s2.embeddings.putMany('m', [{ hash: 'h', vector: vec(1) }]);
         expect(await s2.feedback.record(vote())).toBe('added');
-        expect((await c.query('SELECT version FROM schema_version')).rows).toEqual([{ version: 2 }]);
+        expect((await c.query('SELECT version FROM schema_version')).rows).toEqual([{ version: 3 }]);
+        expect((await c.query("SELECT indexname FROM pg_indexes WHERE indexname = 'documents_title'")).rows).toHaveLength(1);
         // DATA_DIR's SQLite file is never created: nothing of the app lives there with PostgreSQL.
         expect(fs.existsSync(path.join(at.DATA_DIR, 'dossier.sqlite'))).toBe(false);
       } finally {

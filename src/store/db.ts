@@ -67,6 +67,8 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE INDEX IF NOT EXISTS documents_scope ON documents(scope);
 CREATE INDEX IF NOT EXISTS documents_source ON documents(scope, source);
+-- A replaced text without a source is found by its title (src/store/sqlite.ts putDocument).
+CREATE INDEX IF NOT EXISTS documents_title ON documents(scope, source, title);
 CREATE TABLE IF NOT EXISTS paragraphs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,

@@ -88,6 +88,8 @@ const MIGRATIONS: string[] = [
      voted_at TEXT NOT NULL,
      PRIMARY KEY (interaction_id, user_id)
    );`,
+  // 3: a replaced text without a source is found by its title (putDocument).
+  `CREATE INDEX IF NOT EXISTS documents_title ON documents(scope, source, title);`,
 ];
 
 const DOC_COLUMNS = 'id, scope, title, date, source, language, body_start, chars, added_at, pages';
