@@ -53,7 +53,7 @@ function findDocument(docs: DocumentInfo[], value: string): DocumentInfo {
   if (byId) return byId;
   const byTitle = docs.filter((x) => x.title.trim().toLowerCase() === v.toLowerCase());
   if (byTitle.length === 1) return byTitle[0];
-  if (byTitle.length > 1) throw new InputError(`${byTitle.length} documents are titled "${v}"; remove one by id: ${byTitle.map((x) => x.id).join(', ')}.`, 'not-found');
+  if (byTitle.length > 1) throw new InputError(`${byTitle.length} documents are titled "${v}"; name one by its id: ${byTitle.map((x) => x.id).join(', ')}.`, 'not-found');
   throw new InputError(`No document with the id or title "${v}" (see \`list\` for ids and titles).`, 'not-found');
 }
 
@@ -124,12 +124,22 @@ program
 program
   .command('summary')
   .description('a cited extractive summary of one document or of all')
-  .argument('[id]', 'document id (see `list`); all documents when omitted')
+  .argument('[document...]', 'document id or exact title (see `list`), as for remove; all documents when omitted')
   .option('-n, --sentences <n>', 'number of sentences, 1 to 20 (default: 3)', integerIn(1, 20))
-  .option('--json', 'print JSON')
-  .action(async (id: string | undefined, opts: { sentences?: number; json?: boolean }) => {
+  .option('--json', 'print one JSON object on stdout (also for a refusal: {"document", "error"})')
+  .action(async (words: string[], opts: { sentences?: number; json?: boolean }) => {
+    const value = words.join(' ');
     await withDossier(async (d) => {
-      const s = await d.summarize({ documentId: id, sentences: opts.sentences });
+      let s;
+      try {
+        const id = value.trim() ? findDocument(d.listAll(), value).id : undefined;
+        s = await d.summarize({ documentId: id, sentences: opts.sentences });
+      } catch (e) {
+        if (!(e instanceof InputError) || !opts.json) throw e;
+        process.stdout.write(`${JSON.stringify({ document: value, error: { reason: e.reason, message: e.message } })}\n`);
+        process.exitCode = 2;
+        return;
+      }
       process.stdout.write(opts.json ? `${JSON.stringify(s)}\n` : `${formatSummary(s)}\n`);
     }, { dense: false });
   });

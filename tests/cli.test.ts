@@ -61,6 +61,16 @@ describe('cli', () => {
     expect(JSON.parse(r.out)).toEqual({ question: '', error: { reason: 'empty', message: 'The question is empty.' } });
   }, 60_000);
 
+  it('summary takes an id or the exact title, and --json prints a JSON error for an unknown one', () => {
+    const [seed] = listed();
+    const byTitle = cli('summary', '--json', seed.title.toLowerCase());
+    expect(byTitle.status).toBe(0);
+    expect(JSON.parse(byTitle.out).document.id).toBe(seed.id);
+    const miss = cli('summary', '--json', 'nope');
+    expect(miss.status).toBe(2);
+    expect(JSON.parse(miss.out)).toEqual({ document: 'nope', error: { reason: 'not-found', message: expect.stringContaining('No document with the id or title "nope"') } });
+  }, 60_000);
+
   it('option help gives range and default; bad counts are refused in words', () => {
     expect(cli('ask', '--help').out).toMatch(/-k, --passages <n>\s+number of passages to cite, 1 to 50\s+\(default:/);
     const bad = cli('summary', '-n', 'x');
