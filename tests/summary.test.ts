@@ -285,3 +285,14 @@ describe('SummaryCache', () => {
     expect(cache.get('c')).toBe(summary);
   });
 });
+
+describe('headings in summaries', () => {
+  const ref: DocumentRef = { id: 'h', title: 'Bahn', date: null };
+  it('a heading line is no summary candidate while the document has sentences; alone, it is', () => {
+    const text = 'Neue Schnellfahrstrecke\n\nDie Strecke kostet 6,7 Milliarden Euro. Sie soll 2030 fertig sein.\n\nZeitplan:\n\nDer Bau beginnt 2026.';
+    const c = summaryCandidates({ ref, text, bodyStart: 0, language: 'de', pages: null }, 100, null).map((x) => x.text);
+    expect(c).toEqual(['Die Strecke kostet 6,7 Milliarden Euro. Sie soll 2030 fertig sein.', 'Der Bau beginnt 2026.']);
+    const only = summaryCandidates({ ref, text: 'Treffen morgen um 10 Uhr', bodyStart: 0, language: 'de', pages: null }, 100, null);
+    expect(only.map((x) => x.text)).toEqual(['Treffen morgen um 10 Uhr']);
+  });
+});

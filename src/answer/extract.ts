@@ -25,6 +25,7 @@ import { bestPhrase } from './phrases.js';
 import { contextFacts, germanVariants } from './sentence-rank.js';
 import { answerLike, answeredType, fullerName, learnedShort } from './short.js';
 import { findAntecedent, namesAskedKind } from './antecedent.js';
+import { isHeading } from '../text/heading.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -197,15 +198,6 @@ export interface SentenceTrace {
 const DEPENDENT_START =
   /^(sie|er|es|dies|diese[rsmn]?|dieses|in dieser|in diesem|demnach|danach|dort|damit|daher|deshalb|dabei|darin|dazu|davon|hier|they|he|she|it|this|these|that|those|there|in this|thus|therefore|its|their|his|her)\b/i;
 
-/** Headings and list labels: no sentence-final punctuation and short, or a label ending in ":". */
-function isHeading(text: string, span: Span): boolean {
-  const t = text.slice(span.start, span.end).trim();
-  const words = t.split(/\s+/).length;
-  if (/:$/.test(t) && words <= 8) return true;
-  const line = text.slice(Math.max(0, span.start - 1), span.end + 1);
-  const ownLine = (span.start === 0 || /\n/.test(line[0] ?? '\n')) && /[\n]?$/.test(line);
-  return !/[.!?…"“”»'’)\]]$/.test(t) && words <= 12 && ownLine;
-}
 
 /** Options of {@link extractAnswer}. */
 export interface ExtractOptions {

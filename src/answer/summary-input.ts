@@ -9,6 +9,7 @@ import { splitSentences } from '../text/sentences.js';
 import { indexTerms } from '../text/terms.js';
 import { stemLang } from '../text/stem.js';
 import { startsDependent } from '../text/anaphora.js';
+import { isHeading } from '../text/heading.js';
 import type { Decompounder } from '../text/decompound.js';
 import type { PageSpan } from '../corpus/types.js';
 import type { SummarySentence } from './summary.js';
@@ -32,12 +33,28 @@ export interface SummaryDoc {
  * back to the one before it in the same paragraph ({@link startsDependent}: "In dieser …",
  * "Sie …") is joined to it as one candidate (the span of both, verbatim), so a summary never
  * quotes it without its referent. At most MAX_JOINED sentences are joined into one candidate.
+ * Headings and labels (src/text/heading.ts) are skipped, unless the document has nothing else
+ * (a one-line note without a full stop is still summarised by that line).
  * Cost: O(characters up to the last sentence taken) + O(max · log pages).
  */
 export function summaryCandidates(doc: SummaryDoc, max: number, decompounder: Decompounder | null): SummarySentence[] {
   const out: SummarySentence[] = [];
+  const headings: SummarySentence[] = [];
   const pages = doc.pages && doc.pages.length > 0 ? new PositionIndex('', 0, doc.pages) : null;
   const sl = stemLang(doc.language);
+  const candidate = (start: number, end: number, paragraph: number): SummarySentence => {
+    const text = doc.text.slice(start, end);
+    const page = pages?.page(start);
+    return {
+      doc: doc.ref,
+      start,
+      end,
+      text,
+      paragraph,
+      position: page ? `p. ${page}, ¶${paragraph + 1}` : `¶${paragraph + 1}`,
+      terms: indexTerms(text, sl, decompounder),
+    };
+  };
   let pi = 0;
   for (const p of iterateParagraphs(doc.text, doc.bodyStart)) {
     let joined = 0;
@@ -45,6 +62,13 @@ export function summaryCandidates(doc: SummaryDoc, max: number, decompounder: De
     for (const s of splitSentences(doc.text.slice(p.start, p.end), doc.language)) {
       const start = s.start + p.start;
       const end = s.end + p.start;
+      // Headings and labels state nothing: no summary sentences (nor antecedents) while the
+      // document has sentences of its own.
+      if (isHeading(doc.text, { start, end })) {
+        if (headings.length < max && out.length === 0) headings.push(candidate(start, end, pi));
+        first = true;
+        continue;
+      }
       const last = out[out.length - 1];
       if (!first && last && joined < MAX_JOINED && startsDependent(doc.text.slice(start, end))) {
         const text = doc.text.slice(last.start, end);
@@ -55,19 +79,9 @@ export function summaryCandidates(doc: SummaryDoc, max: number, decompounder: De
       first = false;
       joined = 0;
       if (out.length >= max) return out;
-      const text = doc.text.slice(start, end);
-      const page = pages?.page(start);
-      out.push({
-        doc: doc.ref,
-        start,
-        end,
-        text,
-        paragraph: pi,
-        position: page ? `p. ${page}, ¶${pi + 1}` : `¶${pi + 1}`,
-        terms: indexTerms(text, sl, decompounder),
-      });
+      out.push(candidate(start, end, pi));
     }
     pi++;
   }
-  return out;
+  return out.length > 0 ? out : headings;
 }

@@ -23,6 +23,9 @@ import { verifyHooks } from '../answer/verify-hooks.js';
 import type { IndexReplica } from './replica.js';
 import { clampInt, type SummaryOptions } from './types.js';
 
+/** Said when the documents hold no sentence outside headings and labels. */
+export const NOTHING_TO_SUMMARISE = 'There is nothing to summarise: the text holds no sentences outside headings and labels.';
+
 /** Extractive (optionally LLM-worded) summaries over a replica (see module doc). */
 export class SummaryPipeline {
   private readonly cache = new SummaryCache();
@@ -79,6 +82,7 @@ export class SummaryPipeline {
     const { picked } = summarizeSentences(sentences, { count, maxChars });
     const single = opts.documentId ? { id: rows[0].id, title: rows[0].title, date: rows[0].date } : null;
     let summary = renderSummary(picked, single);
+    if (picked.length === 0) summary = { ...summary, text: NOTHING_TO_SUMMARISE };
     if (this.llm.enabled && summary.citations.length > 0) summary = await llmSummary(this.llm, summary, { verify: verifyHooks(this.dict) });
     this.cache.set(key, summary);
     return summary;
