@@ -188,3 +188,24 @@ describe('a name made of the question\'s own words is not an answer', () => {
     expect(kept.some((k) => /Bowl/.test(k))).toBe(false);
   });
 });
+
+describe('rate questions ("per month") want a rate', () => {
+  let d: Dossier;
+  beforeAll(async () => {
+    d = await Dossier.open(testConfig());
+    // An unrelated English text with "months" lowers the weight of "month" (fresh-user trial).
+    await d.ingest({ text: 'title: Solar farm\nlang: en\n\nConstruction will cost £38 million and is expected to take eighteen months.', source: 'solar.txt' });
+  });
+  afterAll(async () => {
+    await d.close();
+  });
+
+  it.each([
+    ['How many ZT-180 drones per month?', 'rund 100 Drohnen im Monat'],
+    ['Wie viele Drohnen pro Monat?', 'rund 100 Drohnen im Monat'],
+    ['How many ZT-180 prototypes will be built?', '100 Drohnen'],
+  ])('%s → %s', async (question, short) => {
+    const a = await d.ask(question);
+    expect(a.short).toBe(short);
+  });
+});

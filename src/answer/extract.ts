@@ -19,7 +19,7 @@ import type { Answer, Citation, DocumentRef } from './types.js';
 import type { PageSpan } from '../corpus/types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
-import { candidateScore, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
+import { candidateScore, isRate, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
 import { bestPhrase } from './phrases.js';
 import { contextFacts, germanVariants } from './sentence-rank.js';
@@ -314,6 +314,13 @@ export function extractAnswer(
     for (const list of perPassage) for (const r of list) if (r.best && (!withCandidate || r.total > withCandidate.total)) withCandidate = r;
     if (withCandidate && withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage) pick = withCandidate;
     else notStated = true;
+  }
+  // "How many … per month?": a sentence whose figure is a rate beats one whose figure is not,
+  // when it covers at least NOT_STATED_SHARE as much of the question.
+  if (qa.rate && pick.best && !isRate(pick.shown.tokens, pick.best.c)) {
+    let withRate: RankedSentence | null = null;
+    for (const r of all) if (r.best && isRate(r.shown.tokens, r.best.c) && (!withRate || r.total > withRate.total)) withRate = r;
+    if (withRate && withRate.coverage >= NOT_STATED_SHARE * pick.coverage) pick = withRate;
   }
   // A person named by surname only: the sentence naming them in full, when it scores nearly as high.
   if (typed) pick = fullerName(pick, all);

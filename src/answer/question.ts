@@ -34,6 +34,8 @@ export interface QuestionAnalysis {
   topic: string;
   /** True when the question asks for a newspaper, magazine or broadcaster (a quoted title fits best). */
   media?: boolean;
+  /** For rate questions ("… per month?", "… pro Jahr?"): true, and the answer must be a rate. */
+  rate?: boolean;
 }
 
 /** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
@@ -93,7 +95,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const questionTerms = new Set(tokens.map((t) => t.norm));
   const german = /^(wer|wem|wen|wessen|was|wann|wo|wohin|woher|wie|welche|warum|weshalb|ist|sind|war|hat|haben|kann|wird|gibt|von|mit|in|an|aus|bei|seit|bis|durch|für|nach|zu)\b/.test(q) && !/^(in which|in what|on which|at which)\b/.test(q);
   const language: 'en' | 'de' = german ? 'de' : 'en';
-  const result = (type: AnswerType, unit: NumberUnit | null): QuestionAnalysis => ({ type, unit, language, questionTerms, topic: topicOf(question) });
+  const rate = RATE.test(q);
+  const result = (type: AnswerType, unit: NumberUnit | null): QuestionAnalysis => ({ type, unit, language, questionTerms, topic: topicOf(question), ...(rate && type === 'number' ? { rate } : {}) });
 
   // The question word may come after a preposition or lead ("In what year…", "Nach Angaben von wem…").
   for (const [re, type, unit] of WH) if (re.test(q)) return result(type, unit);
@@ -156,6 +159,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   if (YESNO.test(words[0] ?? '') && !(german && words[0] === 'was')) return result('yesno', null);
   return result('other', null);
 }
+
+/** "per month", "a year", "pro Tag", "im Monat", "jährlich", "monthly": the question asks for a rate. */
+const RATE =
+  /\b((per|a|an|each|every|pro|je|im|in the|am|in einem|in a)\s+(second|minute|hour|day|week|month|year|sekunde|minute|stunde|tag|woche|monat|jahr)|hourly|daily|weekly|monthly|yearly|annually|stündlich|täglich|wöchentlich|monatlich|jährlich)\b/;
 
 /** A question word's noun for typing: letters only, the last part of a hyphenated compound ("panthers-spieler" → "spieler"). */
 function headOf(word: string): string {

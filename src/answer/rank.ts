@@ -70,7 +70,25 @@ export function candidateScore(q: QuestionAnalysis, c: Candidate, tokens: Token[
     dist = Math.min(dist, k < c.from ? c.from - k : k - c.to);
   }
   const proximity = dist === Infinity ? 0.2 : 1 / (1 + Math.max(0, dist - 1) / PROXIMITY_SCALE);
-  return fit * proximity * (names && c.kind !== 'name' ? NAMED_BONUS : 1);
+  // "How many … per month?": a figure that is no rate ("100 Drohnen" beside "100 Drohnen im Monat") fits less.
+  const rate = q.rate && c.kind === 'number' && !isRate(tokens, c) ? NOT_A_RATE : 1;
+  return fit * proximity * rate * (names && c.kind !== 'name' ? NAMED_BONUS : 1);
+}
+
+/** Multiplier for a figure that is no rate when the question asks for one ("per month"). */
+export const NOT_A_RATE = 0.5;
+
+const TIME_UNIT = /^(sekunde|sekunden|minute|minuten|stunde|stunden|tag|tage|tages|woche|wochen|monat|monate|monats|jahr|jahre|jahres|second|seconds|minute|minutes|hour|hours|day|days|week|weeks|month|months|year|years|annum)$/;
+const RATE_WORD = /^(stündlich|täglich|wöchentlich|monatlich|jährlich|hourly|daily|weekly|monthly|yearly|annually|jährliche[nmrs]?|monatliche[nmrs]?|tägliche[nmrs]?)$/;
+
+/** True when the number phrase, or the two tokens after it, name a rate ("im Monat", "pro Jahr", "jährlich"). */
+export function isRate(tokens: Token[], c: Candidate): boolean {
+  for (let k = Math.max(0, c.from - 2); k <= Math.min(tokens.length - 1, c.to + 2); k++) {
+    const n = tokens[k].norm;
+    if (RATE_WORD.test(n)) return true;
+    if (TIME_UNIT.test(n) && k > 0 && /^(pro|je|im|am|per|a|an|each|every|in)$/.test(tokens[k - 1].norm)) return true;
+  }
+  return false;
 }
 
 /** Multiplier for a number phrase that contains a matched question word ("17 Sekunden" for "how many seconds"). */
