@@ -101,3 +101,13 @@ describe('clock times answer "when"', () => {
     expect(found('Es kamen 17 Besucher.', 'date')).toEqual([]);
   });
 });
+
+describe('weekdays and nationality adjectives are no names', () => {
+  it('"on Tuesday"/"am Dienstag" are dates; "Danish" is not an organisation, the company after it is', () => {
+    const t = 'The council approved the plan on Tuesday, and the Danish company Vestergaard Energi will install the panels.';
+    expect(found(t, 'date')).toEqual(['on Tuesday']);
+    expect(found(t, 'name')).toEqual(['Vestergaard Energi']);
+    expect(found('Am Dienstag stellte der Bürgermeister den Plan vor.', 'date')).toEqual(['Am Dienstag']);
+    expect(found('British engineers and Chinese firms met in Leeds.', 'name')).toEqual(['Leeds']);
+  });
+});

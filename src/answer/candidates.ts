@@ -73,6 +73,15 @@ function isYear(t: Token): boolean {
   return /^(1[0-9]|20)\d\d$/.test(t.norm) || /^\d{3,4}er$/.test(t.norm);
 }
 
+/** Weekday names (EN/DE): dates, never names or places ("Tuesday" is no answer to "where"). */
+const WEEKDAY = /^(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?$/;
+/**
+ * Capitalised words that are never a name: weekdays and English nationality or language
+ * adjectives ("the Danish company", "British engineers"; German writes these in lower case).
+ */
+const NOT_A_NAME =
+  /^(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|monday|tuesday|wednesday|thursday|friday|saturday|sunday|danish|swedish|finnish|british|english|irish|scottish|welsh|spanish|polish|turkish|dutch|french|german|swiss|austrian|italian|russian|ukrainian|belarusian|norwegian|hungarian|romanian|bulgarian|croatian|serbian|czech|slovak|slovenian|greek|portuguese|chinese|japanese|korean|vietnamese|taiwanese|indian|pakistani|iranian|iraqi|israeli|syrian|saudi|egyptian|african|american|canadian|mexican|brazilian|argentinian|australian|european|asian|arab|arabic|latin)$/;
+
 /** Words that lead a clock time or a span of hours ("um 8 Uhr", "zwischen 9 und 17 Uhr", "at 5 pm"). */
 const CLOCK_LEAD = new Set(['um', 'gegen', 'von', 'zwischen', 'at', 'from', 'around', 'between', 'täglich', 'daily']);
 
@@ -136,6 +145,12 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       push('date', i, i + 1, null);
     }
     if (/^\d{1,2}(st|nd|rd|th)$/.test(t.norm) && tokens[i + 1]?.norm === 'century') push('date', i, i + 1, null);
+    // Weekdays: "am Dienstag", "on Tuesday".
+    if (WEEKDAY.test(t.norm) && t.capitalized) {
+      let from = i;
+      while (from > 0 && DATE_LEAD.has(tokens[from - 1].norm) && joined(from)) from--;
+      push('date', from, i, null);
+    }
     // Clock times are "when" answers too: "17 Uhr", "10:30 Uhr", "von 11 bis 17 Uhr", "5 p.m.".
     const clock = clockTimeEnd(text, tokens, i);
     if (clock !== null) {
@@ -232,14 +247,14 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     return (k > 0 && PLACE_BEFORE.test(tokens[k - 1].norm) && !sentenceStart) || PLACE_END.test(t.norm);
   };
   for (let i = 0; i < tokens.length; i++) {
-    if (!tokens[i].capitalized || /\d/.test(tokens[i].norm) || MONTH.test(tokens[i].norm)) continue;
+    if (!tokens[i].capitalized || /\d/.test(tokens[i].norm) || MONTH.test(tokens[i].norm) || NOT_A_NAME.test(tokens[i].norm)) continue;
     let to = i;
     while (to + 1 < tokens.length && joined(to + 1) && tokens[to + 1].start < tokens[to].end) to++; // hyphen parts
     while (to + 1 < tokens.length && joined(to + 1)) {
       const n = tokens[to + 1];
       if (n.start < tokens[to].end) to++;
       else if (PERSON_BEFORE.test(last(to))) break;
-      else if (n.capitalized && !MONTH.test(n.norm) && !/\d/.test(n.norm)) to++;
+      else if (n.capitalized && !MONTH.test(n.norm) && !NOT_A_NAME.test(n.norm) && !/\d/.test(n.norm)) to++;
       else if (NAME_GLUE.has(n.norm) && tokens[to + 2]?.capitalized && joined(to + 2) && nameLike(to + 2)) to += 2;
       else break;
     }
