@@ -111,3 +111,15 @@ describe('weekdays and nationality adjectives are no names', () => {
     expect(found('British engineers and Chinese firms met in Leeds.', 'name')).toEqual(['Leeds']);
   });
 });
+
+describe('power and currency signs', () => {
+  it('"45-megawatt", "45 Megawatt", "12 MW" are power; "£38 million" keeps its sign', () => {
+    const t = 'The 45-megawatt farm will cost £38 million.';
+    const units = (x: string) => findCandidates(x, tokenize(x), null).filter((c) => c.kind === 'number').map((c) => [x.slice(c.start, c.end), c.unit]);
+    expect(units(t)).toEqual([['45-megawatt', 'power'], ['£38 million', 'money']]);
+    expect(units('Der Park hat eine Leistung von 45 Megawatt.')).toEqual([['45 Megawatt', 'power']]);
+    expect(analyzeQuestion('Wie hoch ist die Leistung des Solarparks?')).toMatchObject({ type: 'number', unit: 'power' });
+    expect(analyzeQuestion('How powerful is the solar farm?')).toMatchObject({ type: 'number', unit: 'power' });
+    expect(analyzeQuestion('Wie hoch ist der Turm?')).toMatchObject({ type: 'number', unit: 'distance' });
+  });
+});

@@ -49,6 +49,7 @@ unit('speed', 'km/h stundenkilometer stundenkilometern mph knoten knots');
 unit('percent', 'prozent percent prozentpunkte');
 unit('area', 'quadratkilometer quadratmeter hektar hectares hectare acres acre km²');
 unit('temperature', 'grad degrees celsius fahrenheit');
+unit('power', 'w watt watts kw kilowatt kilowatts mw megawatt megawatts gw gigawatt gigawatts kwh mwh gwh kilowattstunden megawattstunden ps horsepower hp');
 const PER = new Set(['pro', 'per', 'je', 'im', 'a', 'an', 'each', 'every', 'in', 'am', 'des', 'der', 'vom', 'von', 'of']);
 const LINK = new Set(['und', 'bis', 'and', 'to', 'or', 'oder']);
 const ORG_WORD = /^(ag|gmbh|se|kg|inc|corp|corporation|company|co|ltd|llc|plc|group|gruppe|konzern|technology|technologies|systems|industries|bank|verlag|universität|university|institute|institut|college|partei|party|zeitung|times|post|journal|news|agentur|agency|ministerium|ministry|council|rat|association|verband|verein|club|fc|airlines|airways|motors|holding|stiftung|foundation|kommission|commission|union|organisation|organization|nato|uno|un|eu|who)$/;
@@ -211,11 +212,19 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
           if (to > i) u = 'count';
         }
       }
+      // "45-megawatt", "10-kilometre": the unit is part of the number's token.
+      const glued = /^\d[\d.,]*-(\p{L}+)$/u.exec(tokens[i].norm);
+      if (!u && glued && UNITS[glued[1]]) u = UNITS[glued[1]];
       if (!u) u = 'any';
       // "… im Monat", "pro Jahr", "per month", "a year"
       if (to + 2 < tokens.length && PER.has(tokens[to + 1].norm) && DURATION.test(tokens[to + 2].norm) && joined(to + 1) && joined(to + 2)) to += 2;
       else if (to + 1 < tokens.length && /^(jährlich|monatlich|täglich|annually|daily|monthly|yearly)$/.test(tokens[to + 1].norm) && joined(to + 1)) to++;
       push('number', from, to, u);
+      // "£38 million": the currency sign before the figure belongs to the answer.
+      if (signBefore && from === i) {
+        const c = out[out.length - 1];
+        c.start = text.slice(0, t.start).search(/[$€£¥]\s*$/);
+      }
       numberEnd = to;
     }
   }

@@ -425,11 +425,11 @@ const DEPENDENT_DISCOUNT = 0.9;
 
 const WHAT_EN: Record<string, string> = {
   speed: 'how fast', weight: 'the weight', money: 'the cost or amount of money', distance: 'the distance or size',
-  percent: 'the percentage', area: 'the area', temperature: 'the temperature', count: 'the number', any: 'the figure',
+  percent: 'the percentage', area: 'the area', temperature: 'the temperature', power: 'the power or capacity', count: 'the number', any: 'the figure',
 };
 const WHAT_DE: Record<string, string> = {
   speed: 'die Geschwindigkeit', weight: 'das Gewicht', money: 'den Preis oder Betrag', distance: 'die Entfernung oder Größe',
-  percent: 'den Anteil', area: 'die Fläche', temperature: 'die Temperatur', count: 'die Anzahl', any: 'die Zahl',
+  percent: 'den Anteil', area: 'die Fläche', temperature: 'die Temperatur', power: 'die Leistung', count: 'die Anzahl', any: 'die Zahl',
 };
 const TYPE_EN: Record<string, string> = { date: 'when', place: 'where', person: 'who', organisation: 'which organisation', duration: 'how long' };
 const TYPE_DE: Record<string, string> = { date: 'wann', place: 'wo', person: 'wer', organisation: 'welche Organisation', duration: 'wie lange' };
