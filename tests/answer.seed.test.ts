@@ -209,3 +209,26 @@ describe('rate questions ("per month") want a rate', () => {
     expect(a.short).toBe(short);
   });
 });
+
+describe('German questions prefer German evidence when both languages are stored', () => {
+  let d: Dossier;
+  beforeAll(async () => {
+    d = await Dossier.open(testConfig({}, { corpus: 'empty' }));
+    await d.ingest({ text: 'title: Neuer Containerhafen in Kiel\nlang: de\n\nDie Stadt Kiel plant am Ostufer der Förde einen neuen Containerhafen.\n\nDer Bau soll rund 420 Millionen Euro kosten und drei Jahre dauern.', source: 'kiel.txt' });
+    await d.ingest({ text: 'title: Solar farm near Leeds\nlang: en\n\nLeeds City Council approved a solar farm near Garforth.\n\nConstruction will cost £38 million and is expected to take eighteen months.', source: 'solar.txt' });
+  });
+  afterAll(async () => {
+    await d.close();
+  });
+
+  it('"Wie viel kostet der Bau des Hafens?" is answered from the German text, not through "construction … cost"', async () => {
+    const a = await d.ask('Wie viel kostet der Bau des Hafens?');
+    expect(a.short).toBe('rund 420 Millionen Euro');
+    expect(a.citations[0].document.title).toBe('Neuer Containerhafen in Kiel');
+  });
+
+  it('English questions still reach the German text', async () => {
+    const a = await d.ask('How long will the construction of the harbour in Kiel take?');
+    expect(a.citations.map((c) => c.document.title)).toContain('Neuer Containerhafen in Kiel');
+  });
+});

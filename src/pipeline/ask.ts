@@ -26,6 +26,7 @@ import { verifyHooks } from '../answer/verify-hooks.js';
 import type { IndexReplica } from './replica.js';
 import { clampInt, type AskOptions } from './types.js';
 import { chatPlainText } from '../text/markdown.js';
+import { preferQuestionLanguage } from '../search/language-prior.js';
 
 /** Weight of query groups that come from the conversation context rather than the question. */
 const CONTEXT_WEIGHT = 0.5;
@@ -74,7 +75,12 @@ export class AskPipeline {
       const have = new Set(groups.map((g) => g.label));
       for (const g of ctx.groups) if (!have.has(g.label)) groups.push({ ...g, weight: g.weight * CONTEXT_WEIGHT });
     }
-    const ranked = searcher.search(groups, scope, Math.max(limit, this.config.LEXICAL_DEPTH));
+    const ranked = preferQuestionLanguage(
+      searcher.search(groups, scope, Math.max(limit, this.config.LEXICAL_DEPTH)),
+      query.language,
+      (r) => catalog.get(r.chunk.docId)?.language,
+      catalog.hasLanguage(query.language),
+    );
     const idfs = searcher.groupIdfs(groups);
     const top = ranked[0];
     // Lexical coverage decides, unless a dense hit clears DENSE_THRESHOLD (src/search/dense-abstain.ts).
