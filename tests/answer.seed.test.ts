@@ -214,7 +214,7 @@ describe('German questions prefer German evidence when both languages are stored
   let d: Dossier;
   beforeAll(async () => {
     d = await Dossier.open(testConfig({}, { corpus: 'empty' }));
-    await d.ingest({ text: 'title: Neuer Containerhafen in Kiel\nlang: de\n\nDie Stadt Kiel plant am Ostufer der Förde einen neuen Containerhafen.\n\nDer Bau soll rund 420 Millionen Euro kosten und drei Jahre dauern.', source: 'kiel.txt' });
+    await d.ingest({ text: 'title: Neuer Containerhafen in Kiel\nlang: de\n\nDie Stadt Kiel plant am Ostufer der Förde einen neuen Containerhafen. Oberbürgermeister Ulf Kämpfer stellte das Vorhaben am 14. Mai 2024 vor.\n\nDer Bau soll rund 420 Millionen Euro kosten und drei Jahre dauern.', source: 'kiel.txt' });
     await d.ingest({ text: 'title: Solar farm near Leeds\nlang: en\n\nLeeds City Council approved a solar farm near Garforth.\n\nConstruction will cost £38 million and is expected to take eighteen months.', source: 'solar.txt' });
   });
   afterAll(async () => {
@@ -225,6 +225,14 @@ describe('German questions prefer German evidence when both languages are stored
     const a = await d.ask('Wie viel kostet der Bau des Hafens?');
     expect(a.short).toBe('rund 420 Millionen Euro');
     expect(a.citations[0].document.title).toBe('Neuer Containerhafen in Kiel');
+  });
+
+  it('a German compound title before a name makes it a person, surname included ("Oberbürgermeister Ulf Kämpfer")', async () => {
+    for (const q of ['Wer ist Oberbürgermeister von Kiel?', 'Who is the mayor of Kiel?']) {
+      const a = await d.ask(q);
+      expect(a.short, q).toBe('Ulf Kämpfer');
+      expect(a.answerType, q).toBe('person');
+    }
   });
 
   it('English questions still reach the German text', async () => {

@@ -55,6 +55,9 @@ const LINK = new Set(['und', 'bis', 'and', 'to', 'or', 'oder']);
 const ORG_WORD = /^(ag|gmbh|se|kg|inc|corp|corporation|company|co|ltd|llc|plc|group|gruppe|konzern|technology|technologies|systems|industries|bank|verlag|universität|university|institute|institut|college|partei|party|zeitung|times|post|journal|news|agentur|agency|ministerium|ministry|council|rat|association|verband|verein|club|fc|airlines|airways|motors|holding|stiftung|foundation|kommission|commission|union|organisation|organization|nato|uno|un|eu|who)$/;
 const ORG_BEFORE = /^(unternehmen|firma|konzern|hersteller|drohnenhersteller|magazin|zeitung|zeitschrift|blatt|agentur|nachrichtenagentur|sender|verlag|partei|company|firm|manufacturer|maker|magazine|newspaper|paper|agency|network|broadcaster|group|team|mannschaft|verein|club)$/;
 const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general)$/;
+/** German compound titles end in a person noun ("Oberbürgermeister", "Regierungssprecherin", "Museumsdirektorin"). */
+const PERSON_TITLE_END = /.{3,}(bürgermeister|präsident|minister|kanzler|sekretär|direktor|leiter|sprecher|vorsitzende|trainer|chef)(in|s|en)?$/;
+const isPersonTitle = (w: string) => PERSON_BEFORE.test(w) || PERSON_TITLE_END.test(w);
 const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
 const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt)$/;
 /** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
@@ -246,7 +249,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
   const nameLike = (k: number): boolean => {
     const t = tokens[k];
     if (!t.capitalized || /\d/.test(t.norm) || PRONOUN.test(t.norm)) return false;
-    if (PERSON_BEFORE.test(last(k))) return false;
+    if (isPersonTitle(last(k))) return false;
     if (/^[\p{Lu}-]{2,}$/u.test(text.slice(t.start, t.end))) return true; // acronym
     const sentenceStart = k === 0 || /[.!?:]\s*$/.test(text.slice(tokens[k - 1].end, t.start));
     const common = isCommon ? isCommon(t.norm) : sentenceStart;
@@ -262,7 +265,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     while (to + 1 < tokens.length && joined(to + 1)) {
       const n = tokens[to + 1];
       if (n.start < tokens[to].end) to++;
-      else if (PERSON_BEFORE.test(last(to))) break;
+      else if (isPersonTitle(last(to))) break;
       else if (n.capitalized && !MONTH.test(n.norm) && !NOT_A_NAME.test(n.norm) && !/\d/.test(n.norm)) to++;
       else if (NAME_GLUE.has(n.norm) && tokens[to + 2]?.capitalized && joined(to + 2) && nameLike(to + 2)) to += 2;
       else break;
@@ -272,6 +275,9 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     let b = to;
     while (a <= b && (!nameLike(a) || (a > i && tokens[a].start < tokens[a - 1].end))) a++;
     while (b >= a && !nameLike(b) && !ORG_WORD.test(tokens[b].norm)) b--;
+    // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
+    // keeps the capitalised word after it as the surname: German surnames are often nouns.
+    if (isCommon && a === b && a > 0 && isPersonTitle(last(a - 1)) && b + 1 <= to && !isCommon(tokens[b].norm) && tokens[b + 1].start >= tokens[b].end) b++;
     if (a <= b) {
       const before = a > 0 ? last(a - 1) : '';
       const run = tokens.slice(a, b + 1);
@@ -281,7 +287,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       const dictionaryPlace = isCommon !== null && run.every((t) => isCommon(t.norm));
       if (dictionaryPlace) flavour = 'place';
       else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';
-      else if (PERSON_BEFORE.test(before) || (run.length >= 2 && run.length <= 4 && !run.some((t) => /^[\p{Lu}]{2,}$/u.test(text.slice(t.start, t.end))))) flavour = 'person';
+      else if (isPersonTitle(before) || (run.length >= 2 && run.length <= 4 && !run.some((t) => /^[\p{Lu}]{2,}$/u.test(text.slice(t.start, t.end))))) flavour = 'person';
       else if (PLACE_BEFORE.test(before)) flavour = 'place';
       // "an der Förde", "in der Ukraine", "at the Thames": a place preposition and an article before a one-word name.
       else if (run.length === 1 && a > 1 && /^(der|die|das|dem|den|the)$/.test(tokens[a - 1].norm) && (PLACE_BEFORE.test(tokens[a - 2].norm) || /^(an|auf|on)$/.test(tokens[a - 2].norm)) && joined(a - 1) && joined(a)) flavour = 'place';
