@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { mulberry32 } from './lib/metrics.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Where the public dev data lives (see /work/shared/data/README.md). */
@@ -31,15 +32,8 @@ export interface BenchData {
   questions: { de: string[]; en: string[] };
 }
 
-/** A deterministic pseudo-random generator in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator in [0, 1) (mulberry32, scripts/lib/metrics.ts). */
+export const rng = mulberry32;
 
 const exists = (f: string) => fs.existsSync(f);
 

@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { Dossier } from '../src/core.js';
 import { ROOT, SEED, tempDir } from './helpers.js';
+import { mulberry32 as rng } from '../scripts/lib/metrics.js';
 
 const KILLS = 10;
 /** Fresh documents per killed run, so that every run has real work when the kill comes. */
@@ -33,15 +34,6 @@ const CHILD = path.join(ROOT, 'tests', 'kit', 'ingest-child.ts');
  */
 const SETTINGS = { EMBEDDINGS: 'off', TRANSLATE: 'false', LOG_LEVEL: 'silent' } as const;
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Run {
   acked: Map<string, string>;

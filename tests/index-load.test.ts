@@ -13,15 +13,10 @@ import { indexTerms } from '../src/text/terms.js';
 import type { StemLang } from '../src/text/stem.js';
 import { Dossier } from '../src/core.js';
 import { testConfig } from './helpers.js';
+import { DING_FIXTURE } from './kit/ding-fixture.js';
+import { mulberry32 } from '../scripts/lib/metrics.js';
 
-const DING =
-  'herstellen; produzieren; fertigen {vt} | herstellend | hergestellt :: to produce sth.; to manufacture sth. | producing | produced\n' +
-  'Drohne {f} | Drohnen {pl} :: drone | drones\n' +
-  'Kuchen {m} | Kuchen {pl} :: cake | cakes\n' +
-  'backen {vt} :: to bake\n' +
-  'Monat {m} | Monate {pl} :: month | months\n' +
-  'Werk {n}; Fabrik {f} :: plant; factory\n' +
-  'Fabrik {f} | Fabriken {pl} :: factory | factories\n';
+const DING = DING_FIXTURE;
 
 const TEXTS: { id: number; lang: StemLang; text: string }[] = [
   { id: 1, lang: 'de', text: 'Die Fabrik soll jeden Monat Drohnen produzieren. Die Drohnen werden im Werk gefertigt.' },
@@ -111,14 +106,7 @@ describe('concept index', () => {
   });
 
   it('matches the materialised vectors under random adds, re-adds, removals and compactions', () => {
-    // Deterministic pseudo-random generator (mulberry32).
-    let seed = 12;
-    const rand = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const rand = mulberry32(12);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
     // Dictionary stems of both languages plus words the dictionary lacks (identity only).
     const vocab: Record<StemLang, string[]> = {

@@ -11,6 +11,7 @@ import type { StemLang } from '../src/text/stem.js';
 import { Dossier } from '../src/core.js';
 import { SNAPSHOT_FILE } from '../src/search/persisted-index.js';
 import { tempDir, testConfig } from './helpers.js';
+import { mulberry32 as rng } from '../scripts/lib/metrics.js';
 
 /** BM25 straight from its definition (Robertson & Zaragoza 2009, Lucene's idf) over explicit term lists. */
 function referenceBm25(units: Map<number, string[]>, groups: QueryGroup[]): Map<number, number> {
@@ -35,15 +36,6 @@ function referenceBm25(units: Map<number, string[]>, groups: QueryGroup[]): Map<
   return out;
 }
 
-/** A deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('compact postings under random adds, re-adds and removals', () => {
   it('score exactly like BM25 from its definition, across compactions', () => {

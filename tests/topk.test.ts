@@ -5,6 +5,8 @@ import { PassageSearcher, type IndexedDocument } from '../src/search/passages.js
 import { buildQuery } from '../src/search/query.js';
 import { indexTerms } from '../src/text/terms.js';
 import type { StemLang } from '../src/text/stem.js';
+import { mulberry32 } from '../scripts/lib/metrics.js';
+import { DING_FIXTURE } from './kit/ding-fixture.js';
 
 describe('topK', () => {
   it('equals sorting everything and taking the first k, ties included', () => {
@@ -22,29 +24,13 @@ describe('topK', () => {
 });
 
 describe('PassageSearcher top-k cut-off', () => {
-  const DING =
-    'herstellen; produzieren; fertigen {vt} | herstellend | hergestellt :: to produce sth.; to manufacture sth. | producing | produced\n' +
-    'Drohne {f} | Drohnen {pl} :: drone | drones\n' +
-    'Kuchen {m} | Kuchen {pl} :: cake | cakes\n' +
-    'backen {vt} :: to bake\n' +
-    'Monat {m} | Monate {pl} :: month | months\n' +
-    'Werk {n}; Fabrik {f} :: plant; factory\n' +
-    'Fabrik {f} | Fabriken {pl} :: factory | factories\n' +
-    'Stadt {f} | Städte {pl} :: city | cities\n' +
-    'liefern {vt} :: to deliver\n';
+  const DING = DING_FIXTURE + 'Stadt {f} | Städte {pl} :: city | cities\n' + 'liefern {vt} :: to deliver\n';
   const dict = parseDing(DING);
   const WORDS: Record<StemLang, string[]> = {
     de: 'Fabrik Drohnen produzieren Monat Kuchen backen Werk gefertigt Stadt Berlin liefern Iran hundert zwei Moskau Preis'.split(' '),
     en: 'factory drones produce month cake bake plant manufactured city Berlin deliver Iran hundred two Moscow price'.split(' '),
   };
-  // Deterministic pseudo-random generator (mulberry32).
-  let seed = 41;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(41);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const sentence = (lang: StemLang) => Array.from({ length: 2 + Math.floor(rand() * 6) }, () => pick(WORDS[lang])).join(' ');
   let nextId = 1;
