@@ -33,7 +33,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../src/config.js';
 import { Dossier } from '../src/core.js';
-import { splitUnits } from './lib/split.js';
+import { readXquadPair } from './lib/data.js';
 import { normalizeAnswer } from './answer-metrics.js';
 import { cutAnswerSentence } from './lib/near-miss.js';
 import { fitLogistic, logistic, RANKER, SENTENCE_FEATURES } from '../src/answer/learned.js';
@@ -51,7 +51,6 @@ const program = new Command()
 const opts = program.opts<{ cache?: string; dry?: boolean; hand?: boolean }>();
 const shared = process.env.SHARED_DATA_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
 
-interface Squad { data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { text: string }[] }[] }[] }[] }
 interface Asked {
   article: string;
   gold: string;
@@ -65,12 +64,7 @@ interface Asked {
 }
 
 async function collect(): Promise<Asked[]> {
-  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(shared, 'xquad', f), 'utf8')) as Squad;
-  const de = read('xquad-dev.de.json');
-  const en = read('xquad-dev.en.json');
-  const parts = splitUnits(de.data.map((a) => a.title));
-  const enQ = new Map<string, string>();
-  for (const a of en.data) for (const p of a.paragraphs) for (const q of p.qas) enQ.set(q.id, q.question);
+  const { de, parts, enQuestion: enQ } = readXquadPair(shared);
   // Collect with the hand-set scores and rules: the learned models must not see their own picks.
   const saved = { ...RANKER };
   RANKER.sentence = null;

@@ -29,7 +29,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../src/config.js';
 import { Dossier } from '../src/core.js';
-import { splitUnits } from './lib/split.js';
+import { readXquadPair } from './lib/data.js';
 import { shortAnswerF1 } from './answer-metrics.js';
 import { analyzeQuestion } from '../src/answer/question.js';
 import { SPAN_FEATURES, SPAN_TRACE, setSpanModels, spanModels, spanScore, type SpanModel, type SpanTrace } from '../src/answer/span.js';
@@ -43,16 +43,10 @@ const program = new Command()
 const opts = program.opts<{ cache?: string; dry?: boolean; folds: string; l2: string }>();
 const shared = process.env.SHARED_DATA_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
 
-interface Squad { data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { text: string }[] }[] }[] }[] }
 interface Group { article: string; gold: string; type: string; trace: SpanTrace; f1: number[]; hand: number }
 
 async function collect(): Promise<Group[]> {
-  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(shared, 'xquad', f), 'utf8')) as Squad;
-  const de = read('xquad-dev.de.json');
-  const en = read('xquad-dev.en.json');
-  const parts = splitUnits(de.data.map((a) => a.title));
-  const enQ = new Map<string, string>();
-  for (const a of en.data) for (const p of a.paragraphs) for (const q of p.qas) enQ.set(q.id, q.question);
+  const { de, parts, enQuestion: enQ } = readXquadPair(shared);
   const saved = spanModels();
   setSpanModels({ other: null });
   const out: Group[] = [];

@@ -62,7 +62,8 @@ export const PUBLIC_DATA_HELP = [
   '  10kgnad/test.csv — 10kGNAD test split (Block 2019), CC BY-NC-SA 4.0, github.com/tblock/10kGNAD (label;text, \' quotes, no header)',
 ].join('\n');
 
-interface Squad {
+/** SQuAD v1.1 JSON as XQuAD ships it. */
+export interface Squad {
   data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { text: string; answer_start?: number }[] }[] }[] }[];
 }
 
@@ -210,4 +211,17 @@ export function readDistractors(file: string, flag = '--distractors'): { text: s
     if (typeof r[1] === 'string' && r[1].trim()) out.push({ text: r[1], part: part.get(`row ${i}`)! });
   });
   return out;
+}
+
+/**
+ * The XQuAD dev pair for the training scripts: German articles, the split part of each article
+ * title (scripts/lib/split.ts) and the English wording of each question id.
+ * @throws Error naming the file when one cannot be read.
+ */
+export function readXquadPair(dataDir: string): { de: Squad; parts: Map<string, Part>; enQuestion: Map<string, string> } {
+  const de = readJson<Squad>(path.join(dataDir, 'xquad', 'xquad-dev.de.json'), 'xquad');
+  const en = readJson<Squad>(path.join(dataDir, 'xquad', 'xquad-dev.en.json'), 'xquad');
+  const enQuestion = new Map<string, string>();
+  for (const a of en.data) for (const p of a.paragraphs) for (const q of p.qas) enQuestion.set(q.id, q.question);
+  return { de, parts: splitUnits(de.data.map((a) => a.title)), enQuestion };
 }
