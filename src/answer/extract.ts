@@ -263,6 +263,8 @@ export function extractAnswer(
           if (score > 0 && (!best || score > best.score)) best = { c, score };
         }
       }
+      // A dependent sentence is read with the one before it: their joint coverage counts, a little discounted.
+      if (shown !== s) coverage = Math.max(coverage, DEPENDENT_DISCOUNT * (shown.score / mass));
       // "Wie das Magazin weiter berichtet …": the magazine named earlier in the document is the
       // candidate, and the sentence naming it is quoted (src/answer/antecedent.ts).
       if (typed && !best && s.score > 0 && namesAskedKind(qa, s.tokens, s.matchedTokens)) {
@@ -273,8 +275,6 @@ export function extractAnswer(
           best = { c: found.candidate, score: found.fit * ANTECEDENT_DISCOUNT };
         }
       }
-      // A dependent sentence is read with the one before it: their joint coverage counts, a little discounted.
-      if (shown !== s) coverage = Math.max(coverage, DEPENDENT_DISCOUNT * (shown.score / mass));
       const total = (coverage + (best ? CANDIDATE_WEIGHT * best.score : 0)) * Math.pow(RANK_DECAY, pi);
       list.push({ s, shown, passage: pi, coverage, best, total, quote, index: si, dependent: quote !== span });
     }
