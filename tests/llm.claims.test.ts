@@ -256,5 +256,5 @@ describe('LLM text is plain text in Discord', () => {
 
 /** Counts for the closing note: printed once, asserted above. */
 afterAll(() => {
-  process.stdout.write(`llm.claims: ${GOOD.length} good replies accepted, ${ISSUE_ROWS.length + OWN_BAD.length + 3} bad replies refused (plus deadline, size and language cases)\n`);
+  if (process.env.TEST_VERBOSE) process.stdout.write(`llm.claims: ${GOOD.length} good replies accepted, ${ISSUE_ROWS.length + OWN_BAD.length + 3} bad replies refused (plus deadline, size and language cases)\n`);
 });
