@@ -42,7 +42,7 @@ const DURATION = /^(jahre|jahren|jahr|jahres|monate|monaten|monat|wochen|woche|t
 /** Unit words (lower case) → unit family. Symbols (€, $, %, °) are read from the text between tokens. */
 const UNITS: Record<string, NumberUnit> = {};
 const unit = (family: NumberUnit, words: string) => words.split(' ').forEach((w) => (UNITS[w] = family));
-unit('money', 'euro euros eur dollar dollars usd us-dollar us-dollars pfund pound pounds franken yen rubel rubles yuan mark cent cents pence won rupien rupees');
+unit('money', 'euro euros eur gbp chf dollar dollars usd us-dollar us-dollars pfund pound pounds franken yen rubel rubles yuan mark cent cents pence won rupien rupees');
 unit('weight', 'kg kilogramm kilogram kilograms kilo kilos tonnen tonne tonnes tons ton gramm gram grams g pfund pounds lb lbs zentner');
 unit('distance', 'km kilometer kilometern kilometre kilometres kilometers m meter metern metre metres meters cm zentimeter centimetres centimeters mm millimeter meilen meile miles mile feet foot ft fuß yards yard inches inch zoll seemeilen');
 unit('speed', 'km/h stundenkilometer stundenkilometern mph knoten knots');
