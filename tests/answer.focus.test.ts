@@ -7,6 +7,20 @@ import { tokenize } from '../src/text/tokenize.js';
 import type { QueryGroup } from '../src/search/lexical.js';
 import { testConfig } from './helpers.js';
 
+describe('"pound" figures are money or weight by their clause', () => {
+  const unitOf = (text: string) => findCandidates(text, tokenize(text), null).find((c) => c.kind === 'number')?.unit;
+  it.each([
+    ['A one-way ticket costs 4 pounds.', 'money'],
+    ['The bridge will cost 520 million pounds.', 'money'],
+    ['Die Karte kostet 3 Pfund.', 'money'],
+    ['The anchor weighs 900 pounds.', 'weight'],
+    ['Der Fisch war 12 Pfund schwer.', 'weight'],
+    ['They carried 50 pounds of flour.', 'weight'],
+  ])('%s → %s', (text, unit) => {
+    expect(unitOf(text)).toBe(unit);
+  });
+});
+
 describe('question focus (src/answer/focus.ts)', () => {
   it.each([
     // name-of: the noun after "Wie heißt der/die/das", the genitive or possessive is the topic.
@@ -100,7 +114,7 @@ describe('near misses on own documents: the topic is there, the asked-for fact i
       source: 'test:northport',
       text:
         'Northport ferry\n\nThe Northport ferry is operated by Blue Line Shipping, a company from Hull. ' +
-        'Its new ship, the Aurora, weighs 1,200 tonnes and carries 300 passengers.\n\nA one-way ticket costs 6 euros. The crossing takes 40 minutes.',
+        'Its new ship, the Aurora, weighs 1,200 tonnes and carries 300 passengers.\n\nA one-way ticket costs 4 pounds. The crossing takes 40 minutes. Its anchor chain weighs 900 pounds.',
     });
   });
   afterAll(async () => {
@@ -126,7 +140,9 @@ describe('near misses on own documents: the topic is there, the asked-for fact i
     ['Wie viele Einwohner hat Lindenau?', '24.000 Einwohner'],
     ['Wie lang ist der Fluss Lind?', '48 Kilometer'],
     ['What is the weight of the Aurora?', '1,200 tonnes'],
-    ['What is the price of a one-way ticket?', '6 euros'],
+    // "pounds" is money after "costs" and a weight after "weighs" (src/answer/candidates.ts).
+    ['How much does a one-way ticket cost?', '4 pounds'],
+    ['How heavy is the anchor chain?', '900 pounds'],
     ['How many passengers does the Aurora carry?', '300'],
   ])('%s → answered (%s)', async (question, short) => {
     const a = await d.ask(question);

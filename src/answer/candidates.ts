@@ -65,6 +65,24 @@ const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these
 /** Lower-case words allowed inside a name run ("Bank of England", "Ludwig van Beethoven"). */
 const NAME_GLUE = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'da', 'di', 'y', 'bin', 'al', 'and', '&']);
 
+/** "pound"/"Pfund" is money or weight: the words around the figure decide. */
+const POUND = /^(pound|pounds|pfund)$/;
+const MONEY_CUE = /^(cost|costs|costing|price|priced|prices|paid|pay|pays|paying|worth|spend|spends|spent|budget|fee|fees|fare|fares|ticket|tickets|salary|sold|sell|sells|buy|bought|funding|funded|invest|invested|investment|sterling|kostet|kosten|kostete|kosteten|preis|preise|bezahlt|zahlen|zahlt|zahlte|wert|gebühr|gebühren|budget|ticket|verkauft|gekauft|investiert|millionen|million|millions|milliarden|billion|billions)$/;
+const WEIGHT_CUE = /^(weigh|weighs|weighed|weighing|weight|heavy|heavier|wiegt|wiegen|wog|wogen|gewicht|schwer|schwere[nr]?)$/;
+/**
+ * Unit family of a "pound" figure from the words of its clause (six tokens before the figure, two
+ * after the unit): a money cue ("costs", "price", "Millionen") makes it money, a weight cue
+ * ("weighs", "schwer") or none keeps it a weight.
+ */
+function poundFamily(tokens: Token[], from: number, unitAt: number): NumberUnit {
+  let money = false;
+  for (let k = Math.max(0, from - 6); k <= Math.min(tokens.length - 1, unitAt + 2); k++) {
+    if (WEIGHT_CUE.test(tokens[k].norm)) return 'weight';
+    if (MONEY_CUE.test(tokens[k].norm)) money = true;
+  }
+  return money ? 'money' : 'weight';
+}
+
 function isDigitToken(t: Token): boolean {
   return /^\d/.test(t.norm);
 }
@@ -189,7 +207,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
           u = 'speed';
           to += 2;
         } else if (UNITS[w]) {
-          u = UNITS[w];
+          u = POUND.test(w) ? poundFamily(tokens, from, to + 1) : UNITS[w];
           to++;
           // "Kilometer pro Stunde", "miles per hour"
           if (u === 'distance' && tokens[to + 2] && PER.has(tokens[to + 1].norm) && /^(stunde|hour|h|sekunde|second)$/.test(tokens[to + 2].norm)) {
