@@ -134,6 +134,13 @@ describe('near misses on own documents: the topic is there, the asked-for fact i
     expect(a.abstained || a.notStated).toBe(true);
   });
 
+  it('says plainly what is not stated, in the asker\'s language, and cites the closest passage', async () => {
+    const a = await d.ask('Wie heißt der Hund des Bürgermeisters?');
+    expect(a.notStated).toBe(true);
+    expect(a.answer).toMatch(/^Die Dokumente nennen nicht das Gefragte \(der Hund des Bürgermeisters\); nächstliegende Stellen: \[1\]/);
+    expect(a.citations[0].quote).toContain('Bürgermeister von Lindenau');
+  });
+
   it.each([
     // "wie hoch" alone would ask for a height: the focus "Kosten" asks for money.
     ['Wie hoch waren die Kosten des neuen Rathauses?', '12 Millionen Euro'],

@@ -449,7 +449,7 @@ const TYPE_DE: Record<string, string> = { date: 'wann', place: 'wo', person: 'we
 export function notStatedText(qa: QuestionAnalysis): string {
   const topic = escapeMd(qa.topic);
   if (qa.language === 'de') {
-    const what = qa.type === 'number' ? WHAT_DE[qa.unit ?? 'any'] : TYPE_DE[qa.type] ?? 'das';
+    const what = qa.type === 'number' ? WHAT_DE[qa.unit ?? 'any'] : TYPE_DE[qa.type] ?? 'das Gefragte';
     return `Die Dokumente nennen nicht ${what} (${topic}); nächstliegende Stellen:`;
   }
   const what = qa.type === 'number' ? WHAT_EN[qa.unit ?? 'any'] : TYPE_EN[qa.type] ?? 'this';

@@ -171,7 +171,7 @@ function headOf(word: string): string {
   return w.split('-').filter(Boolean).pop() ?? w;
 }
 
-const TOPIC_SKIP = /^(how|what|which|who|whom|whose|when|where|why|wie|was|welche[rsmn]?|wer|wem|wen|wessen|wann|wo|wohin|woher|warum|fast|quick|quickly|heavy|much|many|far|long|high|tall|big|large|old|often|schnell|schwer|viele?|weit|lange|hoch|groß|alt|oft|teuer|does|did|do|is|are|was|were|ist|sind|war|waren|hat|kann|wird)$/i;
+const TOPIC_SKIP = /^(how|what|which|who|whom|whose|when|where|why|wie|was|welche[rsmn]?|wer|wem|wen|wessen|wann|wo|wohin|woher|warum|fast|quick|quickly|heavy|much|many|far|long|high|tall|big|large|old|often|schnell|schwer|viele?|weit|lange|hoch|groß|alt|oft|teuer|does|did|do|is|are|was|were|ist|sind|war|waren|hat|kann|wird|heißt|hieß|heißen|hießen|lautet|lautete|lauten|lauteten|nennt|nannte|man)$/i;
 
 /** The question without its question words, for "not stated" messages ("the ZT-180"). */
 function topicOf(question: string): string {
