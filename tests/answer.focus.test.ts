@@ -69,6 +69,13 @@ describe('question focus (src/answer/focus.ts)', () => {
     expect(questionFocus(question)).toBeNull();
   });
 
+  it('reads long or odd questions without failing', () => {
+    expect(questionFocus('What is the ' + 'very '.repeat(20000) + 'long name of it?')).toBeNull();
+    expect(questionFocus("Wie heißt der " + "Hund des ".repeat(5000) + "Bürgermeisters?")?.word).toBe('hund');
+    expect(questionFocus("What is the mayor's's's?")).toBeNull();
+    for (const q of ['', '?', 'Wie heißt', 'What is the', 'How high is the', "What is the name of the mayor's"]) expect(() => questionFocus(q)).not.toThrow();
+  });
+
   const group = (label: string): QueryGroup => ({ label, terms: [label], weight: 1 });
   const evidence = (text: string, matched: boolean[]) => {
     const tokens = tokenize(text);
