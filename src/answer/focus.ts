@@ -20,7 +20,15 @@
  * "word" as the focus). Tried on tuning and dropped: "how many X" (the counted noun is often said
  * in other words: "390 Personen" for "Siedler"; 5 answered questions lost for 2 near misses) and
  * the noun of any untyped "which/what X" (answer@1 0.677 → 0.646 / 0.733 → 0.701 for near-miss
- * +0.040 / +0.040: the answer names an instance, "Dampfmaschinen-Indikator" for "Messgerät").
+ * +0.040 / +0.040: the answer names an instance, "Dampfmaschinen-Indikator" for "Messgerät"), and
+ * the event verb of "when" questions ("Wann wurde X gegründet?" → "gegründet"; answer@1 −0.007 /
+ * −0.015 for +0.013 / +0.066: "Nach der Gründung … im Jahr 1788"). Sentence-level rules tried in
+ * extract.ts and not kept (same tuning runs): a typed candidate with score < 0.4 and window
+ * coverage (sentence ± 1) < 0.4 → near-miss +0.053 / +0.027 but refuses seed questions ("When
+ * should the drones be delivered?", window 0.08 through the translations); an untyped sentence
+ * with window coverage < 0.3 → +0.053 / +0.040, answer@1 −0.005 / −0.003, false abstention@top1
+ * EN 0.038; no coverage margin over the next-best sentence with window < 0.3 → +0.120 / +0.080,
+ * answer@1 −0.014 / −0.003, false abstention@top1 0.049 / 0.040.
  *
  * Everything here is linear in the question length.
  */
