@@ -172,6 +172,7 @@ if (opts.nearMiss) {
     if (a.abstained) r.abstained++;
     else if (a.notStated) r.notStated++;
     else if (a.short) r.wrongShort++;
+    if (dump) fs.writeSync(dump, JSON.stringify({ run: 'nearMiss', lang: it.lang, q: it.question, gold: it.answer, type: analyzeQuestion(it.question).type, refused: a.abstained || a.notStated === true, abstained: a.abstained, notStated: a.notStated === true, short: a.short, answer: a.answer }) + '\n');
   }
   out.nearMiss = Object.fromEntries(
     Object.entries(nm).map(([k, r]) => [k, { n: r.n, 'refused': round((r.notStated + r.abstained) / r.n), notStated: round(r.notStated / r.n), abstained: round(r.abstained / r.n), wrongShort: round(r.wrongShort / r.n) }]),
@@ -193,6 +194,7 @@ if (opts.unanswerable) {
     const r = (un[it.lang] ??= { n: 0, refused: 0 });
     r.n++;
     if (a.abstained || a.notStated) r.refused++;
+    if (dump) fs.writeSync(dump, JSON.stringify({ run: 'unanswerable', lang: it.lang, q: it.question, refused: a.abstained || a.notStated === true, short: a.short, answer: a.answer }) + '\n');
   }
   out.unanswerable = Object.fromEntries(Object.entries(un).map(([k, r]) => [k, { n: r.n, refused: round(r.refused / r.n) }]));
   await d.close();

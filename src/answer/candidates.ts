@@ -42,7 +42,7 @@ const DURATION = /^(jahre|jahren|jahr|jahres|monate|monaten|monat|wochen|woche|t
 /** Unit words (lower case) → unit family. Symbols (€, $, %, °) are read from the text between tokens. */
 const UNITS: Record<string, NumberUnit> = {};
 const unit = (family: NumberUnit, words: string) => words.split(' ').forEach((w) => (UNITS[w] = family));
-unit('money', 'euro euros eur dollar dollars usd us-dollar us-dollars pfund pound pounds franken yen rubel rubles yuan mark cent cents pence won rupien rupees');
+unit('money', 'euro euros eur gbp chf dollar dollars usd us-dollar us-dollars pfund pound pounds franken yen rubel rubles yuan mark cent cents pence won rupien rupees');
 unit('weight', 'kg kilogramm kilogram kilograms kilo kilos tonnen tonne tonnes tons ton gramm gram grams g pfund pounds lb lbs zentner');
 unit('distance', 'km kilometer kilometern kilometre kilometres kilometers m meter metern metre metres meters cm zentimeter centimetres centimeters mm millimeter meilen meile miles mile feet foot ft fuß yards yard inches inch zoll seemeilen');
 unit('speed', 'km/h stundenkilometer stundenkilometern mph knoten knots');
@@ -64,6 +64,24 @@ const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt)$/;
 const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these|those|there|here|the|a|an|and|but|or|so|if|when|while|after|before|however|also|then|es|er|sie|wir|ich|du|ihr|man|dies|diese[rsmn]?|dort|hier|der|die|das|den|dem|des|ein|eine|einen|einem|einer|und|aber|oder|doch|denn|wenn|als|während|nachdem|bevor|jedoch|auch|dann|damit|danach|demnach|daher|deshalb)$/;
 /** Lower-case words allowed inside a name run ("Bank of England", "Ludwig van Beethoven"). */
 const NAME_GLUE = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'da', 'di', 'y', 'bin', 'al', 'and', '&']);
+
+/** "pound"/"Pfund" is money or weight: the words around the figure decide. */
+const POUND = /^(pound|pounds|pfund)$/;
+const MONEY_CUE = /^(cost|costs|costing|price|priced|prices|paid|pay|pays|paying|worth|spend|spends|spent|budget|fee|fees|fare|fares|ticket|tickets|salary|sold|sell|sells|buy|bought|funding|funded|invest|invested|investment|sterling|kostet|kosten|kostete|kosteten|preis|preise|bezahlt|zahlen|zahlt|zahlte|wert|gebühr|gebühren|budget|ticket|verkauft|gekauft|investiert|millionen|million|millions|milliarden|billion|billions)$/;
+const WEIGHT_CUE = /^(weigh|weighs|weighed|weighing|weight|heavy|heavier|wiegt|wiegen|wog|wogen|gewicht|schwer|schwere[nr]?)$/;
+/**
+ * Unit family of a "pound" figure from the words of its clause (six tokens before the figure, two
+ * after the unit): a money cue ("costs", "price", "Millionen") makes it money, a weight cue
+ * ("weighs", "schwer") or none keeps it a weight.
+ */
+function poundFamily(tokens: Token[], from: number, unitAt: number): NumberUnit {
+  let money = false;
+  for (let k = Math.max(0, from - 6); k <= Math.min(tokens.length - 1, unitAt + 2); k++) {
+    if (WEIGHT_CUE.test(tokens[k].norm)) return 'weight';
+    if (MONEY_CUE.test(tokens[k].norm)) money = true;
+  }
+  return money ? 'money' : 'weight';
+}
 
 function isDigitToken(t: Token): boolean {
   return /^\d/.test(t.norm);
@@ -189,7 +207,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
           u = 'speed';
           to += 2;
         } else if (UNITS[w]) {
-          u = UNITS[w];
+          u = POUND.test(w) ? poundFamily(tokens, from, to + 1) : UNITS[w];
           to++;
           // "Kilometer pro Stunde", "miles per hour"
           if (u === 'distance' && tokens[to + 2] && PER.has(tokens[to + 1].norm) && /^(stunde|hour|h|sekunde|second)$/.test(tokens[to + 2].norm)) {

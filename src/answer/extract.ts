@@ -26,6 +26,7 @@ import { contextFacts, germanVariants } from './sentence-rank.js';
 import { answerLike, answeredType, fullerName, learnedShort } from './short.js';
 import { findAntecedent, namesAskedKind } from './antecedent.js';
 import { isHeading } from '../text/heading.js';
+import { focusStated, questionFocus, withFocusUnit } from './focus.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -232,7 +233,9 @@ export function extractAnswer(
 ): Answer {
   const none = (): Answer => ({ question, abstained: true, answer: ABSTAIN_TEXT, citations: [], mode: 'extractive', notStated: false });
   if (abstain || passages.length === 0) return none();
-  const qa = analyzeQuestion(question);
+  const focus = questionFocus(question);
+  // A focus with a unit family sets the unit ("Wie hoch waren die Kosten" asks for money; src/answer/focus.ts).
+  const qa = withFocusUnit(analyzeQuestion(question), focus);
   // Question words and frames ("wer", "wann", "lautet") are not evidence that a sentence answers.
   idfs = idfs.map((x, i) => (QUESTION_FRAME.test(groups[i]?.label ?? '') ? 0 : x));
   const typed = typeFit(qa, DUMMY_PROBE) >= 0 && qa.type !== 'other' && qa.type !== 'yesno';
@@ -326,6 +329,8 @@ export function extractAnswer(
   if (typed) pick = fullerName(pick, all);
   // Too little of the question in the best sentence: the asked-for fact is not there.
   if (pick.coverage < NOT_STATED_COVERAGE) notStated = true;
+  // The sentence names neither the asked-for attribute nor a figure of its kind (src/answer/focus.ts).
+  if (!notStated && !focusStated(focus, qa, groups, focusEvidence(pick, passages, options.isCommon ?? null))) notStated = true;
   if (options.onSentences) {
     const chosen = pick;
     options.onSentences(all.filter((r) => r.s.score > 0).map((r) => {
@@ -413,6 +418,12 @@ export function extractAnswer(
   return { question, abstained: false, notStated: false, answerType: qa.type, answer: `${sentence} [${answerN}]`, citations, mode: 'extractive' };
 }
 
+/** The chosen sentence's quoted span as src/answer/focus.ts reads it. */
+function focusEvidence(r: RankedSentence, passages: Passage[], isCommon: IsCommonWord | null) {
+  const text = passages[r.passage].doc.text.slice(r.shown.span.start, r.shown.span.end);
+  return { matchedGroups: r.shown.matchedGroups, tokens: r.shown.tokens, candidates: findCandidates(text, r.shown.tokens, isCommon) };
+}
+
 /** A probe candidate (only to keep typeFit total for every type). */
 const DUMMY_PROBE: Candidate = { kind: 'name', unit: null, flavour: null, from: 0, to: 0, start: 0, end: 0 };
 
@@ -438,7 +449,7 @@ const TYPE_DE: Record<string, string> = { date: 'wann', place: 'wo', person: 'we
 export function notStatedText(qa: QuestionAnalysis): string {
   const topic = escapeMd(qa.topic);
   if (qa.language === 'de') {
-    const what = qa.type === 'number' ? WHAT_DE[qa.unit ?? 'any'] : TYPE_DE[qa.type] ?? 'das';
+    const what = qa.type === 'number' ? WHAT_DE[qa.unit ?? 'any'] : TYPE_DE[qa.type] ?? 'das Gefragte';
     return `Die Dokumente nennen nicht ${what} (${topic}); nächstliegende Stellen:`;
   }
   const what = qa.type === 'number' ? WHAT_EN[qa.unit ?? 'any'] : TYPE_EN[qa.type] ?? 'this';

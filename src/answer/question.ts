@@ -46,8 +46,8 @@ export const MEDIA_NOUN = /^(newspaper|paper|magazine|journal|channel|broadcaste
 /** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
 export const PERSON_NOUN =
   /^(person|persons|people|man|men|woman|women|king|queen|president|leader|author|writer|player|players|coach|scientist|artist|composer|emperor|empress|minister|chancellor|pope|founder|inventor|actor|actress|singer|musician|quarterback|defender|athlete|politician|physicist|chemist|mathematician|engineer|philosopher|poet|painter|architect|director|governor|mayor|senator|bishop|prince|princess|duke|son|daughter|father|mother|wife|husband|brother|sister|teacher|professor|student|explorer|general|commander|ruler|monarch|pharaoh|sultan|khan|saint|prophet|priest|monk|theologian|reformer|historian|economist|lawyer|judge|doctor|physician|officer|soldier|pilot|astronaut|designer|owner|ceo|chairman|spokesman|spokesperson|secretary|member|winner|champion|mann|frau|könig|königin|präsident(in)?|anführer(in)?|autor(in)?|schriftsteller(in)?|spieler(in)?|trainer(in)?|wissenschaftler(in)?|künstler(in)?|komponist(in)?|kaiser(in)?|minister(in)?|kanzler(in)?|papst|gründer(in)?|erfinder(in)?|schauspieler(in)?|sänger(in)?|musiker(in)?|generalsekretär(in)?|verteidiger(in)?|sportler(in)?|athlet(in)?|politiker(in)?|physiker(in)?|chemiker(in)?|mathematiker(in)?|ingenieur(in)?|philosoph(in)?|dichter(in)?|maler(in)?|architekt(in)?|direktor(in)?|gouverneur(in)?|bürgermeister(in)?|bischof|prinz(essin)?|herzog(in)?|sohn|tochter|vater|mutter|ehefrau|ehemann|bruder|schwester|lehrer(in)?|professor(in)?|student(in)?|entdecker(in)?|feldherr|herrscher(in)?|heilige[rn]?|prophet|priester|mönch|theologe|reformator|historiker(in)?|ökonom(in)?|anwalt|anwältin|richter(in)?|arzt|ärztin|offizier|soldat|pilot(in)?|besitzer(in)?|eigentümer(in)?|vorsitzende[rn]?|sprecher(in)?|mitglied|sieger(in)?|gewinner(in)?|quarterback|nachname|vorname|nachnamen|vornamen)$/;
-/** Nouns after what/which that ask for a number ("What was the final score", "Welcher Anteil"). */
-const NUMBER_NOUN =
+/** Nouns after what/which that ask for a number ("What was the final score", "Welcher Anteil"); see {@link analyzeQuestion}. */
+export const NUMBER_NOUN =
   /^(score|population|percentage|percent|proportion|number|amount|total|rate|endstand|endergebnis|spielstand|einwohnerzahl|bevölkerungszahl|anzahl|zahl|prozentsatz|anteil|summe|betrag|quote)$/;
 /** "What is the (last) name of …", "Wie heißt der …": the noun after decides (a person noun → person). */
 const NAME_OF = /^(what|which|was|wie) (is|was|are|were|ist|war|sind|waren|heißt|hieß|heißen|hießen|lautet|lautete|lauten) (the |der |die |das |den )?(last |first |full |family )?(name|nachname|vorname|name)?/;
@@ -171,7 +171,7 @@ function headOf(word: string): string {
   return w.split('-').filter(Boolean).pop() ?? w;
 }
 
-const TOPIC_SKIP = /^(how|what|which|who|whom|whose|when|where|why|wie|was|welche[rsmn]?|wer|wem|wen|wessen|wann|wo|wohin|woher|warum|fast|quick|quickly|heavy|much|many|far|long|high|tall|big|large|old|often|schnell|schwer|viele?|weit|lange|hoch|groß|alt|oft|teuer|does|did|do|is|are|was|were|ist|sind|war|waren|hat|kann|wird)$/i;
+const TOPIC_SKIP = /^(how|what|which|who|whom|whose|when|where|why|wie|was|welche[rsmn]?|wer|wem|wen|wessen|wann|wo|wohin|woher|warum|fast|quick|quickly|heavy|much|many|far|long|high|tall|big|large|old|often|schnell|schwer|viele?|weit|lange|hoch|groß|alt|oft|teuer|does|did|do|is|are|was|were|ist|sind|war|waren|hat|kann|wird|heißt|hieß|heißen|hießen|lautet|lautete|lauten|lauteten|nennt|nannte|man)$/i;
 
 /** The question without its question words, for "not stated" messages ("the ZT-180"). */
 function topicOf(question: string): string {
