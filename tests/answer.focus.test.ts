@@ -65,6 +65,8 @@ describe('question focus (src/answer/focus.ts)', () => {
     'Wie lautete das Endergebnis des Spiels?',
     'Was war der Impulsgeber, der das Interesse weckte?', // a relative clause, no genitive topic
     'How many points did the defense give up?',
+    'What is the Welsh word for lake?', // a word asked for is the answer, like a name
+    'Wie lautet das englische Wort für Brücke?',
   ])('%s has no focus to check', (question) => {
     expect(questionFocus(question)).toBeNull();
   });

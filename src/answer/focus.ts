@@ -109,7 +109,7 @@ export function attributeFamily(norm: string): FocusFamily | null {
 function isAnswerTypeNoun(norm: string): boolean {
   const n = norm.replace(/(s|es)$/, '');
   return [norm, n].some((x) => PERSON_NOUN.test(x) || ORG_NOUN.test(x) || PLACE_NOUN.test(x) || NUMBER_NOUN.test(x)) ||
-    /^(partners?|geschäftspartner|endstand|ergebnis|ergebnisse|resultat|goal|goals|aim|aims|purpose|reason|reasons|cause|causes|idea|ideas|effect|effects|result|results|consequence|role|function|meaning|definition|ziel|ziele|zweck|grund|gründe|ursache|ursachen|idee|ideen|hauptidee|folge|folgen|wirkung|rolle|funktion|bedeutung|term|begriff|bezeichnung|operation|operations|thing|things|part|parts|type|kind|form|way|teil|teile|sache|ding|art|weise)$/.test(norm) ||
+    /^(partners?|geschäftspartner|endstand|ergebnis|ergebnisse|resultat|goal|goals|aim|aims|purpose|reason|reasons|cause|causes|idea|ideas|effect|effects|result|results|consequence|role|function|meaning|definition|ziel|ziele|zweck|grund|gründe|ursache|ursachen|idee|ideen|hauptidee|folge|folgen|wirkung|rolle|funktion|bedeutung|term|terms|word|words|wort|wörter|begriff|bezeichnung|expression|ausdruck|operation|operations|thing|things|part|parts|type|kind|form|way|teil|teile|sache|ding|art|weise)$/.test(norm) ||
     /.{3,}(idee|grund|ziel|zweck|ergebnis)$/.test(norm);
 }
 
