@@ -72,6 +72,15 @@ describe('candidates keep their unit (English and German text)', () => {
     expect(found('Der Bau begann 1998.', 'date')).toEqual(['1998']);
   });
 
+  it('dates: the German ordinal day belongs to its month, a season to its year', () => {
+    expect(found('Der Vertrag wurde am 12. Mai 1705 unterzeichnet.', 'date')).toContain('am 12. Mai 1705');
+    expect(found('Im Sommer 1521 kehrte er zurück.', 'date')).toContain('Im Sommer 1521');
+    expect(found('It was founded in the spring of 1848.', 'date')).toContain('in the spring of 1848');
+    // A season without a year is no date candidate; a figure ending the previous sentence is no day.
+    expect(found('Im Sommer ist es warm.', 'date')).toEqual([]);
+    expect(found('Er kam auf Platz 3. Im Mai begann die Saison.', 'date')).toEqual(['Im Mai']);
+  });
+
   it('name runs: dictionary nouns are trimmed, codes with digits are no names, titles mark persons', () => {
     const text = 'Nach Einschätzung von NATO-Generalsekretär Jens Stoltenberg erwägt der Drohnenhersteller Xi\'an Bingo den Bau der ZT-180.';
     const names = findCandidates(text, tokenize(text), (w) => ['einschätzung', 'drohnenhersteller', 'bau', 'nach'].includes(w));

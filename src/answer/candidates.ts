@@ -36,6 +36,8 @@ const MODIFIER = new Set([
   'weniger', 'insgesamt', 'nur', 'about', 'around', 'approximately', 'at', 'least', 'most', 'up', 'to', 'over', 'nearly', 'almost',
   'some', 'more', 'than', 'less', 'only', 'roughly', 'just', 'under', 'ungefähr', 'annähernd', 'bereits', 'schon',
 ]);
+/** Seasons (EN, DE): with a year they are a date. */
+const SEASON = /^(sommer|winter|frühling|frühjahr|herbst|summer|spring|autumn|fall)$/;
 const DATE_LEAD = new Set(['bis', 'seit', 'ab', 'vor', 'nach', 'until', 'by', 'since', 'before', 'after', 'in', 'im', 'am', 'on', 'anfang', 'ende', 'mitte', 'early', 'late', 'mid']);
 const DURATION = /^(jahre|jahren|jahr|jahres|monate|monaten|monat|wochen|woche|tage|tagen|tag|stunden|stunde|minuten|minute|sekunden|jahrzehnte|jahrzehnten|jahrhunderte|jahrhunderten|years|year|months|month|weeks|week|days|day|hours|hour|minutes|minute|seconds|decades|decade|centuries)$/;
 
@@ -129,13 +131,23 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     if (MONTH.test(t.norm) && (t.capitalized || t.norm.length > 3)) {
       let from = i;
       let to = i;
-      if (i > 0 && /^\d{1,2}$/.test(tokens[i - 1].norm) && joined(i)) from = i - 1;
+      // "12 May", and the German ordinal day "12. Mai" (its full stop is no sentence end).
+      if (i > 0 && /^\d{1,2}$/.test(tokens[i - 1].norm) && (joined(i) || /^\.\s?$/.test(gap(i)))) from = i - 1;
       if (i + 1 < tokens.length && joined(i + 1) && (isYear(tokens[i + 1]) || /^\d{1,2}$/.test(tokens[i + 1].norm))) to = i + 1;
       if (to + 1 < tokens.length && isYear(tokens[to + 1]) && /^\s*,?\s*$/.test(gap(to + 1))) to++;
       while (from > 0 && DATE_LEAD.has(tokens[from - 1].norm) && joined(from)) from--;
       if (from > 0 && DATE_LEAD.has(tokens[from].norm) === false && MODIFIER.has(tokens[from - 1].norm) && joined(from)) from--;
       push('date', from, to, null);
       continue;
+    }
+    // A season with its year: "Sommer 1521", "im Herbst 2019", "in the spring of 1848".
+    if (SEASON.test(t.norm) && i + 1 < tokens.length) {
+      const y = isYear(tokens[i + 1]) && joined(i + 1) ? i + 1 : tokens[i + 1].norm === 'of' && i + 2 < tokens.length && isYear(tokens[i + 2]) && joined(i + 2) ? i + 2 : -1;
+      if (y > 0) {
+        let from = i;
+        while (from > 0 && (DATE_LEAD.has(tokens[from - 1].norm) || /^(the|dem|des)$/.test(tokens[from - 1].norm)) && joined(from)) from--;
+        push('date', from, y, null);
+      }
     }
     if (isYear(t)) {
       const next = tokens[i + 1];
