@@ -90,6 +90,13 @@ describe('candidates keep their unit (English and German text)', () => {
     expect(shown.some(([t]) => String(t).includes('ZT-180'))).toBe(false);
   });
 
+  it('name runs: a middle initial does not cut the name, the surname after it is kept even as a dictionary word', () => {
+    expect(found('Im Jahr 1973 ernannte der Präsident William E. Simon zum Direktor.', 'name', ['jahr', 'simon', 'direktor'])).toContain('William E. Simon');
+    expect(found('Er traf John F. Kennedy in Berlin.', 'name')).toContain('John F. Kennedy');
+    // A capital letter ending a sentence is no initial of the next sentence's first word.
+    expect(found('Er wählte Plan B. Danach ging er.', 'name')).toEqual(['Plan B']);
+  });
+
   it('quoted titles are candidates', () => {
     expect(found('Das berichtet der "Spiegel" am Montag.', 'quoted')).toEqual(['Spiegel']);
   });

@@ -263,6 +263,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     if (!t.capitalized || /\d/.test(t.norm) || PRONOUN.test(t.norm)) return false;
     if (isPersonTitle(last(k))) return false;
     if (/^[\p{Lu}-]{2,}$/u.test(text.slice(t.start, t.end))) return true; // acronym
+    // The word after a middle initial is a surname even when it is a dictionary word ("William E. Simon").
+    if (initialJoined(k)) return true;
     const sentenceStart = k === 0 || /[.!?:]\s*$/.test(text.slice(tokens[k - 1].end, t.start));
     const common = isCommon ? isCommon(t.norm) : sentenceStart;
     if (!common) return true;
@@ -270,11 +272,15 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     // or with a place-name ending.
     return (k > 0 && PLACE_BEFORE.test(tokens[k - 1].norm) && !sentenceStart) || PLACE_END.test(t.norm);
   };
+  // A middle initial inside a name ("William E. Simon", "T. T. Tsui"): one capital letter and its
+  // dot, then a capitalised word; the dot is no sentence end there.
+  const initialJoined = (k: number) =>
+    k > 0 && k < tokens.length && tokens[k].capitalized && /^\.\s$/.test(gap(k)) && /^\p{Lu}$/u.test(text.slice(tokens[k - 1].start, tokens[k - 1].end));
   for (let i = 0; i < tokens.length; i++) {
     if (!tokens[i].capitalized || /\d/.test(tokens[i].norm) || MONTH.test(tokens[i].norm) || NOT_A_NAME.test(tokens[i].norm)) continue;
     let to = i;
     while (to + 1 < tokens.length && joined(to + 1) && tokens[to + 1].start < tokens[to].end) to++; // hyphen parts
-    while (to + 1 < tokens.length && joined(to + 1)) {
+    while (to + 1 < tokens.length && (joined(to + 1) || initialJoined(to + 1))) {
       const n = tokens[to + 1];
       if (n.start < tokens[to].end) to++;
       else if (isPersonTitle(last(to))) break;
