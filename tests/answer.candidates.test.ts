@@ -97,6 +97,12 @@ describe('candidates keep their unit (English and German text)', () => {
     expect(found('Er wählte Plan B. Danach ging er.', 'name')).toEqual(['Plan B']);
   });
 
+  it('name runs: a place-name prefix that is a dictionary word stays ("New England Patriots"), alone it is no name', () => {
+    expect(found('Im Finale schlugen sie die New England Patriots.', 'name', ['new', 'finale'])).toContain('New England Patriots');
+    expect(found('Das Team aus San Diego gewann.', 'name', ['san', 'team'])).toContain('San Diego');
+    expect(found('Der Stil heißt New Wave.', 'name', ['new', 'wave', 'stil'])).toEqual([]);
+  });
+
   it('quoted titles are candidates', () => {
     expect(found('Das berichtet der "Spiegel" am Montag.', 'quoted')).toEqual(['Spiegel']);
   });

@@ -64,6 +64,8 @@ const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughou
 const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt)$/;
 /** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
 const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these|those|there|here|the|a|an|and|but|or|so|if|when|while|after|before|however|also|then|es|er|sie|wir|ich|du|ihr|man|dies|diese[rsmn]?|dort|hier|der|die|das|den|dem|des|ein|eine|einen|einem|einer|und|aber|oder|doch|denn|wenn|als|während|nachdem|bevor|jedoch|auch|dann|damit|danach|demnach|daher|deshalb)$/;
+/** Capitalised words that open place and team names although they are dictionary words ("New England Patriots", "Bad Homburg"). */
+const NAME_PREFIX = /^(new|neu|san|santa|santo|são|los|las|la|le|el|st|saint|sankt|fort|port|mount|lake|bad|rio|porto|puerto|cape|kap)$/;
 /** Lower-case words allowed inside a name run ("Bank of England", "Ludwig van Beethoven"). */
 const NAME_GLUE = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'da', 'di', 'y', 'bin', 'al', 'and', '&']);
 
@@ -265,6 +267,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     if (/^[\p{Lu}-]{2,}$/u.test(text.slice(t.start, t.end))) return true; // acronym
     // The word after a middle initial is a surname even when it is a dictionary word ("William E. Simon").
     if (initialJoined(k)) return true;
+    // A place-name prefix before another capitalised word ("New England", "San Diego", "Bad Homburg").
+    if (NAME_PREFIX.test(t.norm) && k + 1 < tokens.length && tokens[k + 1].capitalized && joined(k + 1)) return true;
     const sentenceStart = k === 0 || /[.!?:]\s*$/.test(text.slice(tokens[k - 1].end, t.start));
     const common = isCommon ? isCommon(t.norm) : sentenceStart;
     if (!common) return true;
@@ -296,6 +300,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
     // keeps the capitalised word after it as the surname: German surnames are often nouns.
     if (isCommon && a === b && a > 0 && isPersonTitle(last(a - 1)) && b + 1 <= to && !isCommon(tokens[b].norm) && tokens[b + 1].start >= tokens[b].end) b++;
+    // A prefix left alone ("New", "Los") once the words after it were trimmed is no name.
+    while (b >= a && NAME_PREFIX.test(tokens[b].norm)) b--;
     if (a <= b) {
       const before = a > 0 ? last(a - 1) : '';
       const run = tokens.slice(a, b + 1);
