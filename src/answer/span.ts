@@ -22,6 +22,10 @@
  * 83ba61e): short-answer F1 over all questions EN→DE 0.272 → 0.288 (paired bootstrap by question,
  * 95 %: −0.024…+0.057, inside the noise), DE→DE 0.272 → 0.317 (+0.006…+0.085); untyped questions
  * EN→DE 0.154 → 0.151, DE→DE 0.153 → 0.206. Tuning part (fit): EN→DE 0.244 → 0.318, DE→DE 0.276 → 0.343.
+ * With the modifier candidates and the retrained weights (branch span2, same command, paired with
+ * scripts/dump-diff.ts against c66ab1c, which also includes span2's date/name/sentence fixes):
+ * reporting short F1 EN→DE 0.282 → 0.296 (+0.014, 95 % −0.008…+0.035), DE→DE 0.313 → 0.314
+ * (+0.000, −0.019…+0.022): inside the noise; untyped questions EN→DE 0.146 → 0.175, DE→DE 0.200 → 0.197.
  *
  * Linear in the sentence length (a bounded window around each candidate).
  */
