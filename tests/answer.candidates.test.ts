@@ -72,6 +72,15 @@ describe('candidates keep their unit (English and German text)', () => {
     expect(found('Der Bau begann 1998.', 'date')).toEqual(['1998']);
   });
 
+  it('dates: the German ordinal day belongs to its month, a season to its year', () => {
+    expect(found('Der Vertrag wurde am 12. Mai 1705 unterzeichnet.', 'date')).toContain('am 12. Mai 1705');
+    expect(found('Im Sommer 1521 kehrte er zurück.', 'date')).toContain('Im Sommer 1521');
+    expect(found('It was founded in the spring of 1848.', 'date')).toContain('in the spring of 1848');
+    // A season without a year is no date candidate; a figure ending the previous sentence is no day.
+    expect(found('Im Sommer ist es warm.', 'date')).toEqual([]);
+    expect(found('Er kam auf Platz 3. Im Mai begann die Saison.', 'date')).toEqual(['Im Mai']);
+  });
+
   it('name runs: dictionary nouns are trimmed, codes with digits are no names, titles mark persons', () => {
     const text = 'Nach Einschätzung von NATO-Generalsekretär Jens Stoltenberg erwägt der Drohnenhersteller Xi\'an Bingo den Bau der ZT-180.';
     const names = findCandidates(text, tokenize(text), (w) => ['einschätzung', 'drohnenhersteller', 'bau', 'nach'].includes(w));
@@ -79,6 +88,19 @@ describe('candidates keep their unit (English and German text)', () => {
     expect(shown).toContainEqual(['Jens Stoltenberg', 'person']);
     expect(shown).toContainEqual(["Xi'an Bingo", 'organisation']);
     expect(shown.some(([t]) => String(t).includes('ZT-180'))).toBe(false);
+  });
+
+  it('name runs: a middle initial does not cut the name, the surname after it is kept even as a dictionary word', () => {
+    expect(found('Im Jahr 1973 ernannte der Präsident William E. Simon zum Direktor.', 'name', ['jahr', 'simon', 'direktor'])).toContain('William E. Simon');
+    expect(found('Er traf John F. Kennedy in Berlin.', 'name')).toContain('John F. Kennedy');
+    // A capital letter ending a sentence is no initial of the next sentence's first word.
+    expect(found('Er wählte Plan B. Danach ging er.', 'name')).toEqual(['Plan B']);
+  });
+
+  it('name runs: a place-name prefix that is a dictionary word stays ("New England Patriots"), alone it is no name', () => {
+    expect(found('Im Finale schlugen sie die New England Patriots.', 'name', ['new', 'finale'])).toContain('New England Patriots');
+    expect(found('Das Team aus San Diego gewann.', 'name', ['san', 'team'])).toContain('San Diego');
+    expect(found('Der Stil heißt New Wave.', 'name', ['new', 'wave', 'stil'])).toEqual([]);
   });
 
   it('quoted titles are candidates', () => {

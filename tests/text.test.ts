@@ -129,6 +129,16 @@ describe('sentence ends after units', () => {
   });
 });
 
+describe('era marks', () => {
+  it('"n. Chr." and "v. Chr." do not end the sentence; the sentence after them still starts', () => {
+    expect(sentencesOf('Abu al-Biruni (973-1048 n. Chr.) gehört zu den ersten Geologen. Seine Arbeiten sind bekannt.')).toEqual([
+      'Abu al-Biruni (973-1048 n. Chr.) gehört zu den ersten Geologen.',
+      'Seine Arbeiten sind bekannt.',
+    ]);
+    expect(sentencesOf('Die Stadt wurde um 300 v. Chr. gegründet.')).toEqual(['Die Stadt wurde um 300 v. Chr. gegründet.']);
+  });
+});
+
 describe('initials in names and single-letter labels', () => {
   it('a name initial does not end the sentence ("John C. Calhoun", "J. R. R. Tolkien")', () => {
     expect(sentencesOf('Der Politiker John C. Calhoun war Vizepräsident. Er starb 1850.')).toEqual([

@@ -36,6 +36,8 @@ const MODIFIER = new Set([
   'weniger', 'insgesamt', 'nur', 'about', 'around', 'approximately', 'at', 'least', 'most', 'up', 'to', 'over', 'nearly', 'almost',
   'some', 'more', 'than', 'less', 'only', 'roughly', 'just', 'under', 'ungefähr', 'annähernd', 'bereits', 'schon',
 ]);
+/** Seasons (EN, DE): with a year they are a date. */
+const SEASON = /^(sommer|winter|frühling|frühjahr|herbst|summer|spring|autumn|fall)$/;
 const DATE_LEAD = new Set(['bis', 'seit', 'ab', 'vor', 'nach', 'until', 'by', 'since', 'before', 'after', 'in', 'im', 'am', 'on', 'anfang', 'ende', 'mitte', 'early', 'late', 'mid']);
 const DURATION = /^(jahre|jahren|jahr|jahres|monate|monaten|monat|wochen|woche|tage|tagen|tag|stunden|stunde|minuten|minute|sekunden|jahrzehnte|jahrzehnten|jahrhunderte|jahrhunderten|years|year|months|month|weeks|week|days|day|hours|hour|minutes|minute|seconds|decades|decade|centuries)$/;
 
@@ -62,6 +64,8 @@ const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughou
 const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt)$/;
 /** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
 const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these|those|there|here|the|a|an|and|but|or|so|if|when|while|after|before|however|also|then|es|er|sie|wir|ich|du|ihr|man|dies|diese[rsmn]?|dort|hier|der|die|das|den|dem|des|ein|eine|einen|einem|einer|und|aber|oder|doch|denn|wenn|als|während|nachdem|bevor|jedoch|auch|dann|damit|danach|demnach|daher|deshalb)$/;
+/** Capitalised words that open place and team names although they are dictionary words ("New England Patriots", "Bad Homburg"). */
+const NAME_PREFIX = /^(new|neu|san|santa|santo|são|los|las|la|le|el|st|saint|sankt|fort|port|mount|lake|bad|rio|porto|puerto|cape|kap)$/;
 /** Lower-case words allowed inside a name run ("Bank of England", "Ludwig van Beethoven"). */
 const NAME_GLUE = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'da', 'di', 'y', 'bin', 'al', 'and', '&']);
 
@@ -147,13 +151,23 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     if (MONTH.test(t.norm) && (t.capitalized || t.norm.length > 3)) {
       let from = i;
       let to = i;
-      if (i > 0 && /^\d{1,2}$/.test(tokens[i - 1].norm) && joined(i)) from = i - 1;
+      // "12 May", and the German ordinal day "12. Mai" (its full stop is no sentence end).
+      if (i > 0 && /^\d{1,2}$/.test(tokens[i - 1].norm) && (joined(i) || /^\.\s?$/.test(gap(i)))) from = i - 1;
       if (i + 1 < tokens.length && joined(i + 1) && (isYear(tokens[i + 1]) || /^\d{1,2}$/.test(tokens[i + 1].norm))) to = i + 1;
       if (to + 1 < tokens.length && isYear(tokens[to + 1]) && /^\s*,?\s*$/.test(gap(to + 1))) to++;
       while (from > 0 && DATE_LEAD.has(tokens[from - 1].norm) && joined(from)) from--;
       if (from > 0 && DATE_LEAD.has(tokens[from].norm) === false && MODIFIER.has(tokens[from - 1].norm) && joined(from)) from--;
       push('date', from, to, null);
       continue;
+    }
+    // A season with its year: "Sommer 1521", "im Herbst 2019", "in the spring of 1848".
+    if (SEASON.test(t.norm) && i + 1 < tokens.length) {
+      const y = isYear(tokens[i + 1]) && joined(i + 1) ? i + 1 : tokens[i + 1].norm === 'of' && i + 2 < tokens.length && isYear(tokens[i + 2]) && joined(i + 2) ? i + 2 : -1;
+      if (y > 0) {
+        let from = i;
+        while (from > 0 && (DATE_LEAD.has(tokens[from - 1].norm) || /^(the|dem|des)$/.test(tokens[from - 1].norm)) && joined(from)) from--;
+        push('date', from, y, null);
+      }
     }
     if (isYear(t)) {
       const next = tokens[i + 1];
@@ -269,6 +283,10 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     if (!t.capitalized || /\d/.test(t.norm) || PRONOUN.test(t.norm)) return false;
     if (isPersonTitle(last(k))) return false;
     if (/^[\p{Lu}-]{2,}$/u.test(text.slice(t.start, t.end))) return true; // acronym
+    // The word after a middle initial is a surname even when it is a dictionary word ("William E. Simon").
+    if (initialJoined(k)) return true;
+    // A place-name prefix before another capitalised word ("New England", "San Diego", "Bad Homburg").
+    if (NAME_PREFIX.test(t.norm) && k + 1 < tokens.length && tokens[k + 1].capitalized && joined(k + 1)) return true;
     const sentenceStart = k === 0 || /[.!?:]\s*$/.test(text.slice(tokens[k - 1].end, t.start));
     const common = isCommon ? isCommon(t.norm) : sentenceStart;
     if (!common) return true;
@@ -276,11 +294,15 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     // or with a place-name ending.
     return (k > 0 && PLACE_BEFORE.test(tokens[k - 1].norm) && !sentenceStart) || PLACE_END.test(t.norm);
   };
+  // A middle initial inside a name ("William E. Simon", "T. T. Tsui"): one capital letter and its
+  // dot, then a capitalised word; the dot is no sentence end there.
+  const initialJoined = (k: number) =>
+    k > 0 && k < tokens.length && tokens[k].capitalized && /^\.\s$/.test(gap(k)) && /^\p{Lu}$/u.test(text.slice(tokens[k - 1].start, tokens[k - 1].end));
   for (let i = 0; i < tokens.length; i++) {
     if (!tokens[i].capitalized || /\d/.test(tokens[i].norm) || MONTH.test(tokens[i].norm) || NOT_A_NAME.test(tokens[i].norm)) continue;
     let to = i;
     while (to + 1 < tokens.length && joined(to + 1) && tokens[to + 1].start < tokens[to].end) to++; // hyphen parts
-    while (to + 1 < tokens.length && joined(to + 1)) {
+    while (to + 1 < tokens.length && (joined(to + 1) || initialJoined(to + 1))) {
       const n = tokens[to + 1];
       if (n.start < tokens[to].end) to++;
       else if (isPersonTitle(last(to))) break;
@@ -296,6 +318,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
     // keeps the capitalised word after it as the surname: German surnames are often nouns.
     if (isCommon && a === b && a > 0 && isPersonTitle(last(a - 1)) && b + 1 <= to && !isCommon(tokens[b].norm) && tokens[b + 1].start >= tokens[b].end) b++;
+    // A prefix left alone ("New", "Los") once the words after it were trimmed is no name.
+    while (b >= a && NAME_PREFIX.test(tokens[b].norm)) b--;
     if (a <= b) {
       const before = a > 0 ? last(a - 1) : '';
       const run = tokens.slice(a, b + 1);

@@ -2,7 +2,10 @@
  * The short answer: which span of the answer sentence is shown in bold.
  *
  * Candidate spans of the sentence are its typed candidates (numbers with unit, dates, durations,
- * name runs, quoted titles: candidates.ts) and its noun-phrase chunks (phrases.ts). Each is
+ * name runs, quoted titles: candidates.ts), its noun-phrase chunks (phrases.ts) and the
+ * attributive adjectives in front of a matched question noun ({@link modifierSpans}: "what type
+ * of heating element" → "ein [elektrisches] Heizelement"; XQuAD answers a kind, rank or
+ * nationality with the adjective alone). Each is
  * described by a feature vector (its kind and how it fits the expected answer type, cue words of
  * the question such as "how many" or "name" anywhere in it, proximity to the matched question
  * words and on which side, length, position, capitalisation, overlap with the question) and the
@@ -19,6 +22,10 @@
  * 83ba61e): short-answer F1 over all questions EN→DE 0.272 → 0.288 (paired bootstrap by question,
  * 95 %: −0.024…+0.057, inside the noise), DE→DE 0.272 → 0.317 (+0.006…+0.085); untyped questions
  * EN→DE 0.154 → 0.151, DE→DE 0.153 → 0.206. Tuning part (fit): EN→DE 0.244 → 0.318, DE→DE 0.276 → 0.343.
+ * With the modifier candidates and the retrained weights (branch span2, same command, paired with
+ * scripts/dump-diff.ts against c66ab1c, which also includes span2's date/name/sentence fixes):
+ * reporting short F1 EN→DE 0.282 → 0.296 (+0.014, 95 % −0.008…+0.035), DE→DE 0.313 → 0.314
+ * (+0.000, −0.019…+0.022): inside the noise; untyped questions EN→DE 0.146 → 0.175, DE→DE 0.200 → 0.197.
  *
  * Linear in the sentence length (a bounded window around each candidate).
  */
@@ -27,6 +34,7 @@ import type { QuestionAnalysis } from './question.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
 import { allPhrases } from './phrases.js';
 import { typeFit } from './rank.js';
+import { isStopword } from '../text/stem.js';
 import weights from './span-weights.json' with { type: 'json' };
 
 /** A candidate short answer: a token range of the sentence. */
@@ -45,6 +53,8 @@ export interface SpanCandidate {
   variant?: boolean;
   /** True for a noun phrase extended by the phrase attached to it with von/mit/of/with. */
   extended?: boolean;
+  /** True for the attributive adjectives in front of a matched question noun ("ein [elektrisches] Heizelement"). */
+  modifier?: boolean;
 }
 
 /** Names of the span features, in the order of {@link spanFeatures}. */
@@ -56,6 +66,7 @@ export const SPAN_FEATURES = [
   'len1', 'len2', 'len34', 'len5p', 'relPos', 'atStart', 'capShare', 'nonCommon', 'inPrevious',
   'afterPreposition', 'afterArticle', 'hasDigit', 'hasLink', 'beforeComma', 'bestHandNp', 'bestHandTyped',
   'variant', 'variantNumber', 'unitMatch', 'countUnit', 'sameClause', 'insideMatchedSpan', 'near3', 'qWhy', 'qHowOther', 'extended', 'measureOther',
+  'modifier', 'modifierKindQ',
 ] as const;
 
 /** Question cue words anywhere in the question (lower-case normalised tokens). */
@@ -67,6 +78,8 @@ const CUE_WHO = /^(who|whom|wer|wem|wen|person|people)$/;
 const PREPOSITION = /^(in|im|an|am|auf|aus|bei|mit|nach|von|vom|zu|zum|zur|für|durch|gegen|über|unter|um|als|of|on|at|by|for|with|from|into|to|as|against)$/;
 const ARTICLE = /^(der|die|das|den|dem|des|ein|eine|einer|eines|einem|einen|the|a|an)$/;
 const WINDOW = 12;
+/** Question words asking for a kind, rank or origin: answered by an adjective ("what type of", "welcher Nationalität"). */
+const KIND_CUE = /^(type|types|kind|kinds|sort|form|nationality|rank|ranking|part|art|arten|sorte|form|nationalität|rang|abschnitt|platform|plattform)$/;
 
 /** What {@link chooseShort} needs of the sentence. */
 export interface SpanInput {
@@ -104,6 +117,14 @@ export function spanCandidates(input: SpanInput): SpanCandidate[] {
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({ kind: 'np', flavour: null, unit: null, from: p.from, to: p.to, start: p.start, end: p.end, fit: 0 });
+  }
+  // The attributive adjectives in front of a matched question noun: "what type of heating element"
+  // → "ein [elektrisches] Heizelement", "artists of which nationality" → "[britischen] Künstler".
+  for (const m of modifierSpans(text, tokens, matched, german)) {
+    const key = `${tokens[m.from].start}:${tokens[m.to].end}`;
+    if (seen.has(key) || !own(m.from, m.to)) continue;
+    seen.add(key);
+    out.push({ kind: 'np', flavour: null, unit: null, from: m.from, to: m.to, start: tokens[m.from].start, end: tokens[m.to].end, fit: 0, modifier: true });
   }
   // Shorter variants: the head of a noun phrase before its genitive ("Sitz der Partei" → "Sitz").
   // A number phrase keeps its unit, hedge and what it counts (the reader needs them: "rund 100
@@ -143,6 +164,31 @@ export function spanCandidates(input: SpanInput): SpanCandidate[] {
     variants.push({ ...c, from: a, to: b, start, end, variant: true });
   }
   return out.filter((c) => !drop.has(c)).concat(variants);
+}
+
+/** German attributive adjective endings (strong and weak declension). */
+const ADJECTIVE_END = /(e|en|er|es|em)$/;
+/** Words a modifier run never holds besides stopwords: adverbs and quantifiers that take adjective endings. */
+const NOT_MODIFIER = /^(viele|vielen|vieler|einige|einigen|einiger|mehrere|mehreren|andere|anderen|anderer|weitere|weiteren|beide|beiden|alle|allen|aller|jede|jeden|jeder|jedes|keine|keinen|keiner|diese|diesen|dieser|dieses|solche|solchen|eigene|eigenen|ersten|erste|zweite|zweiten|letzte|letzten|neue|neuen|neuer|neues)$/;
+
+/**
+ * Runs of one or two attributive adjectives directly before a matched noun (German: capitalised;
+ * English: any content word), none of them matched, a stopword or a number, nothing but spaces
+ * or a hyphen between them. Linear in the sentence length.
+ * @returns inclusive token ranges.
+ */
+export function modifierSpans(text: string, tokens: Token[], matched: boolean[], german: boolean): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = [];
+  const adjective = (t: Token) =>
+    !t.capitalized && !/\d/.test(t.norm) && t.norm.length > 2 && !isStopword(t.norm, 'de') && !isStopword(t.norm, 'en') && !NOT_MODIFIER.test(t.norm) && (!german || ADJECTIVE_END.test(t.norm));
+  const tight = (a: number) => /^\s*$/.test(text.slice(tokens[a].end, tokens[a + 1].start));
+  for (let k = 1; k < tokens.length; k++) {
+    if (!matched[k] || (german && !tokens[k].capitalized)) continue;
+    let j = k - 1;
+    while (j >= 0 && k - j <= 2 && !matched[j] && adjective(tokens[j]) && tight(j)) j--;
+    if (j < k - 1) out.push({ from: j + 1, to: k - 1 });
+  }
+  return out;
 }
 
 /** The hand-set rule's choices: nearest noun phrase, and the typed candidate with the best fit × proximity. */
@@ -273,6 +319,8 @@ export function spanFeatures(input: SpanInput, c: SpanCandidate, hand: HandChoic
     other && terms.some((t) => /^(how|wie)$/.test(t)) ? 1 : 0,
     c.extended ? 1 : 0,
     other && c.kind === 'number' && c.unit !== null && c.unit !== 'count' && c.unit !== 'any' ? 1 : 0,
+    c.modifier ? 1 : 0,
+    c.modifier && terms.some((t) => KIND_CUE.test(t)) ? 1 : 0,
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
  * German/English sentence splitting on Intl.Segmenter (ICU sentence boundaries, UAX #29) with
- * repairs for what ICU gets wrong in German news text: abbreviations ("z. B.", "Dr.", "u. a."),
+ * repairs for what ICU gets wrong in German news text: abbreviations ("z. B.", "Dr.", "u. a.", "n. Chr."),
  * ordinals and dates ("am 3. März", "Friedrich Wilhelm IV. gewährte") and hard-wrapped lines.
  * Numbers like "6.000", names like "Xi'an" and quotes („…“, "Spiegel"-Informationen) are handled
  * by ICU itself.
@@ -158,6 +158,8 @@ function shouldJoin(text: string, prev: Span, next: Span): boolean {
     return Number(lastWord) <= 31 && MONTHS.test(nextText);
   }
   if (isNameInitial(head, nextText)) return true;
+  // Era marks: "973-1048 n. Chr.", "um 300 v. Chr." ("nach/vor Christus").
+  if ((lastWord === 'n' || lastWord === 'v') && /^Chr\b/.test(nextText)) return true;
   if (/^[IVXLC]+$/.test(lastWord.toUpperCase()) && /^[IVXLC]+$/.test(head.slice(-1 - lastWord.length, -1))) {
     return false;
   }
