@@ -6,6 +6,7 @@
  */
 import type { Token } from '../text/tokenize.js';
 import type { NumberUnit } from './question.js';
+import { introducesOrganisation, isOrganisationCompound, isStrongOrganisation, legalFormEnd } from './organisation.js';
 
 /** Kinds of candidate. */
 export type CandidateKind = 'number' | 'date' | 'duration' | 'name' | 'quoted';
@@ -52,18 +53,21 @@ unit('temperature', 'grad degrees celsius fahrenheit');
 unit('power', 'w watt watts kw kilowatt kilowatts mw megawatt megawatts gw gigawatt gigawatts kwh mwh gwh kilowattstunden megawattstunden ps horsepower hp');
 const PER = new Set(['pro', 'per', 'je', 'im', 'a', 'an', 'each', 'every', 'in', 'am', 'des', 'der', 'vom', 'von', 'of']);
 const LINK = new Set(['und', 'bis', 'and', 'to', 'or', 'oder']);
-const ORG_WORD = /^(ag|gmbh|se|kg|inc|corp|corporation|company|co|ltd|llc|plc|group|gruppe|konzern|technology|technologies|systems|industries|bank|verlag|universität|university|institute|institut|college|partei|party|zeitung|times|post|journal|news|agentur|agency|ministerium|ministry|council|rat|association|verband|verein|club|fc|airlines|airways|motors|holding|stiftung|foundation|kommission|commission|union|organisation|organization|nato|uno|un|eu|who)$/;
+const ORG_WORD = /^(ag|gmbh|se|kg|inc|corp|corporation|company|co|ltd|llc|plc|group|gruppe|konzern|technology|technologies|systems|industries|bank|verlag|universität|university|institute|institut|college|partei|party|zeitung|times|post|journal|news|agentur|agency|ministerium|ministry|council|rat|association|verband|verein|club|fc|airlines|airways|motors|holding|stiftung|foundation|partner|partners|kommission|commission|union|organisation|organization|nato|uno|un|eu|who)$/;
 const ORG_BEFORE = /^(unternehmen|firma|konzern|hersteller|drohnenhersteller|magazin|zeitung|zeitschrift|blatt|agentur|nachrichtenagentur|sender|verlag|partei|company|firm|manufacturer|maker|magazine|newspaper|paper|agency|network|broadcaster|group|team|mannschaft|verein|club)$/;
-const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general)$/;
+const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|professor|professorin|direktor|direktorin|leiter|leiterin|ingenieur|ingenieurin|architekt|architektin|geschäftsführer|geschäftsführerin|intendant|intendantin|rektor|rektorin|dekan|dekanin|pfarrer|pfarrerin|landrat|landrätin|director|manager|engineer|dean|chairwoman|chairman|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general)$/;
 /** German compound titles end in a person noun ("Oberbürgermeister", "Regierungssprecherin", "Museumsdirektorin"). */
-const PERSON_TITLE_END = /.{3,}(bürgermeister|präsident|minister|kanzler|sekretär|direktor|leiter|sprecher|vorsitzende|trainer|chef)(in|s|en)?$/;
+const PERSON_TITLE_END = /.{3,}(bürgermeister|präsident|minister|kanzler|sekretär|direktor|leiter|sprecher|vorsitzende|trainer|chef|führer|intendant|rektor|ingenieur|manager)(in|s|en)?$/;
 const isPersonTitle = (w: string) => PERSON_BEFORE.test(w) || PERSON_TITLE_END.test(w);
-const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
-const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt)$/;
+const PLACE_BEFORE = /^(in|nach|aus|bei|im|am|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
+const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt|straße|strasse|platz|gasse|allee|ufer)$/;
 /** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
 const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these|those|there|here|the|a|an|and|but|or|so|if|when|while|after|before|however|also|then|es|er|sie|wir|ich|du|ihr|man|dies|diese[rsmn]?|dort|hier|der|die|das|den|dem|des|ein|eine|einen|einem|einer|und|aber|oder|doch|denn|wenn|als|während|nachdem|bevor|jedoch|auch|dann|damit|danach|demnach|daher|deshalb)$/;
 /** Lower-case words allowed inside a name run ("Bank of England", "Ludwig van Beethoven"). */
 const NAME_GLUE = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'da', 'di', 'y', 'bin', 'al', 'and', '&']);
+
+/** Lower-case words ending in -s after a figure that count nothing ("2019 was", "5 percent less"). */
+const NOT_COUNTED = /^(was|has|is|its|this|thus|plus|less|across|always|perhaps|besides|sometimes|whereas|unless|yes|does|goes|makes|takes|gives|comes|seems|remains|becomes|includes|means|eines|jedes|alles|etwas|dies|bis|als|aus|das|des|uns|ins|los|seines|ihres|keines|deines|meines|unseres|vorbeis)$/;
 
 function isDigitToken(t: Token): boolean {
   return /^\d/.test(t.norm);
@@ -129,7 +133,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     if (MONTH.test(t.norm) && (t.capitalized || t.norm.length > 3)) {
       let from = i;
       let to = i;
-      if (i > 0 && /^\d{1,2}$/.test(tokens[i - 1].norm) && joined(i)) from = i - 1;
+      // "4. Januar": the day's ordinal dot is no sentence break.
+      if (i > 0 && /^\d{1,2}$/.test(tokens[i - 1].norm) && (joined(i) || /^\.\s?$/.test(gap(i)))) from = i - 1;
       if (i + 1 < tokens.length && joined(i + 1) && (isYear(tokens[i + 1]) || /^\d{1,2}$/.test(tokens[i + 1].norm))) to = i + 1;
       if (to + 1 < tokens.length && isYear(tokens[to + 1]) && /^\s*,?\s*$/.test(gap(to + 1))) to++;
       while (from > 0 && DATE_LEAD.has(tokens[from - 1].norm) && joined(from)) from--;
@@ -205,7 +210,9 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
           while (k < tokens.length && steps < 4 && joined(k) && !isDigitToken(tokens[k])) {
             const afterPreposition = k > 0 && /^(vom|von|aus|nach|in|im|of|from)$/.test(tokens[k - 1].norm);
             const counted = tokens[k].capitalized && !afterPreposition && (!isCommon || isCommon(tokens[k].norm));
-            if (counted || /^(people|men|women|children|soldiers|troops|students|members|workers|units|copies|votes|points|games|drones|cars|ships|aircraft|planes|employees|jobs|species|items|houses|homes|buildings|times|mal)$/.test(tokens[k].norm)) {
+            // English plural nouns right after the figure ("48 turbines", "300 households").
+            const plural = k === to + 1 && /^[a-z]{3,}s$/.test(tokens[k].norm) && !tokens[k].capitalized && !NOT_COUNTED.test(tokens[k].norm);
+            if (counted || plural || /^(people|men|women|children|soldiers|troops|students|members|workers|units|copies|votes|points|games|drones|cars|ships|aircraft|planes|employees|jobs|species|items|houses|homes|buildings|times|mal)$/.test(tokens[k].norm)) {
               to = k;
               break;
             }
@@ -264,6 +271,12 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     while (to + 1 < tokens.length && joined(to + 1) && tokens[to + 1].start < tokens[to].end) to++; // hyphen parts
     while (to + 1 < tokens.length && joined(to + 1)) {
       const n = tokens[to + 1];
+      // A legal form ends the name, written in any case ("Nordwind Turbines plc", "Acme Inc.").
+      const legal = legalFormEnd(text, tokens, to + 1, joined);
+      if (legal >= 0) {
+        to = legal;
+        break;
+      }
       if (n.start < tokens[to].end) to++;
       else if (isPersonTitle(last(to))) break;
       else if (n.capitalized && !MONTH.test(n.norm) && !NOT_A_NAME.test(n.norm) && !/\d/.test(n.norm)) to++;
@@ -273,8 +286,19 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     // Trim common words at the edges ("Drohnenhersteller Xi'an Bingo" → "Xi'an Bingo").
     let a = i;
     let b = to;
+    // An organisation compound keeps the name it heads ("Stadtwerke Halle").
+    let head = -1;
+    for (let k = i; k <= to && head < 0 && isCommon !== null; k++) if (isOrganisationCompound(tokens[k].norm)) head = k;
+    const orgHead = head >= 0;
     while (a <= b && (!nameLike(a) || (a > i && tokens[a].start < tokens[a - 1].end))) a++;
     while (b >= a && !nameLike(b) && !ORG_WORD.test(tokens[b].norm)) b--;
+    if (orgHead && (a > head || a > b)) {
+      a = head;
+      b = to;
+    }
+    // A given name that is no dictionary word keeps the capitalised word after it as the surname
+    // ("Klaus Hartmann"): German surnames are often dictionary words.
+    if (isCommon && a === i && a === b && b + 1 === to && !isCommon(tokens[b].norm) && !ORG_WORD.test(tokens[to].norm) && !PLACE_END.test(tokens[to].norm) && !(a > 0 && PLACE_BEFORE.test(tokens[a - 1].norm)) && tokens[to].start > tokens[b].end) b++;
     // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
     // keeps the capitalised word after it as the surname: German surnames are often nouns.
     if (isCommon && a === b && a > 0 && isPersonTitle(last(a - 1)) && b + 1 <= to && !isCommon(tokens[b].norm) && tokens[b + 1].start >= tokens[b].end) b++;
@@ -285,8 +309,9 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       let flavour: Candidate['flavour'] = null;
       // A run of dictionary words kept as a name came in through the place rules.
       const dictionaryPlace = isCommon !== null && run.every((t) => isCommon(t.norm));
-      if (dictionaryPlace) flavour = 'place';
-      else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';
+      if (orgHead || isStrongOrganisation(text, tokens, a, b)) flavour = 'organisation';
+      else if (dictionaryPlace) flavour = 'place';
+      else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || introducesOrganisation(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';
       else if (isPersonTitle(before) || (run.length >= 2 && run.length <= 4 && !run.some((t) => /^[\p{Lu}]{2,}$/u.test(text.slice(t.start, t.end))))) flavour = 'person';
       else if (PLACE_BEFORE.test(before)) flavour = 'place';
       // "an der Förde", "in der Ukraine", "at the Thames": a place preposition and an article before a one-word name.

@@ -26,6 +26,7 @@ import { contextFacts, germanVariants } from './sentence-rank.js';
 import { answerLike, answeredType, fullerName, learnedShort } from './short.js';
 import { findAntecedent, namesAskedKind } from './antecedent.js';
 import { isHeading } from '../text/heading.js';
+import { verdictLine, yesNoVerdict } from './yesno.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -409,6 +410,11 @@ export function extractAnswer(
       const short = local.slice(np.start, np.end);
       return { question, abstained: false, notStated: false, answerType: qa.type, short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
     }
+  }
+  // Yes/no questions: a verdict when the quoted sentence settles it (src/answer/yesno.ts).
+  const verdict = yesNoVerdict(question, qa, groups, idfs, { text: docText.slice(pick.shown.span.start, pick.shown.span.end), ...pick.shown });
+  if (verdict) {
+    return { question, abstained: false, notStated: false, answerType: qa.type, verdict, answer: `${verdictLine(verdict, qa.language)} — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
   }
   return { question, abstained: false, notStated: false, answerType: qa.type, answer: `${sentence} [${answerN}]`, citations, mode: 'extractive' };
 }
