@@ -59,7 +59,7 @@ const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|professor|professorin|direk
 /** German compound titles end in a person noun ("Oberbürgermeister", "Regierungssprecherin", "Museumsdirektorin"). */
 const PERSON_TITLE_END = /.{3,}(bürgermeister|präsident|minister|kanzler|sekretär|direktor|leiter|sprecher|vorsitzende|trainer|chef|führer|intendant|rektor|ingenieur|manager)(in|s|en)?$/;
 const isPersonTitle = (w: string) => PERSON_BEFORE.test(w) || PERSON_TITLE_END.test(w);
-const PLACE_BEFORE = /^(in|nach|aus|bei|im|am|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
+const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
 const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt|straße|strasse|platz|gasse|allee|ufer)$/;
 /** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
 const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these|those|there|here|the|a|an|and|but|or|so|if|when|while|after|before|however|also|then|es|er|sie|wir|ich|du|ihr|man|dies|diese[rsmn]?|dort|hier|der|die|das|den|dem|des|ein|eine|einen|einem|einer|und|aber|oder|doch|denn|wenn|als|während|nachdem|bevor|jedoch|auch|dann|damit|danach|demnach|daher|deshalb)$/;
@@ -288,7 +288,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     let b = to;
     // An organisation compound keeps the name it heads ("Stadtwerke Halle").
     let head = -1;
-    for (let k = i; k <= to && head < 0 && isCommon !== null; k++) if (isOrganisationCompound(tokens[k].norm)) head = k;
+    for (let k = i; k <= to && head < 0 && isCommon !== null; k++) if (isOrganisationCompound(tokens[k].norm, k < to && tokens[k + 1].capitalized)) head = k;
     const orgHead = head >= 0;
     while (a <= b && (!nameLike(a) || (a > i && tokens[a].start < tokens[a - 1].end))) a++;
     while (b >= a && !nameLike(b) && !ORG_WORD.test(tokens[b].norm)) b--;
@@ -296,9 +296,6 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       a = head;
       b = to;
     }
-    // A given name that is no dictionary word keeps the capitalised word after it as the surname
-    // ("Klaus Hartmann"): German surnames are often dictionary words.
-    if (isCommon && a === i && a === b && b + 1 === to && !isCommon(tokens[b].norm) && !ORG_WORD.test(tokens[to].norm) && !PLACE_END.test(tokens[to].norm) && !(a > 0 && PLACE_BEFORE.test(tokens[a - 1].norm)) && tokens[to].start > tokens[b].end) b++;
     // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
     // keeps the capitalised word after it as the surname: German surnames are often nouns.
     if (isCommon && a === b && a > 0 && isPersonTitle(last(a - 1)) && b + 1 <= to && !isCommon(tokens[b].norm) && tokens[b + 1].start >= tokens[b].end) b++;
@@ -313,7 +310,9 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       else if (dictionaryPlace) flavour = 'place';
       else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || introducesOrganisation(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';
       else if (isPersonTitle(before) || (run.length >= 2 && run.length <= 4 && !run.some((t) => /^[\p{Lu}]{2,}$/u.test(text.slice(t.start, t.end))))) flavour = 'person';
-      else if (PLACE_BEFORE.test(before)) flavour = 'place';
+      // "am Steintor": a name that is no dictionary word after "am" is a place too (a dictionary
+      // word after it is no name at all: "am Turbinengehäuse").
+      else if (PLACE_BEFORE.test(before) || before === 'am') flavour = 'place';
       // "an der Förde", "in der Ukraine", "at the Thames": a place preposition and an article before a one-word name.
       else if (run.length === 1 && a > 1 && /^(der|die|das|dem|den|the)$/.test(tokens[a - 1].norm) && (PLACE_BEFORE.test(tokens[a - 2].norm) || /^(an|auf|on)$/.test(tokens[a - 2].norm)) && joined(a - 1) && joined(a)) flavour = 'place';
       push('name', a, b, null, flavour);

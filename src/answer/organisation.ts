@@ -53,11 +53,16 @@ export function legalFormEnd(text: string, tokens: Token[], k: number, joined: (
  * German organisation compounds: a capitalised word ending in one of these heads names an
  * organisation ("Stadtwerke", "Verkehrsbetriebe", "Wohnungsbaugesellschaft", "Sparkasse").
  */
-const ORG_HEAD = /.(werke|betriebe|gesellschaft|genossenschaft|sparkasse|versicherung|verband|stiftung|akademie|konzern|holding|gruppe|verlag|bank|partner)$/;
+const ORG_HEAD = /.(betriebe|gesellschaft|genossenschaft|sparkasse|versicherung|verband|stiftung|konzern|holding|verlag)$/;
+/** Heads that name an organisation only with a name after them ("Stadtwerke Halle", not "Kunstwerke"). */
+const ORG_HEAD_NAMED = /.(werke|bank|akademie|gruppe|partner)$/;
 
-/** True when the lower-case word is a German organisation compound (see {@link ORG_HEAD}). */
-export function isOrganisationCompound(norm: string): boolean {
-  return norm.length >= 8 && ORG_HEAD.test(norm);
+/**
+ * True when the lower-case word is a German organisation compound (see {@link ORG_HEAD});
+ * `named`: a name follows it in the same run, which admits the weaker heads ("Stadtwerke Halle").
+ */
+export function isOrganisationCompound(norm: string, named = false): boolean {
+  return norm.length >= 8 && (ORG_HEAD.test(norm) || (named && ORG_HEAD_NAMED.test(norm)));
 }
 
 /** Nouns that name a company before its name ("die Firma X", "Baukonzern X", "the company X"). */

@@ -34,6 +34,8 @@ export interface QuestionAnalysis {
   topic: string;
   /** True when the question asks for a newspaper, magazine or broadcaster (a quoted title fits best). */
   media?: boolean;
+  /** For date questions that ask for a year ("In which year …", "In welchem Jahr …"): true. */
+  year?: boolean;
   /** For rate questions ("… per month?", "… pro Jahr?"): true, and the answer must be a rate. */
   rate?: boolean;
 }
@@ -106,7 +108,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const german = !englishWas && (verbFirst || /^(wer|wem|wen|wessen|was|wann|wo|wohin|woher|wie|welche[rsmn]?|warum|weshalb|ist|sind|war|hat|haben|hatte|hatten|kann|können|konnte|wird|werden|wurde|wurden|gibt|gab|darf|dürfen|muss|müssen|soll|sollen|sollte|bleibt|liegt|steht|von|mit|in|an|aus|bei|seit|bis|durch|für|nach|zu)\b/.test(q) && !/^(in which|in what|on which|at which)\b/.test(q));
   const language: 'en' | 'de' = german ? 'de' : 'en';
   const rate = RATE.test(q);
-  const result = (type: AnswerType, unit: NumberUnit | null): QuestionAnalysis => ({ type, unit, language, questionTerms, topic: topicOf(question), ...(rate && type === 'number' ? { rate } : {}) });
+  const year = /\b(what|which|welche[rsmn]?) (year|jahr|jahres)\b/.test(q);
+  const result = (type: AnswerType, unit: NumberUnit | null): QuestionAnalysis => ({
+    type, unit, language, questionTerms, topic: topicOf(question), ...(rate && type === 'number' ? { rate } : {}), ...(year && type === 'date' ? { year } : {}),
+  });
 
   // The question word may come after a preposition or lead ("In what year…", "Nach Angaben von wem…").
   for (const [re, type, unit] of WH) if (re.test(q)) return result(type, unit);

@@ -15,8 +15,10 @@ import type { Token } from '../text/tokenize.js';
 /**
  * How well a candidate's kind fits the expected answer type, 0 (not an answer of that type) to 1.
  * Untyped questions (`other`, `yesno`) accept no candidate: their answer is the sentence.
+ * @param tokens the sentence's tokens (candidate indices point into them); without them the
+ *   year-question rule ({@link NOT_JUST_A_YEAR}) is not applied.
  */
-export function typeFit(q: QuestionAnalysis, c: Candidate): number {
+export function typeFit(q: QuestionAnalysis, c: Candidate, tokens?: Token[]): number {
   switch (q.type) {
     case 'number': {
       if (c.kind === 'duration') return q.unit === 'count' || q.unit === 'any' ? 0.6 : 0;
@@ -27,7 +29,11 @@ export function typeFit(q: QuestionAnalysis, c: Candidate): number {
     case 'duration':
       return c.kind === 'duration' ? 1 : 0;
     case 'date':
-      return c.kind === 'date' ? 1 : 0;
+      if (c.kind !== 'date') return 0;
+      // "In which year …": a full date ("am 25. Februar 2010") is no answer when the year stands in
+      // it (the year alone is a candidate of its own); a month without a year fits less.
+      if (!q.year || !tokens || !hasDayOrMonth(tokens, c)) return 1;
+      return hasYear(tokens, c) ? 0 : NOT_JUST_A_YEAR;
     case 'person':
       if (c.kind !== 'name') return 0;
       // "Who makes …?" is often answered by a company.
@@ -51,7 +57,7 @@ export function typeFit(q: QuestionAnalysis, c: Candidate): number {
  * @returns a score in [0, 1].
  */
 export function candidateScore(q: QuestionAnalysis, c: Candidate, tokens: Token[], matched: boolean[]): number {
-  const fit = typeFit(q, c);
+  const fit = typeFit(q, c, tokens);
   if (fit === 0) return 0;
   let own = 0;
   for (let k = c.from; k <= c.to; k++) {
@@ -73,6 +79,23 @@ export function candidateScore(q: QuestionAnalysis, c: Candidate, tokens: Token[
   // "How many … per month?": a figure that is no rate ("100 Drohnen" beside "100 Drohnen im Monat") fits less.
   const rate = q.rate && c.kind === 'number' && !isRate(tokens, c) ? NOT_A_RATE : 1;
   return fit * proximity * rate * (names && c.kind !== 'name' ? NAMED_BONUS : 1);
+}
+
+/** Multiplier for a date with a day or month when the question asks for the year. */
+export const NOT_JUST_A_YEAR = 0.8;
+
+const MONTH_OR_DAY = /^(\d{1,2}|januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|may|june|july|october|december)$/;
+
+/** True when the date candidate holds a year (1000–2099). */
+function hasYear(tokens: Token[], c: Candidate): boolean {
+  for (let k = c.from; k <= c.to; k++) if (/^(1\d|20)\d\d$/.test(tokens[k].norm)) return true;
+  return false;
+}
+
+/** True when the date candidate holds a day number or a month name. */
+function hasDayOrMonth(tokens: Token[], c: Candidate): boolean {
+  for (let k = c.from; k <= c.to; k++) if (MONTH_OR_DAY.test(tokens[k].norm)) return true;
+  return false;
 }
 
 /** Multiplier for a figure that is no rate when the question asks for one ("per month"). */
