@@ -28,16 +28,18 @@ export interface ChosenCandidate {
 }
 
 /**
- * True when the question asks for an organisation (or a "who" question whose chosen candidate is
- * a place or missing) and the chosen candidate is no organisation; never for media questions
- * ("which magazine") or a quoted title.
+ * Where to look for an organisation: `any` passage when the question asks for an organisation
+ * (or "who") and the chosen candidate is missing, a place, or (for an organisation question) a
+ * person; the chosen sentence's own passage (`same`) when it is a name of unknown kind; nowhere
+ * (false) otherwise, and never for media questions ("which magazine") or a quoted title.
  */
-export function wantsContextOrganisation(qa: QuestionAnalysis, chosen: ChosenCandidate | null): boolean {
+export function wantsContextOrganisation(qa: QuestionAnalysis, chosen: ChosenCandidate | null): 'any' | 'same' | false {
   // A newspaper or magazine is a quoted title, never a legal form ("Spiegel").
   if (qa.media || chosen?.kind === 'quoted') return false;
-  if (qa.type === 'organisation') return !chosen || chosen.flavour !== 'organisation';
-  if (qa.type === 'person') return !chosen || chosen.flavour === 'place';
-  return false;
+  if (qa.type !== 'organisation' && qa.type !== 'person') return false;
+  if (!chosen || chosen.flavour === 'place' || (qa.type === 'organisation' && chosen.flavour === 'person')) return 'any';
+  // A name of unknown kind ("BSkyB") may well be the organisation: only its own passage is searched.
+  return qa.type === 'organisation' && chosen.flavour === null ? 'same' : false;
 }
 
 /**

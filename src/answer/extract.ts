@@ -328,10 +328,12 @@ export function extractAnswer(
   if (typed) pick = fullerName(pick, all);
   // An organisation in a sentence beside the matched ones ("Den Auftrag erhielt die X GmbH").
   let contextOrg = false;
-  if (typed && wantsContextOrganisation(qa, pick.best?.c ?? null)) {
+  const where = typed ? wantsContextOrganisation(qa, pick.best?.c ?? null) : false;
+  if (where) {
     let alt: RankedSentence | null = null;
     let altCover = 0;
-    for (const list of perPassage) {
+    for (const [pi, list] of perPassage.entries()) {
+      if (where === 'same' && pi !== pick.passage) continue;
       const cover = Math.max(0, ...list.map((r) => r.coverage));
       if (cover < CONTEXT_SHARE * pick.coverage || cover <= altCover) continue;
       const text = passages[list[0]?.passage ?? 0].doc.text;
