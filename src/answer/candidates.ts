@@ -6,6 +6,7 @@
  */
 import type { Token } from '../text/tokenize.js';
 import type { NumberUnit } from './question.js';
+import { findBodies } from './bodies.js';
 import { introducesOrganisation, isOrganisationCompound, isStrongOrganisation, legalFormEnd } from './organisation.js';
 
 /** Kinds of candidate. */
@@ -318,6 +319,10 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       push('name', a, b, null, flavour);
     }
     i = to;
+  }
+  // Bodies named by a common noun ("the local council", "der Stadtrat"): organisations too.
+  for (const b of findBodies(tokens)) {
+    if (!out.some((c) => c.kind === 'name' && c.from === b.from && c.to === b.to)) push('name', b.from, b.to, null, 'organisation');
   }
   return out.sort((x, y) => x.start - y.start || y.end - x.end);
 }

@@ -63,7 +63,8 @@ export function candidateScore(q: QuestionAnalysis, c: Candidate, tokens: Token[
   for (let k = c.from; k <= c.to; k++) {
     const t = tokens[k];
     if (matched[k] || q.questionTerms.has(t.norm)) continue;
-    if (/^\d/.test(t.norm) || t.capitalized || c.kind === 'date' || c.kind === 'number' || c.kind === 'duration') own++;
+    // Organisation candidates may be common nouns ("the local council", src/answer/bodies.ts).
+    if (/^\d/.test(t.norm) || t.capitalized || c.kind === 'date' || c.kind === 'number' || c.kind === 'duration' || c.flavour === 'organisation') own++;
   }
   if (own === 0) return 0;
   // "How many seconds …": a number phrase naming the asked-for thing fits better.
