@@ -18,6 +18,8 @@ const ARTICLE = /^(the|der|die|das|den|dem|des)$/;
 const MODIFIER = /^[a-zäöüß][a-zäöüß-]{1,}$/;
 const NOT_MODIFIER = /^(of|and|or|in|on|at|to|for|with|by|und|oder|in|im|an|am|auf|für|mit|von|vom|zu|zum|zur|bei|is|was|has|have|ist|war|hat|nicht|not)$/;
 
+const PREPOSITION = /^(to|of|for|from|with|at|in|on|into|against|about|an|auf|aus|bei|für|gegen|in|mit|nach|über|unter|vor|zu|zwischen|bis|seit|trotz|wegen|laut)$/;
+
 /** A body noun phrase: token range, first (article) to last (the body noun). */
 export interface BodySpan {
   from: number;
@@ -46,6 +48,10 @@ export function findBodies(tokens: Token[]): BodySpan[] {
       steps++;
     }
     if (a < 0 || !ARTICLE.test(tokens[a].norm)) continue;
+    // Dative and genitive articles, or a preposition before the article, mark a recipient or an
+    // owner ("dem Ministerium liefern", "to the council"), not the one who acts; "by/von/durch" do.
+    if (/^(dem|den|des)$/.test(tokens[a].norm)) continue;
+    if (a > 0 && PREPOSITION.test(tokens[a - 1].norm)) continue;
     out.push({ from: a + 1, to: k });
   }
   return out;

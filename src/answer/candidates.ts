@@ -10,7 +10,7 @@ import { findBodies } from './bodies.js';
 import { introducesOrganisation, isOrganisationCompound, isStrongOrganisation, legalFormEnd } from './organisation.js';
 
 /** Kinds of candidate. */
-export type CandidateKind = 'number' | 'date' | 'duration' | 'name' | 'quoted';
+export type CandidateKind = 'number' | 'date' | 'duration' | 'name' | 'quoted' | 'body';
 
 /** One candidate answer inside a sentence. */
 export interface Candidate {
@@ -322,7 +322,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
   }
   // Bodies named by a common noun ("the local council", "der Stadtrat"): organisations too.
   for (const b of findBodies(tokens)) {
-    if (!out.some((c) => c.kind === 'name' && c.from === b.from && c.to === b.to)) push('name', b.from, b.to, null, 'organisation');
+    if (!out.some((c) => c.kind === 'name' && c.from === b.from && c.to === b.to)) push('body', b.from, b.to, null, 'organisation');
   }
   return out.sort((x, y) => x.start - y.start || y.end - x.end);
 }
