@@ -64,11 +64,28 @@ const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughou
 const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt|straße|strasse|platz|gasse|allee|ufer)$/;
 /** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
 const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these|those|there|here|the|a|an|and|but|or|so|if|when|while|after|before|however|also|then|es|er|sie|wir|ich|du|ihr|man|dies|diese[rsmn]?|dort|hier|der|die|das|den|dem|des|ein|eine|einen|einem|einer|und|aber|oder|doch|denn|wenn|als|während|nachdem|bevor|jedoch|auch|dann|damit|danach|demnach|daher|deshalb)$/;
+/** Verbs after which a capitalised two-word run is a person's full name (German word order: "leitet Peter Schulze"). */
+const PERSON_CUE = /^(ist|war|wird|wurde|heißt|hieß|leitet|leitete|führt|führte|übernimmt|übernahm|übernehmen|sagte|sagt|erklärte|erklärt|betont|betonte|meint|meinte|sagten)$/;
+
 /** Lower-case words allowed inside a name run ("Bank of England", "Ludwig van Beethoven"). */
 const NAME_GLUE = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'da', 'di', 'y', 'bin', 'al', 'and', '&']);
 
 /** Lower-case words ending in -s after a figure that count nothing ("2019 was", "5 percent less"). */
 const NOT_COUNTED = /^(was|has|is|its|this|thus|plus|less|across|always|perhaps|besides|sometimes|whereas|unless|yes|does|goes|makes|takes|gives|comes|seems|remains|becomes|includes|means|eines|jedes|alles|etwas|dies|bis|als|aus|das|des|uns|ins|los|seines|ihres|keines|deines|meines|unseres|vorbeis)$/;
+
+/**
+ * Tokens `i` and `i + 1` look like "given name + surname": both plain capitalised words (no
+ * digits, hyphens or genitive -s on the first), exactly one of them a dictionary word, neither an
+ * organisation word, place ending, month or weekday.
+ */
+function twoWordNameAt(tokens: Token[], text: string, i: number, isCommon: IsCommonWord): boolean {
+  const x = tokens[i];
+  const y = tokens[i + 1];
+  const plain = (t: Token) => /^[\p{Lu}][\p{Ll}]+$/u.test(text.slice(t.start, t.end));
+  if (!plain(x) || !plain(y) || /s$/.test(x.norm)) return false;
+  if ([x, y].some((t) => ORG_WORD.test(t.norm) || PLACE_END.test(t.norm) || MONTH.test(t.norm) || NOT_A_NAME.test(t.norm) || PRONOUN.test(t.norm))) return false;
+  return isCommon(x.norm) !== isCommon(y.norm);
+}
 
 function isDigitToken(t: Token): boolean {
   return /^\d/.test(t.norm);
@@ -300,6 +317,12 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
     // keeps the capitalised word after it as the surname: German surnames are often nouns.
     if (isCommon && a === b && a > 0 && isPersonTitle(last(a - 1)) && b + 1 <= to && !isCommon(tokens[b].norm) && tokens[b + 1].start >= tokens[b].end) b++;
+    // After a verb that introduces a person ("Leiterin ist Sabine Krause", "leitet Peter Schulze"),
+    // a two-word run of one dictionary word and one name is a full name, whichever is the noun.
+    if (isCommon && to === i + 1 && i > 0 && PERSON_CUE.test(tokens[i - 1].norm) && joined(i) && twoWordNameAt(tokens, text, i, isCommon)) {
+      a = i;
+      b = to;
+    }
     if (a <= b) {
       const before = a > 0 ? last(a - 1) : '';
       const run = tokens.slice(a, b + 1);
