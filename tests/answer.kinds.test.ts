@@ -155,6 +155,24 @@ describe('question typing for the new kinds', () => {
     expect(a.type).toBe(type);
     if (language) expect(a.language).toBe(language);
   });
+  it.each([
+    ['Wie hoch ist die Gesamtleistung?', 'power'],
+    ['Wie hoch sind die Baukosten?', 'money'],
+    ['How high are the total costs?', 'money'],
+    ['Wie hoch ist der Turm?', 'distance'],
+  ])('the measured noun decides the unit: %s → %s', (q, unit) => {
+    const a = analyzeQuestion(q);
+    expect(a.type).toBe('number');
+    expect(a.unit).toBe(unit);
+  });
+  it('a count question prefers a count to a measure it does not name', async () => {
+    const { typeFit } = await import('../src/answer/rank.js');
+    const miles = { kind: 'number' as const, unit: 'distance' as const, flavour: null, from: 0, to: 1, start: 0, end: 12 };
+    const turbines = { ...miles, unit: 'count' as const };
+    const q = analyzeQuestion('Wie viele Windräder hat der Park?');
+    expect(typeFit(q, turbines)).toBeGreaterThan(typeFit(q, miles));
+    expect(typeFit(analyzeQuestion('How many miles from the coast?'), miles)).toBeGreaterThan(typeFit(q, miles));
+  });
   it('"In welchem Jahr …" asks for the year alone', () => {
     expect(analyzeQuestion('In welchem Jahr starb Tesla?').year).toBe(true);
     expect(analyzeQuestion('Wann starb Tesla?').year).toBeUndefined();

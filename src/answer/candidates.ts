@@ -52,6 +52,10 @@ unit('percent', 'prozent percent prozentpunkte');
 unit('area', 'quadratkilometer quadratmeter hektar hectares hectare acres acre km²');
 unit('temperature', 'grad degrees celsius fahrenheit');
 unit('power', 'w watt watts kw kilowatt kilowatts mw megawatt megawatts gw gigawatt gigawatts kwh mwh gwh kilowattstunden megawattstunden ps horsepower hp');
+/** Unit family of a unit word (lower case: "kilometres" → distance), or null. */
+export function unitFamily(word: string): NumberUnit | null {
+  return UNITS[word] ?? null;
+}
 const PER = new Set(['pro', 'per', 'je', 'im', 'a', 'an', 'each', 'every', 'in', 'am', 'des', 'der', 'vom', 'von', 'of']);
 const LINK = new Set(['und', 'bis', 'and', 'to', 'or', 'oder']);
 const ORG_WORD = /^(ag|gmbh|se|kg|inc|corp|corporation|company|co|ltd|llc|plc|group|gruppe|konzern|technology|technologies|systems|industries|bank|verlag|universität|university|institute|institut|college|partei|party|zeitung|times|post|journal|news|agentur|agency|ministerium|ministry|council|rat|association|verband|verein|club|fc|airlines|airways|motors|holding|stiftung|foundation|partner|partners|kommission|commission|union|organisation|organization|nato|uno|un|eu|who)$/;

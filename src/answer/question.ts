@@ -60,8 +60,23 @@ export const PLACE_NOUN =
   /^(country|countries|city|cities|town|state|region|area|place|location|continent|island|river|mountain|province|district|colony|kolonie|land|länder|landes|stadt|städte|ort|orte|region|gebiet|kontinent|insel|fluss|berg|provinz|bezirk|bundesland|staat|staaten)$/;
 const DATE_NOUN = /^(year|years|date|day|month|century|decade|time|jahr|jahres|jahrhundert|jahrzehnt|datum|tag|monat|zeitpunkt)$/;
 
+/** Measured nouns (German compound heads and English nouns) → the unit family of "wie hoch ist die …" questions. */
+const MEASURED: [string, NumberUnit][] = [
+  ['leistung|kapazität|capacity|output|power', 'power'],
+  ['kosten|preis|preise|miete|gebühr|gebühren|budget|betrag|summe|etat|investition|investitionen|cost|costs|price|prices|fee|fees|rent', 'money'],
+  ['anteil|quote|share|proportion', 'percent'],
+  ['geschwindigkeit|tempo|speed', 'speed'],
+  ['gewicht|weight', 'weight'],
+  ['fläche|area', 'area'],
+  ['temperatur|temperature', 'temperature'],
+  ['zahl|anzahl|number', 'count'],
+];
+
 /** English/German question words → type (the first match, in question order, wins). */
 const WH: [RegExp, AnswerType, NumberUnit | null][] = [
+  // "Wie hoch ist die Gesamtleistung?", "How high are the total costs?": the measured noun (or a
+  // German compound's head) decides, not "hoch/high".
+  ...MEASURED.map(([head, unit]): [RegExp, AnswerType, NumberUnit | null] => [new RegExp(`^(wie (hoch|groß|hohe|große) (ist|war|sind|waren|wird|werden|wäre) (der|die|das|den|seine|ihre|deren|dessen) \\S*(${head})|how (high|large|big) (is|was|are|were|will be) (the|its|their) ((total|overall|annual|estimated|expected|planned) )?(${head}))\\b`), 'number', unit]),
   [/^(how fast|how quick(ly)?|at what speed|wie schnell|mit welcher geschwindigkeit)\b/, 'number', 'speed'],
   [/^(how (heavy|much does .* weigh|much did .* weigh)|wie schwer|wie viel wiegt)\b/, 'number', 'weight'],
   [/^(how much (money|does .* cost|did .* cost|do .* cost|is .* worth|was .* worth)|how expensive|what (is|was) the (price|cost)|wie teuer|was kostet|was kosteten?|wie viel kostet|wie viel geld)\b/, 'number', 'money'],

@@ -8,7 +8,7 @@
  * The constants below were set by hand on the TUNING part of the XQuAD dev split
  * (scripts/lib/split.ts) with scripts/answer-eval.ts; the reporting part was not used to set them.
  */
-import type { Candidate } from './candidates.js';
+import { unitFamily, type Candidate } from './candidates.js';
 import type { QuestionAnalysis } from './question.js';
 import type { Token } from '../text/tokenize.js';
 
@@ -23,7 +23,13 @@ export function typeFit(q: QuestionAnalysis, c: Candidate, tokens?: Token[]): nu
     case 'number': {
       if (c.kind === 'duration') return q.unit === 'count' || q.unit === 'any' ? 0.6 : 0;
       if (c.kind !== 'number') return 0;
-      if (q.unit === 'count' || q.unit === 'any') return c.unit === 'count' ? 1 : c.unit === 'any' ? 0.8 : q.unit === 'any' ? 0.9 : 0.5;
+      if (q.unit === 'count' || q.unit === 'any') {
+        if (c.unit === 'count') return 1;
+        if (c.unit === 'any') return 0.8;
+        if (q.unit === 'any') return 0.9;
+        // "Wie viele Windräder …?" is no question for "twelve miles", unless it names the unit ("how many miles").
+        return [...q.questionTerms].some((w) => unitFamily(w) === c.unit) ? 0.5 : MEASURE_FOR_COUNT;
+      }
       return c.unit === q.unit ? 1 : 0;
     }
     case 'duration':
@@ -109,6 +115,9 @@ function hasDayOrMonth(tokens: Token[], c: Candidate): boolean {
  */
 export const BODY_FIT_PERSON = 0.5;
 export const BODY_FIT_ORGANISATION = 0.8;
+
+/** Fit of a measure ("twelve miles") for a count question that names no unit of its kind. */
+export const MEASURE_FOR_COUNT = 0.3;
 
 /** Multiplier for a figure that is no rate when the question asks for one ("per month"). */
 export const NOT_A_RATE = 0.5;
