@@ -13,7 +13,8 @@
  *    question's figure and states a different figure of the same thing ("48 turbines" for
  *    "60 turbines?", 2018 for 2019);
  *  - no verdict (null) otherwise: a content word missing, a negative question, a conditional,
- *    hedged or cancelling sentence ("cancelled", "verschoben", "whether", "ob", "soll").
+ *    hedged, contrasting or cancelling sentence ("cancelled", "verschoben", "whether", "ob",
+ *    "soll", "but", "jedoch").
  *
  * Precision on the fixture questions of tests/fixtures/kinds (our own documents, both polarities)
  * is asserted in tests/answer.kinds.test.ts. Linear in the sentence and question length.
@@ -31,6 +32,11 @@ const NEGATION = /^(nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|nir
 const UNSURE =
   /^(ob|falls|wenn|sofern|vielleicht|möglicherweise|eventuell|angeblich|fraglich|unklar|ungewiss|unwahrscheinlich|kaum|ohne|statt|anstatt|stattdessen|anstelle|ehemals|früher|einst|zuvor|abgesagt|gestrichen|abgelehnt|verschoben|gestoppt|eingestellt|gescheitert|verworfen|dementiert|bestritten|verweigert|verboten|untersagt|aufgegeben|zurückgezogen|whether|if|unless|maybe|perhaps|possibly|allegedly|reportedly|unclear|uncertain|unlikely|doubt|doubtful|hardly|barely|without|instead|formerly|previously|once|cancelled|canceled|scrapped|rejected|denied|postponed|delayed|stopped|halted|suspended|abandoned|failed|refused|banned|prohibited|withdrawn|dropped|rumoured|rumored)$/;
 /** Modal or planning words: a plan is no fact unless the question asks about the future or a plan too. */
+/**
+ * Contrast conjunctions: "open to pedestrians but closed to cars" matches "Is the bridge open to
+ * cars?" word for word, so a contrast in a matched clause leaves the verdict open.
+ */
+const CONTRAST = /^(but|however|whereas|although|though|yet|nevertheless|aber|jedoch|sondern|obwohl|allerdings|dagegen|hingegen|trotzdem|dennoch)$/;
 const PLAN = /^(soll|sollen|sollte|sollten|plant|planen|geplant|voraussichtlich|dürfte|könnte|könnten|expected|planned|plans|intends|intended|supposed|could|might|may|likely|proposed|hopes|hofft)$/;
 const QUESTION_FUTURE = /^(will|would|should|shall|going|expected|planned|plan|wird|werden|würde|soll|sollen|sollte|geplant|plant|voraussichtlich)$/;
 /** "nicht nur", "not only": no negation of the predicate. */
@@ -74,7 +80,7 @@ export function yesNoVerdict(question: string, qa: QuestionAnalysis, groups: Que
   const matchedClause = new Set<number>();
   s.matchedTokens.forEach((m, k) => m && matchedClause.add(clauses[k]));
   const inMatched = (k: number) => matchedClause.has(clauses[k]);
-  if (norms.some((n, k) => UNSURE.test(n) && inMatched(k))) return null;
+  if (norms.some((n, k) => (UNSURE.test(n) || CONTRAST.test(n)) && inMatched(k))) return null;
   if (norms.some((n, k) => PLAN.test(n) && inMatched(k)) && !qWords.some((w) => QUESTION_FUTURE.test(w))) return null;
   if (missing.length > 0) return figureMismatch(qWords, groups, missing, content, s) ? 'no' : null;
   // Negation in a clause that holds a matched word.
