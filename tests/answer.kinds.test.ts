@@ -127,6 +127,19 @@ describe('organisation and person candidates', () => {
     expect(names('Leiter des Museums ist Professor Klaus Wendt.')).toContainEqual(['Klaus Wendt', 'person']);
     expect(names('Geleitet wird sie von Direktorin Martina Zorn.')).toContainEqual(['Martina Zorn', 'person']);
   });
+  it('bodies named by common nouns are candidates when they act, not when they receive', async () => {
+    const { findBodies, isBodyNoun } = await import('../src/answer/bodies.js');
+    const bodies = (x: string) => {
+      const t = tokenize(x);
+      return findBodies(t).map((b) => x.slice(t[b.from].start, t[b.to].end));
+    };
+    expect(bodies('The local council has approved the onshore substation.')).toEqual(['local council']);
+    expect(bodies('Beschlossen hatte die Sanierung der Stadtrat im Sommer.')).toEqual(['Stadtrat']);
+    expect(bodies('Sie sollen dem russischen Verteidigungsministerium geliefert werden.')).toEqual([]);
+    expect(bodies('The plan was sent to the council.')).toEqual([]);
+    expect(isBodyNoun('vorrat')).toBe(false);
+    expect(isBodyNoun('demokrat')).toBe(false);
+  });
   it('"4. Januar" is one date, the day included', () => {
     const s = 'Die Brücke ist seit dem 4. Januar gesperrt.';
     const dates = findCandidates(s, tokenize(s), null).filter((c) => c.kind === 'date').map((c) => s.slice(c.start, c.end));

@@ -11,8 +11,8 @@ import type { Token } from '../text/tokenize.js';
 /** English and German nouns for bodies that act (decide, approve, build, run). */
 const BODY =
   /^(council|committee|government|ministry|court|commission|authority|authorities|agency|board|parliament|senate|assembly|administration|municipality|police|army|navy|regulator|tribunal|cabinet|stadtrat|gemeinderat|kreistag|landtag|bundestag|stadtverwaltung|verwaltung|regierung|landesregierung|bundesregierung|ministerium|behörde|polizei|gericht|kommission|ausschuss|stadtwerke|bundeswehr|aufsichtsrat|vorstand|senat|magistrat)$/;
-/** German compounds ending in a body noun ("Bauausschuss", "Landesbehörde", "Verkehrsministerium"). */
-const BODY_END = /.{3,}(rat|regierung|ministerium|behörde|gericht|kommission|ausschuss|verwaltung)$/;
+/** German compounds ending in a body noun ("Bauausschuss", "Landesbehörde", "Verkehrsministerium", "Aufsichtsrat"; not "Vorrat", "Demokrat"). */
+const BODY_END = /(.{3,}(regierung|ministerium|behörde|gericht|kommission|ausschuss|verwaltung)|(stadt|gemeinde|bei|aufsichts|betriebs|bundes|sicherheits|verwaltungs|stiftungs|rundfunk|eltern|minister|national|europa|kreis|orts|bezirks|personal|senats|fakultäts|hochschul|kirchen|pfarrgemeinde)rat)$/;
 const ARTICLE = /^(the|der|die|das|den|dem|des)$/;
 /** Words that may stand between the article and the body noun (lower-case adjectives, EN/DE). */
 const MODIFIER = /^[a-zäöüß][a-zäöüß-]{1,}$/;
@@ -28,7 +28,7 @@ export interface BodySpan {
 
 /** True when the lower-case word names a body ("council", "Stadtrat", "Bauausschuss"). */
 export function isBodyNoun(norm: string): boolean {
-  return BODY.test(norm) || (norm.length >= 8 && BODY_END.test(norm) && !/(vorrat|apparat|referat|zierat|heirat|unrat|hausrat|zubehörrat)$/.test(norm));
+  return BODY.test(norm) || (norm.length >= 7 && BODY_END.test(norm));
 }
 
 /**
