@@ -6,9 +6,11 @@
  */
 import type { Token } from '../text/tokenize.js';
 import type { NumberUnit } from './question.js';
+import { findBodies } from './bodies.js';
+import { introducesOrganisation, isOrganisationCompound, isStrongOrganisation, legalFormEnd } from './organisation.js';
 
 /** Kinds of candidate. */
-export type CandidateKind = 'number' | 'date' | 'duration' | 'name' | 'quoted';
+export type CandidateKind = 'number' | 'date' | 'duration' | 'name' | 'quoted' | 'body';
 
 /** One candidate answer inside a sentence. */
 export interface Candidate {
@@ -52,18 +54,42 @@ unit('percent', 'prozent percent prozentpunkte');
 unit('area', 'quadratkilometer quadratmeter hektar hectares hectare acres acre km²');
 unit('temperature', 'grad degrees celsius fahrenheit');
 unit('power', 'w watt watts kw kilowatt kilowatts mw megawatt megawatts gw gigawatt gigawatts kwh mwh gwh kilowattstunden megawattstunden ps horsepower hp');
+/** Unit family of a unit word (lower case: "kilometres" → distance), or null. */
+export function unitFamily(word: string): NumberUnit | null {
+  return UNITS[word] ?? null;
+}
 const PER = new Set(['pro', 'per', 'je', 'im', 'a', 'an', 'each', 'every', 'in', 'am', 'des', 'der', 'vom', 'von', 'of']);
 const LINK = new Set(['und', 'bis', 'and', 'to', 'or', 'oder']);
-const ORG_WORD = /^(ag|gmbh|se|kg|inc|corp|corporation|company|co|ltd|llc|plc|group|gruppe|konzern|technology|technologies|systems|industries|bank|verlag|universität|university|institute|institut|college|partei|party|zeitung|times|post|journal|news|agentur|agency|ministerium|ministry|council|rat|association|verband|verein|club|fc|airlines|airways|motors|holding|stiftung|foundation|kommission|commission|union|organisation|organization|nato|uno|un|eu|who)$/;
+const ORG_WORD = /^(ag|gmbh|se|kg|inc|corp|corporation|company|co|ltd|llc|plc|group|gruppe|konzern|technology|technologies|systems|industries|bank|verlag|universität|university|institute|institut|college|partei|party|zeitung|times|post|journal|news|agentur|agency|ministerium|ministry|council|rat|association|verband|verein|club|fc|airlines|airways|motors|holding|stiftung|foundation|partner|partners|energy|energie|energi|solar|power|renewables|construction|engineering|solutions|services|logistics|capital|ventures|telecom|pharma|rail|marine|shipping|consulting|electric|utilities|infrastructure|kommission|commission|union|organisation|organization|nato|uno|un|eu|who)$/;
 const ORG_BEFORE = /^(unternehmen|firma|konzern|hersteller|drohnenhersteller|magazin|zeitung|zeitschrift|blatt|agentur|nachrichtenagentur|sender|verlag|partei|company|firm|manufacturer|maker|magazine|newspaper|paper|agency|network|broadcaster|group|team|mannschaft|verein|club)$/;
-const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general)$/;
+const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|professor|professorin|direktor|direktorin|leiter|leiterin|ingenieur|ingenieurin|architekt|architektin|geschäftsführer|geschäftsführerin|intendant|intendantin|rektor|rektorin|dekan|dekanin|pfarrer|pfarrerin|landrat|landrätin|director|manager|engineer|dean|chairwoman|chairman|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general)$/;
 /** German compound titles end in a person noun ("Oberbürgermeister", "Regierungssprecherin", "Museumsdirektorin"). */
-const PERSON_TITLE_END = /.{3,}(bürgermeister|präsident|minister|kanzler|sekretär|direktor|leiter|sprecher|vorsitzende|trainer|chef)(in|s|en)?$/;
+const PERSON_TITLE_END = /.{3,}(bürgermeister|präsident|minister|kanzler|sekretär|direktor|leiter|sprecher|vorsitzende|trainer|chef|führer|intendant|rektor|ingenieur|manager)(in|s|en)?$/;
 const isPersonTitle = (w: string) => PERSON_BEFORE.test(w) || PERSON_TITLE_END.test(w);
 const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
-const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt)$/;
+const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt|straße|strasse|platz|gasse|allee|ufer)$/;
 /** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
 const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these|those|there|here|the|a|an|and|but|or|so|if|when|while|after|before|however|also|then|es|er|sie|wir|ich|du|ihr|man|dies|diese[rsmn]?|dort|hier|der|die|das|den|dem|des|ein|eine|einen|einem|einer|und|aber|oder|doch|denn|wenn|als|während|nachdem|bevor|jedoch|auch|dann|damit|danach|demnach|daher|deshalb)$/;
+/** Verbs after which a capitalised two-word run is a person's full name (German word order: "leitet Peter Schulze"). */
+const PERSON_CUE = /^(ist|war|wird|wurde|heißt|hieß|leitet|leitete|führt|führte|übernimmt|übernahm|übernehmen|sagte|sagt|erklärte|erklärt|betont|betonte|meint|meinte|sagten)$/;
+
+/** Lower-case words ending in -s after a figure that count nothing ("2019 was", "5 percent less"). */
+const NOT_COUNTED = /^(was|has|is|its|this|thus|plus|less|across|always|perhaps|besides|sometimes|whereas|unless|yes|does|goes|makes|takes|gives|comes|seems|remains|becomes|includes|means|eines|jedes|alles|etwas|dies|bis|als|aus|das|des|uns|ins|los|seines|ihres|keines|deines|meines|unseres|vorbeis)$/;
+
+/**
+ * Tokens `i` and `i + 1` look like "given name + surname": both plain capitalised words (no
+ * digits, hyphens or genitive -s on the first), exactly one of them a dictionary word, neither an
+ * organisation word, place ending, month or weekday.
+ */
+function twoWordNameAt(tokens: Token[], text: string, i: number, isCommon: IsCommonWord): boolean {
+  const x = tokens[i];
+  const y = tokens[i + 1];
+  const plain = (t: Token) => /^[\p{Lu}][\p{Ll}]+$/u.test(text.slice(t.start, t.end));
+  if (!plain(x) || !plain(y) || /s$/.test(x.norm)) return false;
+  if ([x, y].some((t) => ORG_WORD.test(t.norm) || PLACE_END.test(t.norm) || MONTH.test(t.norm) || NOT_A_NAME.test(t.norm) || PRONOUN.test(t.norm))) return false;
+  return isCommon(x.norm) !== isCommon(y.norm);
+}
+
 /** Capitalised words that open place and team names although they are dictionary words ("New England Patriots", "Bad Homburg"). */
 const NAME_PREFIX = /^(new|neu|san|santa|santo|são|los|las|la|le|el|st|saint|sankt|fort|port|mount|lake|bad|rio|porto|puerto|cape|kap)$/;
 /** Lower-case words allowed inside a name run ("Bank of England", "Ludwig van Beethoven"). */
@@ -237,7 +263,9 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
           while (k < tokens.length && steps < 4 && joined(k) && !isDigitToken(tokens[k])) {
             const afterPreposition = k > 0 && /^(vom|von|aus|nach|in|im|of|from)$/.test(tokens[k - 1].norm);
             const counted = tokens[k].capitalized && !afterPreposition && (!isCommon || isCommon(tokens[k].norm));
-            if (counted || /^(people|men|women|children|soldiers|troops|students|members|workers|units|copies|votes|points|games|drones|cars|ships|aircraft|planes|employees|jobs|species|items|houses|homes|buildings|times|mal)$/.test(tokens[k].norm)) {
+            // English plural nouns right after the figure ("48 turbines", "300 households").
+            const plural = k === to + 1 && /^[a-z]{3,}s$/.test(tokens[k].norm) && !tokens[k].capitalized && !NOT_COUNTED.test(tokens[k].norm);
+            if (counted || plural || /^(people|men|women|children|soldiers|troops|students|members|workers|units|copies|votes|points|games|drones|cars|ships|aircraft|planes|employees|jobs|species|items|houses|homes|buildings|times|mal)$/.test(tokens[k].norm)) {
               to = k;
               break;
             }
@@ -304,6 +332,12 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     while (to + 1 < tokens.length && joined(to + 1) && tokens[to + 1].start < tokens[to].end) to++; // hyphen parts
     while (to + 1 < tokens.length && (joined(to + 1) || initialJoined(to + 1))) {
       const n = tokens[to + 1];
+      // A legal form ends the name, written in any case ("Nordwind Turbines plc", "Acme Inc.").
+      const legal = legalFormEnd(text, tokens, to + 1, joined);
+      if (legal >= 0) {
+        to = legal;
+        break;
+      }
       if (n.start < tokens[to].end) to++;
       else if (isPersonTitle(last(to))) break;
       else if (n.capitalized && !MONTH.test(n.norm) && !NOT_A_NAME.test(n.norm) && !/\d/.test(n.norm)) to++;
@@ -313,11 +347,25 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     // Trim common words at the edges ("Drohnenhersteller Xi'an Bingo" → "Xi'an Bingo").
     let a = i;
     let b = to;
+    // An organisation compound keeps the name it heads ("Stadtwerke Halle").
+    let head = -1;
+    for (let k = i; k <= to && head < 0 && isCommon !== null; k++) if (isOrganisationCompound(tokens[k].norm, k < to && tokens[k + 1].capitalized)) head = k;
+    const orgHead = head >= 0;
     while (a <= b && (!nameLike(a) || (a > i && tokens[a].start < tokens[a - 1].end))) a++;
     while (b >= a && !nameLike(b) && !ORG_WORD.test(tokens[b].norm)) b--;
+    if (orgHead && (a > head || a > b)) {
+      a = head;
+      b = to;
+    }
     // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
     // keeps the capitalised word after it as the surname: German surnames are often nouns.
     if (isCommon && a === b && a > 0 && isPersonTitle(last(a - 1)) && b + 1 <= to && !isCommon(tokens[b].norm) && tokens[b + 1].start >= tokens[b].end) b++;
+    // After a verb that introduces a person ("Leiterin ist Sabine Krause", "leitet Peter Schulze"),
+    // a two-word run of one dictionary word and one name is a full name, whichever is the noun.
+    if (isCommon && to === i + 1 && i > 0 && PERSON_CUE.test(tokens[i - 1].norm) && joined(i) && twoWordNameAt(tokens, text, i, isCommon)) {
+      a = i;
+      b = to;
+    }
     // A prefix left alone ("New", "Los") once the words after it were trimmed is no name.
     while (b >= a && NAME_PREFIX.test(tokens[b].norm)) b--;
     if (a <= b) {
@@ -327,15 +375,22 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       let flavour: Candidate['flavour'] = null;
       // A run of dictionary words kept as a name came in through the place rules.
       const dictionaryPlace = isCommon !== null && run.every((t) => isCommon(t.norm));
-      if (dictionaryPlace) flavour = 'place';
-      else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';
+      if (orgHead || isStrongOrganisation(text, tokens, a, b)) flavour = 'organisation';
+      else if (dictionaryPlace) flavour = 'place';
+      else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || introducesOrganisation(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';
       else if (isPersonTitle(before) || (run.length >= 2 && run.length <= 4 && !run.some((t) => /^[\p{Lu}]{2,}$/u.test(text.slice(t.start, t.end))))) flavour = 'person';
-      else if (PLACE_BEFORE.test(before)) flavour = 'place';
+      // "am Steintor": a name that is no dictionary word after "am" is a place too (a dictionary
+      // word after it is no name at all: "am Turbinengehäuse").
+      else if (PLACE_BEFORE.test(before) || before === 'am') flavour = 'place';
       // "an der Förde", "in der Ukraine", "at the Thames": a place preposition and an article before a one-word name.
       else if (run.length === 1 && a > 1 && /^(der|die|das|dem|den|the)$/.test(tokens[a - 1].norm) && (PLACE_BEFORE.test(tokens[a - 2].norm) || /^(an|auf|on)$/.test(tokens[a - 2].norm)) && joined(a - 1) && joined(a)) flavour = 'place';
       push('name', a, b, null, flavour);
     }
     i = to;
+  }
+  // Bodies named by a common noun ("the local council", "der Stadtrat"): organisations too.
+  for (const b of findBodies(tokens)) {
+    if (!out.some((c) => c.kind === 'name' && c.from === b.from && c.to === b.to)) push('body', b.from, b.to, null, 'organisation');
   }
   return out.sort((x, y) => x.start - y.start || y.end - x.end);
 }

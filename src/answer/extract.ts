@@ -27,6 +27,8 @@ import { answerLike, answeredType, fullerName, learnedShort } from './short.js';
 import { findAntecedent, namesAskedKind } from './antecedent.js';
 import { isHeading } from '../text/heading.js';
 import { focusStated, questionFocus, withFocusUnit } from './focus.js';
+import { verdictLine, yesNoVerdict } from './yesno.js';
+import { CONTEXT_SCORE, CONTEXT_SHARE, strongOrganisation, wantsContextOrganisation } from './context-org.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -327,6 +329,31 @@ export function extractAnswer(
   }
   // A person named by surname only: the sentence naming them in full, when it scores nearly as high.
   if (typed) pick = fullerName(pick, all);
+  // An organisation in a sentence beside the matched ones ("Den Auftrag erhielt die X GmbH").
+  let contextOrg = false;
+  const where = typed ? wantsContextOrganisation(qa, pick.best?.c ?? null) : false;
+  if (where) {
+    let alt: RankedSentence | null = null;
+    let altCover = 0;
+    for (const [pi, list] of perPassage.entries()) {
+      if (where === 'same' && pi !== pick.passage) continue;
+      const cover = Math.max(0, ...list.map((r) => r.coverage));
+      if (cover < CONTEXT_SHARE * pick.coverage || cover <= altCover) continue;
+      const text = passages[list[0]?.passage ?? 0].doc.text;
+      for (const r of list) {
+        const c = strongOrganisation(text.slice(r.shown.span.start, r.shown.span.end), r.shown.tokens, qa.questionTerms, options.isCommon ?? null);
+        if (!c) continue;
+        alt = { ...r, best: { c, score: CONTEXT_SCORE } };
+        altCover = cover;
+        break;
+      }
+    }
+    if (alt) {
+      pick = alt;
+      notStated = false;
+      contextOrg = true;
+    }
+  }
   // Too little of the question in the best sentence: the asked-for fact is not there.
   if (pick.coverage < NOT_STATED_COVERAGE) notStated = true;
   // The sentence names neither the asked-for attribute nor a figure of its kind (src/answer/focus.ts).
@@ -397,7 +424,7 @@ export function extractAnswer(
     return { question, abstained: false, notStated: true, answerType: qa.type, answer: notStatedText(qa) + ' ' + refs, citations, mode: 'extractive' };
   }
   // The learned span scorer (src/answer/span.ts) chooses the short answer when trained.
-  const learned = learnedShort(question, qa, docText, pick.shown, pick.s.span, passages[pick.passage].doc.language, options.isCommon ?? null);
+  const learned = contextOrg ? null : learnedShort(question, qa, docText, pick.shown, pick.s.span, passages[pick.passage].doc.language, options.isCommon ?? null);
   if (learned) {
     return { question, abstained: false, notStated: false, answerType: qa.type, short: learned, answer: `**${escapeMd(learned)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
   }
@@ -414,6 +441,11 @@ export function extractAnswer(
       const short = local.slice(np.start, np.end);
       return { question, abstained: false, notStated: false, answerType: qa.type, short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
     }
+  }
+  // Yes/no questions: a verdict when the quoted sentence settles it (src/answer/yesno.ts).
+  const verdict = yesNoVerdict(question, qa, groups, idfs, { text: docText.slice(pick.shown.span.start, pick.shown.span.end), ...pick.shown });
+  if (verdict) {
+    return { question, abstained: false, notStated: false, answerType: qa.type, verdict, answer: `${verdictLine(verdict, qa.language)} — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
   }
   return { question, abstained: false, notStated: false, answerType: qa.type, answer: `${sentence} [${answerN}]`, citations, mode: 'extractive' };
 }

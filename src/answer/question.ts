@@ -34,13 +34,15 @@ export interface QuestionAnalysis {
   topic: string;
   /** True when the question asks for a newspaper, magazine or broadcaster (a quoted title fits best). */
   media?: boolean;
+  /** For date questions that ask for a year ("In which year …", "In welchem Jahr …"): true. */
+  year?: boolean;
   /** For rate questions ("… per month?", "… pro Jahr?"): true, and the answer must be a rate. */
   rate?: boolean;
 }
 
 /** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
 export const ORG_NOUN =
-  /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|entity|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|regierung|behörde)$/;
+  /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|entity|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|contractor|contractors|supplier|suppliers|operator|operators|developer|developers|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|regierung|behörde|betreiber[sn]?|büros?|architekturbüros?|baufirma|versorger[sn]?|energieversorger[sn]?|zulieferer[sn]?)$/;
 /** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
 export const MEDIA_NOUN = /^(newspaper|paper|magazine|journal|channel|broadcaster|publisher|network|zeitung|zeitschrift|magazins?|blatt|senders?|verlags?)$/;
 /** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
@@ -58,8 +60,23 @@ export const PLACE_NOUN =
   /^(country|countries|city|cities|town|state|region|area|place|location|continent|island|river|mountain|province|district|colony|kolonie|land|länder|landes|stadt|städte|ort|orte|region|gebiet|kontinent|insel|fluss|berg|provinz|bezirk|bundesland|staat|staaten)$/;
 const DATE_NOUN = /^(year|years|date|day|month|century|decade|time|jahr|jahres|jahrhundert|jahrzehnt|datum|tag|monat|zeitpunkt)$/;
 
+/** Measured nouns (German compound heads and English nouns) → the unit family of "wie hoch ist die …" questions. */
+const MEASURED: [string, NumberUnit][] = [
+  ['leistung|kapazität|capacity|output|power', 'power'],
+  ['kosten|preis|preise|miete|gebühr|gebühren|budget|betrag|summe|etat|investition|investitionen|cost|costs|price|prices|fee|fees|rent', 'money'],
+  ['anteil|quote|share|proportion', 'percent'],
+  ['geschwindigkeit|tempo|speed', 'speed'],
+  ['gewicht|weight', 'weight'],
+  ['fläche|area', 'area'],
+  ['temperatur|temperature', 'temperature'],
+  ['zahl|anzahl|number', 'count'],
+];
+
 /** English/German question words → type (the first match, in question order, wins). */
 const WH: [RegExp, AnswerType, NumberUnit | null][] = [
+  // "Wie hoch ist die Gesamtleistung?", "How high are the total costs?": the measured noun (or a
+  // German compound's head) decides, not "hoch/high".
+  ...MEASURED.map(([head, unit]): [RegExp, AnswerType, NumberUnit | null] => [new RegExp(`^(wie (hoch|groß|hohe|große) (ist|war|sind|waren|wird|werden|wäre) (der|die|das|den|seine|ihre|deren|dessen) \\S*(${head})|how (high|large|big) (is|was|are|were|will be) (the|its|their) ((total|overall|annual|estimated|expected|planned) )?(${head}))\\b`), 'number', unit]),
   [/^(how fast|how quick(ly)?|at what speed|wie schnell|mit welcher geschwindigkeit)\b/, 'number', 'speed'],
   [/^(how (heavy|much does .* weigh|much did .* weigh)|wie schwer|wie viel wiegt)\b/, 'number', 'weight'],
   [/^(how much (money|does .* cost|did .* cost|do .* cost|is .* worth|was .* worth)|how expensive|what (is|was) the (price|cost)|wie teuer|was kostet|was kosteten?|wie viel kostet|wie viel geld)\b/, 'number', 'money'],
@@ -80,7 +97,13 @@ const WH: [RegExp, AnswerType, NumberUnit | null][] = [
 ];
 
 const WHICH = /^(which|what|what kind of|welche[rsmn]?|was für( ein(e|en|er|em)?)?|in which|in what|in welche[rmn]?|an welche[rmn]?|bei welche[rmn]?|von welche[rmn]?|aus welche[rmn]?|durch welche[rmn]?|mit welche[rmn]?|für welche[rmn]?|nach welche[rmn]?|zu welche[rmn]?|on which|at which|from which|by which|for which|with which|of which|to which)$/;
-const YESNO = /^(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|ist|sind|war|waren|hat|haben|hatte|hatten|kann|können|konnte|wird|werden|wurde|wurden|gibt|gab|soll|sollen)$/;
+const YESNO = /^(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|may|might|must|shall|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|can't|hasn't|haven't|ist|sind|war|waren|hat|haben|hatte|hatten|kann|können|konnte|wird|werden|wurde|wurden|gibt|gab|soll|sollen|sollte|sollten|darf|dürfen|durfte|durften|muss|müssen|musste|mussten|könnte|könnten|würde|würden|wäre|wären|bleibt|bleiben|liegt|liegen|steht|stehen|gilt|gelten)$/;
+/**
+ * German verb-first questions ("Fährt die Straßenbahn …?", "Kostet der Bau …?"): a first word
+ * with a finite-verb ending followed by an article or pronoun, and no question word anywhere.
+ */
+const DE_VERB_FIRST = /^(?!(nennen|nenne|zeige|zeigen|erkläre|erklären|beschreibe|beschreiben|geben|sagen|listen|finden|suchen)\b)[a-zäöüß]{3,}(t|en|te|ten)\s+(der|die|das|den|dem|des|ein|eine|einen|einem|einer|es|er|sie|man|ich|wir|ihr|sich|jemand|dort|hier|noch|schon|auch)\b/;
+const ANY_WH = /\b(wer|wen|wem|wessen|was|wann|wo|wohin|woher|wie|welche[rsmn]?|warum|weshalb|wieso|who|whom|whose|what|when|where|which|why|how)\b/;
 
 /** Question lead-ins to skip before the question word ("And", "So", "Laut dem Text"). */
 const LEAD = /^(and|so|but|now|und|also|aber|laut dem text|according to the text)\s*,?\s+/;
@@ -94,10 +117,16 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const q = question.trim().toLowerCase().replace(/[¿?!.]+$/, '').replace(LEAD, '');
   const tokens = tokenize(question);
   const questionTerms = new Set(tokens.map((t) => t.norm));
-  const german = /^(wer|wem|wen|wessen|was|wann|wo|wohin|woher|wie|welche|warum|weshalb|ist|sind|war|hat|haben|kann|wird|gibt|von|mit|in|an|aus|bei|seit|bis|durch|für|nach|zu)\b/.test(q) && !/^(in which|in what|on which|at which)\b/.test(q);
+  const verbFirst = DE_VERB_FIRST.test(q) && !ANY_WH.test(q);
+  // "Was the bridge closed?" is English: "was" before an English article or pronoun.
+  const englishWas = /^was (the|a|an|there|it|he|she|they|this|that|his|her|its)\b/.test(q);
+  const german = !englishWas && (verbFirst || /^(wer|wem|wen|wessen|was|wann|wo|wohin|woher|wie|welche[rsmn]?|warum|weshalb|ist|sind|war|hat|haben|hatte|hatten|kann|können|konnte|wird|werden|wurde|wurden|gibt|gab|darf|dürfen|muss|müssen|soll|sollen|sollte|bleibt|liegt|steht|von|mit|in|an|aus|bei|seit|bis|durch|für|nach|zu)\b/.test(q) && !/^(in which|in what|on which|at which)\b/.test(q));
   const language: 'en' | 'de' = german ? 'de' : 'en';
   const rate = RATE.test(q);
-  const result = (type: AnswerType, unit: NumberUnit | null): QuestionAnalysis => ({ type, unit, language, questionTerms, topic: topicOf(question), ...(rate && type === 'number' ? { rate } : {}) });
+  const year = /\b(what|which|welche[rsmn]?) (year|jahr|jahres)\b/.test(q);
+  const result = (type: AnswerType, unit: NumberUnit | null): QuestionAnalysis => ({
+    type, unit, language, questionTerms, topic: topicOf(question), ...(rate && type === 'number' ? { rate } : {}), ...(year && type === 'date' ? { year } : {}),
+  });
 
   // The question word may come after a preposition or lead ("In what year…", "Nach Angaben von wem…").
   for (const [re, type, unit] of WH) if (re.test(q)) return result(type, unit);
@@ -158,6 +187,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   }
   // German "Was …?" asks "what", English "Was …?" is yes/no.
   if (YESNO.test(words[0] ?? '') && !(german && words[0] === 'was')) return result('yesno', null);
+  if (verbFirst) return result('yesno', null);
   return result('other', null);
 }
 

@@ -75,7 +75,7 @@ export function fullerName<T extends NamedSentence>(pick: T, all: T[]): T {
  * @param matched per token: true when it matched a question group; `terms` the question's tokens.
  */
 export function answerLike(c: { kind: string; from: number; to: number }, tokens: Token[], matched: boolean[], terms: Set<string>): boolean {
-  if (c.kind !== 'name' && c.kind !== 'quoted') return true;
+  if (c.kind !== 'name' && c.kind !== 'quoted' && c.kind !== 'body') return true;
   let question = 0;
   let own = 0;
   for (let k = c.from; k <= c.to; k++) {

@@ -110,7 +110,7 @@ export function spanCandidates(input: SpanInput): SpanCandidate[] {
     const key = `${c.start}:${c.end}`;
     if (seen.has(key) || !own(c.from, c.to)) continue;
     seen.add(key);
-    out.push({ kind: c.kind, flavour: c.flavour, unit: c.unit, from: c.from, to: c.to, start: c.start, end: c.end, fit: typeFit(qa, c) });
+    out.push({ kind: c.kind, flavour: c.flavour, unit: c.unit, from: c.from, to: c.to, start: c.start, end: c.end, fit: typeFit(qa, c, input.tokens) });
   }
   for (const p of allPhrases(text, tokens, matched, qa.questionTerms, german)) {
     const key = `${p.start}:${p.end}`;

@@ -46,6 +46,11 @@ export interface Answer {
   short?: string;
   /** Expected answer type from question analysis (src/answer/question.ts). */
   answerType?: string;
+  /**
+   * For yes/no questions: the verdict the cited sentence gives (src/answer/yesno.ts), absent when
+   * the sentence does not settle it; the answer line then starts with the bold word Yes, No, Ja or Nein.
+   */
+  verdict?: 'yes' | 'no';
   /** True when the topic is found but the asked-for fact is not stated; `citations` hold the closest passages. */
   notStated?: boolean;
   /** When the LLM is on but its reply was not used: why. */
