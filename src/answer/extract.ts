@@ -208,6 +208,8 @@ export interface ExtractOptions {
   isCommon?: IsCommonWord | null;
   /** Receives the features of every candidate sentence (scripts/train-ranker.ts); no effect on the answer. */
   onSentences?: (rows: SentenceTrace[]) => void;
+  /** At most this many citations (the answer's own first); default: one per passage given. */
+  cite?: number;
 }
 
 /**
@@ -417,6 +419,7 @@ export function extractAnswer(
     citations.forEach((c, i) => (c.n = i + 1));
     answerN = 1;
   }
+  if (options.cite !== undefined && citations.length > options.cite) citations.length = Math.max(1, options.cite);
   const docText = passages[pick.passage].doc.text;
   const sentence = highlight(docText, pick.shown);
   if (notStated) {

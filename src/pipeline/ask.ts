@@ -87,7 +87,7 @@ export class AskPipeline {
     const { abstain, ranked: fused } = denseAbstention(!top || top.coverage < this.config.ABSTAIN_THRESHOLD, await this.fuseDense(q, scope, ranked), this.config.DENSE_THRESHOLD);
     if (!abstain && top && languageGap(query.language, catalog.get(top.chunk.docId)?.language ?? 'de', this.dict !== null || dense !== null))
       return languageGapAnswer(q);
-    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, limit)), this.decompounder, abstain, { isCommon: this.isCommonWord, onSentences: opts.onSentences });
+    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, Math.max(limit, this.config.ANSWER_DEPTH))), this.decompounder, abstain, { isCommon: this.isCommonWord, onSentences: opts.onSentences, cite: limit });
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
     // A near miss ("not stated") is never handed to the LLM: it would be asked to answer what the documents lack.
     if (!this.llm.enabled || extractive.abstained || extractive.notStated) return extractive;
