@@ -81,7 +81,9 @@ export class Postings {
   private baseUnitOff: Int32Array = new Int32Array(1);
   private baseUnitTids: Int32Array = EMPTY_I32;
 
-  private delta = new Map<number, DeltaList>();
+  /** Delta lists, in the order their terms first entered the delta; `deltaOf[tid]` = index + 1 (0: none). */
+  private deltaLists: DeltaList[] = [];
+  private deltaOf: Int32Array = EMPTY_I32;
   private deltaPostings = 0;
   private deltaUnitTids = new Map<number, Int32Array>();
 
@@ -205,8 +207,11 @@ export class Postings {
         tidOf.set(term, tid);
         this.df = growI32(this.df, this.terms.length);
       }
-      let list = this.delta.get(tid);
-      if (!list) this.delta.set(tid, (list = { slots: [], tfs: [] }));
+      let list = this.deltaList(tid);
+      if (!list) {
+        this.deltaOf = growI32(this.deltaOf, this.terms.length);
+        this.deltaOf[tid] = this.deltaLists.push((list = { slots: [], tfs: [] }));
+      }
       const last = list.slots.length - 1;
       if (last >= 0 && list.slots[last] === slot) list.tfs[last]++;
       else {
@@ -234,6 +239,12 @@ export class Postings {
     if (this.dead > Math.max(this.size, 1024)) this.compact();
   }
 
+  /** The delta list of term `tid`, or undefined. */
+  private deltaList(tid: number): DeltaList | undefined {
+    const k = tid < this.deltaOf.length ? this.deltaOf[tid] : 0;
+    return k > 0 ? this.deltaLists[k - 1] : undefined;
+  }
+
   private unitTids(slot: number): Int32Array {
     if (slot < this.baseSlots) return this.baseUnitTids.subarray(this.baseUnitOff[slot], this.baseUnitOff[slot + 1]);
     return this.deltaUnitTids.get(slot) ?? EMPTY_I32;
@@ -250,14 +261,14 @@ export class Postings {
       const tfs = this.baseTf;
       for (let i = this.baseOff[tid], end = this.baseOff[tid + 1]; i < end; i++) if (alive[slots[i]] === 1) fn(slots[i], tfs[i]);
     }
-    const d = this.delta.get(tid);
+    const d = this.deltaList(tid);
     if (d) for (let i = 0; i < d.slots.length; i++) if (alive[d.slots[i]] === 1) fn(d.slots[i], d.tfs[i]);
   }
 
   /** Postings of term `tid` stored (live and tombstoned): the capacity {@link collect} needs. */
   storedLength(tid: number): number {
     const base = tid + 1 < this.baseOff.length ? this.baseOff[tid + 1] - this.baseOff[tid] : 0;
-    return base + (this.delta.get(tid)?.slots.length ?? 0);
+    return base + (this.deltaList(tid)?.slots.length ?? 0);
   }
 
   /**
@@ -279,7 +290,7 @@ export class Postings {
         }
       }
     }
-    const d = this.delta.get(tid);
+    const d = this.deltaList(tid);
     if (d) {
       for (let i = 0; i < d.slots.length; i++) {
         const s = d.slots[i];
@@ -328,7 +339,7 @@ export class Postings {
       }
       return lo < end && this.baseSlot[lo] === slot ? this.baseTf[lo] : 0;
     }
-    const d = this.delta.get(tid);
+    const d = this.deltaList(tid);
     const i = d ? d.slots.lastIndexOf(slot) : -1;
     return i >= 0 ? d!.tfs[i] : 0;
   }
@@ -399,7 +410,8 @@ export class Postings {
     this.baseSlots = live;
     this.baseUnitOff = d.unitOff;
     this.baseUnitTids = d.unitTids;
-    this.delta = new Map();
+    this.deltaLists = [];
+    this.deltaOf = EMPTY_I32;
     this.deltaPostings = 0;
     this.deltaUnitTids = new Map();
     this.extId = d.ids;
