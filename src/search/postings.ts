@@ -28,7 +28,8 @@ export interface PostingsData {
   terms: string[];
   off: Int32Array;
   slot: Int32Array;
-  tf: Int32Array;
+  /** Term frequencies: one byte each when every one is below 256 (see {@link narrowTf}), else 32-bit. */
+  tf: TfArray;
   unitOff: Int32Array;
   unitTids: Int32Array;
   ids: Float64Array;
@@ -36,6 +37,23 @@ export interface PostingsData {
 }
 
 const EMPTY_I32: Int32Array = new Int32Array(0);
+
+/** Term frequencies of the base segment. */
+export type TfArray = Uint8Array | Int32Array;
+
+/**
+ * The term frequencies as one byte each when all fit (the usual case: a term rarely occurs 256
+ * times in one chunk or paragraph), else as they are: 3 bytes less per posting in memory and in
+ * the snapshot, read as fast (a typed-array load either way), values unchanged — the narrow-width
+ * idea of Lucene's packed postings blocks without their bit packing. Linear.
+ */
+export function narrowTf(tf: TfArray): TfArray {
+  if (tf instanceof Uint8Array) return tf;
+  for (let i = 0; i < tf.length; i++) if (tf[i] > 255) return tf;
+  return Uint8Array.from(tf);
+}
+/** Term maps shared by two postings ({@link Postings.shareVocabulary}); never written to. */
+const sharedMaps = new WeakSet<Map<string, number>>();
 /** Source of {@link Postings.generation} values. */
 let generations = 0;
 
@@ -64,18 +82,46 @@ export class Postings {
   private terms: string[] = [];
   /** Term → term id; built on first use after {@link install} (a snapshot load need not pay for it). */
   private tidMap: Map<string, number> | null = new Map();
+  /**
+   * Set by {@link shareVocabulary}: the term map is built once for both postings (whichever asks
+   * first) and shared until one of them interns a new term, which then copies it first.
+   */
+  private vocabHolder: { map: Map<string, number> | null } | null = null;
   private get tidOf(): Map<string, number> {
     if (this.tidMap) return this.tidMap;
+    const holder = this.vocabHolder;
+    if (holder?.map) return (this.tidMap = holder.map);
     const m = new Map<string, number>();
     for (let t = 0; t < this.terms.length; t++) m.set(this.terms[t], t);
+    if (holder) {
+      holder.map = m;
+      sharedMaps.add(m);
+    }
     return (this.tidMap = m);
+  }
+
+  /**
+   * After a load: when both postings have the same terms in the same order (the chunk and the
+   * paragraph postings of one corpus usually do), keep one copy of the term strings and one
+   * term → id map for both (copy-on-write: a postings that interns a new term copies the map
+   * first). Saves a string and a map entry per term. Linear in the terms' characters.
+   * @returns true when the vocabularies were equal and are now shared.
+   */
+  shareVocabulary(other: Postings): boolean {
+    const a = this.terms;
+    const b = other.terms;
+    if (this.tidMap || other.tidMap || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    this.terms = b.slice();
+    this.vocabHolder = other.vocabHolder = { map: null };
+    return true;
   }
   /** Live document frequency per term id. */
   private df: Int32Array = new Int32Array(0);
 
   private baseOff: Int32Array = new Int32Array(1);
   private baseSlot: Int32Array = EMPTY_I32;
-  private baseTf: Int32Array = EMPTY_I32;
+  private baseTf: TfArray = EMPTY_I32;
   /** Slots below this are in the base segment. */
   private baseSlots = 0;
   private baseUnitOff: Int32Array = new Int32Array(1);
@@ -198,10 +244,15 @@ export class Postings {
     this.totalLength += terms.length;
     // The unit's entry is the last one of each of its terms' delta lists while it is added.
     const tids: number[] = [];
-    const tidOf = this.tidOf;
+    let tidOf = this.tidOf;
     for (const term of terms) {
       let tid = tidOf.get(term);
       if (tid === undefined) {
+        if (sharedMaps.has(tidOf)) {
+          // The map is shared with another postings (shareVocabulary): copy before writing.
+          tidOf = this.tidMap = new Map(tidOf);
+          this.vocabHolder = null;
+        }
         tid = this.terms.length;
         this.terms.push(term);
         tidOf.set(term, tid);
@@ -348,25 +399,38 @@ export class Postings {
    * Fold the delta segment and the tombstones into a new base segment; live units are renumbered
    * 0..size−1 in their slot order (so relative order, and every ranking, is unchanged). Linear in
    * the postings; called by itself when the delta or the dead outgrow the base.
+   * @param order number the live terms in the order of this postings' terms (those it lacks
+   *   after them, in their own order) instead of keeping their relative order; term ids are
+   *   internal, so scores do not change (see {@link exportInOrderOf}). O(V log V) more for V terms.
    */
-  compact(): void {
+  compact(order?: Postings): void {
     const oldSlots = this.slotCount;
     const newSlotOf = new Int32Array(oldSlots).fill(-1);
     let live = 0;
     for (let s = 0; s < oldSlots; s++) if (this.alive[s] === 1) newSlotOf[s] = live++;
-    // Term renumbering: live terms keep their relative order.
+    // Term renumbering: live terms keep their relative order (or follow `order`'s).
+    const liveTids: number[] = [];
+    for (let t = 0; t < this.terms.length; t++) if (this.df[t] > 0) liveTids.push(t);
+    if (order) {
+      const key = new Float64Array(this.terms.length);
+      const base = order.terms.length;
+      for (const t of liveTids) {
+        const o = order.tidOf.get(this.terms[t]);
+        key[t] = o !== undefined ? o : base + t;
+      }
+      liveTids.sort((a, b) => key[a] - key[b]);
+    }
     const newTid = new Int32Array(this.terms.length).fill(-1);
     const terms: string[] = [];
-    for (let t = 0; t < this.terms.length; t++) if (this.df[t] > 0) newTid[t] = terms.push(this.terms[t]) - 1;
+    for (const t of liveTids) newTid[t] = terms.push(this.terms[t]) - 1;
     const off = new Int32Array(terms.length + 1);
-    for (let t = 0; t < this.terms.length; t++) if (newTid[t] >= 0) off[newTid[t] + 1] = this.df[t];
+    for (const t of liveTids) off[newTid[t] + 1] = this.df[t];
     for (let t = 0; t < terms.length; t++) off[t + 1] += off[t];
     const total = off[terms.length];
     const slot = new Int32Array(total);
     const tf = new Int32Array(total);
     let w = 0;
-    for (let t = 0; t < this.terms.length; t++) {
-      if (newTid[t] < 0) continue;
+    for (const t of liveTids) {
       this.forEach(t, (s, f) => {
         slot[w] = newSlotOf[s];
         tf[w++] = f;
@@ -402,11 +466,12 @@ export class Postings {
     const live = d.ids.length;
     this.terms = d.terms;
     this.tidMap = null;
+    this.vocabHolder = null;
     this.df = new Int32Array(d.terms.length);
     for (let t = 0; t < d.terms.length; t++) this.df[t] = d.off[t + 1] - d.off[t];
     this.baseOff = d.off;
     this.baseSlot = d.slot;
-    this.baseTf = d.tf;
+    this.baseTf = narrowTf(d.tf);
     this.baseSlots = live;
     this.baseUnitOff = d.unitOff;
     this.baseUnitTids = d.unitTids;
@@ -429,6 +494,21 @@ export class Postings {
     this.totalLength = total;
     this.dead = 0;
     this.vocabularyVersion++;
+  }
+
+  /**
+   * {@link export} with the terms numbered in `other`'s order (compacting when they are not yet):
+   * the chunk and paragraph postings of a snapshot then list the same vocabulary in the same
+   * order, and a load shares one copy of it ({@link shareVocabulary}).
+   */
+  exportInOrderOf(other: Postings): PostingsData {
+    const d = this.export();
+    const o = other.terms;
+    let same = d.terms.length === o.length;
+    for (let i = 0; same && i < o.length; i++) same = d.terms[i] === o[i];
+    if (same) return d;
+    this.compact(other);
+    return this.export();
   }
 
   /** The compacted arrays (compacts first); shared, not copied: do not modify. */
