@@ -71,4 +71,35 @@ describe('postings storage', () => {
     b.add(1, ['y', 'x']);
     expect(Postings.from(b.export()).shareVocabulary(Postings.from(a.export()))).toBe(false);
   });
+
+  it('finds units by id whether ids ascend (binary search) or not (map), through removals, re-adds and compaction', () => {
+    const rnd = mulberry32(3);
+    for (const order of ['ascending', 'shuffled'] as const) {
+      const p = new Postings();
+      const ref = new Map<number, string>();
+      const ids = Array.from({ length: 300 }, (_, i) => i * 2 + 1);
+      if (order === 'shuffled') ids.sort(() => rnd() - 0.5);
+      for (const id of ids) {
+        p.add(id, [`t${id % 7}`]);
+        ref.set(id, `t${id % 7}`);
+        if (rnd() < 0.2) {
+          const victim = ids[Math.floor(rnd() * ids.length)];
+          p.remove(victim);
+          ref.delete(victim);
+        }
+        if (rnd() < 0.1 && ref.size > 0) {
+          const again = [...ref.keys()][0];
+          p.add(again, ['again']);
+          ref.set(again, 'again');
+        }
+        if (rnd() < 0.02) p.compact();
+      }
+      expect(p.size).toBe(ref.size);
+      expect(contents(p)).toEqual(ref);
+      for (let id = 0; id < 700; id++) expect(p.slot(id) >= 0).toBe(ref.has(id));
+      const q = Postings.from(p.export());
+      expect(contents(q)).toEqual(ref);
+      for (let id = 0; id < 700; id++) expect(q.slot(id) >= 0).toBe(ref.has(id));
+    }
+  });
 });

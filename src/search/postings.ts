@@ -149,14 +149,42 @@ export class Postings {
    */
   generation = ++generations;
   private slotCount = 0;
-  private slotOf = new Map<number, number>();
+  /**
+   * Id → slot, only once ids stopped ascending with the slots (a re-added id). While every
+   * added id is larger than the one before (store row ids are), {@link slot} binary-searches the
+   * slot-ordered ids instead: no map entry per unit (~45 bytes each).
+   */
+  private slotMap: Map<number, number> | null = null;
+  private live = 0;
   private dead = 0;
   /** Sum of the live units' lengths. */
   totalLength = 0;
 
   /** Number of live units. */
   get size(): number {
-    return this.slotOf.size;
+    return this.live;
+  }
+
+  /** Slot of a live unit, or -1 (binary search while ids ascend with slots, else the map). */
+  private findSlot(id: number): number {
+    if (this.slotMap) return this.slotMap.get(id) ?? -1;
+    const ids = this.extId;
+    let lo = 0;
+    let hi = this.slotCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ids[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.slotCount && ids[lo] === id && this.alive[lo] === 1 ? lo : -1;
+  }
+
+  /** Switch to the id → slot map (ids no longer ascend with slots). Linear in the slots. */
+  private useSlotMap(): Map<number, number> {
+    if (this.slotMap) return this.slotMap;
+    const m = new Map<number, number>();
+    for (let s = 0; s < this.slotCount; s++) if (this.alive[s] === 1) m.set(this.extId[s], s);
+    return (this.slotMap = m);
   }
 
   /** Slots handed out so far (live or dead): the bound of slot-indexed scratch arrays. */
@@ -203,7 +231,7 @@ export class Postings {
 
   /** Slot of a live unit, or -1. */
   slot(id: number): number {
-    return this.slotOf.get(id) ?? -1;
+    return this.findSlot(id);
   }
 
   /** Term id of a term some live unit has, or -1. */
@@ -232,7 +260,8 @@ export class Postings {
    * Linear in `terms.length`.
    */
   add(id: number, terms: readonly string[]): void {
-    if (this.slotOf.has(id)) this.remove(id);
+    if (this.findSlot(id) >= 0) this.remove(id);
+    if (!this.slotMap && this.slotCount > 0 && this.extId[this.slotCount - 1] >= id) this.useSlotMap();
     const slot = this.slotCount++;
     this.extId = growF64(this.extId, this.slotCount);
     this.len = growI32(this.len, this.slotCount);
@@ -240,7 +269,8 @@ export class Postings {
     this.extId[slot] = id;
     this.len[slot] = terms.length;
     this.alive[slot] = 1;
-    this.slotOf.set(id, slot);
+    this.slotMap?.set(id, slot);
+    this.live++;
     this.totalLength += terms.length;
     // The unit's entry is the last one of each of its terms' delta lists while it is added.
     const tids: number[] = [];
@@ -279,9 +309,10 @@ export class Postings {
 
   /** Remove a unit; unknown ids are ignored. Linear in the unit's distinct terms. */
   remove(id: number): void {
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) return;
-    this.slotOf.delete(id);
+    const slot = this.findSlot(id);
+    if (slot < 0) return;
+    this.slotMap?.delete(id);
+    this.live--;
     this.alive[slot] = 0;
     this.totalLength -= this.len[slot];
     this.dead++;
@@ -365,8 +396,8 @@ export class Postings {
    * concept index, sees exactly as from the original list). [] for unknown ids.
    */
   unitTerms(id: number): string[] {
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) return [];
+    const slot = this.findSlot(id);
+    if (slot < 0) return [];
     const out: string[] = [];
     const tids = this.unitTids(slot);
     for (let i = 0; i < tids.length; i++) {
@@ -485,11 +516,17 @@ export class Postings {
     this.cols = this.cols.map(() => new Float64Array(live));
     this.generation = ++generations;
     this.slotCount = live;
-    this.slotOf = new Map();
+    this.slotMap = null;
+    this.live = live;
     let total = 0;
+    let ascending = true;
     for (let s = 0; s < live; s++) {
-      this.slotOf.set(d.ids[s], s);
+      if (s > 0 && d.ids[s] <= d.ids[s - 1]) ascending = false;
       total += d.lengths[s];
+    }
+    if (!ascending) {
+      this.slotMap = new Map();
+      for (let s = 0; s < live; s++) this.slotMap.set(d.ids[s], s);
     }
     this.totalLength = total;
     this.dead = 0;
@@ -557,7 +594,7 @@ export class Postings {
     for (let i = 0; i < d.unitTids.length; i++) if (d.unitTids[i] < 0 || d.unitTids[i] >= v) throw bad('unit terms');
     const p = new Postings();
     p.install(d);
-    if (p.slotOf.size !== n) throw bad('duplicate unit ids');
+    if (p.slotMap && p.slotMap.size !== n) throw bad('duplicate unit ids');
     return p;
   }
 
