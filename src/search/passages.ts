@@ -278,7 +278,11 @@ export class PassageSearcher {
     for (const [name, index] of [['c', this.chunks], ['p', this.paragraphs]] as const) {
       // The paragraph terms in the chunk terms' order, so that a load keeps one vocabulary.
       const d = name === 'p' ? index.data.exportInOrderOf(this.chunks.data) : index.data.export();
-      strings[`${name}.terms`] = d.terms;
+      // Equal paragraph terms are written once ('p.termsOf' names the list): the header's JSON,
+      // parsed on every load, shrinks by about half.
+      const cTerms = strings['c.terms'];
+      if (name === 'p' && cTerms && cTerms.length === d.terms.length && d.terms.every((t, i) => t === cTerms[i])) strings['p.termsOf'] = ['c'];
+      else strings[`${name}.terms`] = d.terms;
       if (name === 'p' && this.conceptIndex) {
         arrays['p.norm'] = index.data.exportColumn(NORM_COLUMN);
         const listed = this.conceptIndex.listedWords();
@@ -307,7 +311,8 @@ export class PassageSearcher {
     const postingsOf = (name: string) => {
       try {
         return Postings.from({
-          terms: need(st[`${name}.terms`], `${name}.terms`) as string[],
+          // 'p.termsOf' = ['c']: the same terms as the chunks' (see save); a copy of the list, the strings shared.
+          terms: name === 'p' && st['p.termsOf']?.[0] === 'c' && st['p.terms'] === undefined ? (need(st['c.terms'], 'c.terms') as string[]).slice() : (need(st[`${name}.terms`], `${name}.terms`) as string[]),
           off: need(ar[`${name}.off`], 'off') as Int32Array,
           slot: need(ar[`${name}.slot`], 'slot') as Int32Array,
           tf: need(ar[`${name}.tf`], 'tf') as Int32Array | Uint8Array,
