@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseDing } from '../src/search/dictionary.js';
 import { BM25_B, BM25_K1, LexicalIndex, type QueryGroup } from '../src/search/lexical.js';
 import { PassageSearcher, type IndexedDocument } from '../src/search/passages.js';
-import { SnapshotError } from '../src/search/snapshot.js';
+import { readSnapshot, SnapshotError } from '../src/search/snapshot.js';
 import { buildQuery } from '../src/search/query.js';
 import { indexTerms } from '../src/text/terms.js';
 import type { StemLang } from '../src/text/stem.js';
@@ -118,6 +118,10 @@ describe('lexical index snapshot', () => {
     a.remove('d2');
     a.add(docs[4]);
     a.save(file, 'v-42');
+    // The paragraph vocabulary equals the chunks': written once, in the chunks' order.
+    const written = readSnapshot(file)!;
+    expect(written.strings['p.termsOf']).toEqual(['c']);
+    expect(written.strings['p.terms']).toBeUndefined();
     const b = new PassageSearcher(dict);
     expect(b.load(file)).toEqual({ version: 'v-42' });
     expect(b.size).toBe(a.size);

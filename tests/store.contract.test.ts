@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/store/db.js';
 import { openStore } from '../src/store/open.js';
 import type { NewDocument, Store } from '../src/store/store.js';
 import type { FeedbackInput } from '../src/store/feedback.js';
@@ -274,14 +275,14 @@ describe('PostgreSQL schema migration', () => {
     const c = new pg.Client({ connectionString: at.DATABASE_URL });
     await c.connect();
     try {
-      await c.query('DROP TABLE embedding_cache; DROP TABLE feedback; DROP INDEX IF EXISTS documents_title; UPDATE schema_version SET version = 1');
+      await c.query('DROP TABLE embedding_cache; DROP TABLE feedback; DROP INDEX IF EXISTS documents_title; DROP INDEX IF EXISTS chunks_paragraph; UPDATE schema_version SET version = 1');
       const s2 = await openStore(at);
       try {
         expect((await s2.getDocument('a'))?.id).toBe('a');
         await s2.embeddings.putMany('m', [{ hash: 'h', vector: vec(1) }]);
         expect(await s2.feedback.record(vote())).toBe('added');
-        expect((await c.query('SELECT version FROM schema_version')).rows).toEqual([{ version: 3 }]);
-        expect((await c.query("SELECT indexname FROM pg_indexes WHERE indexname = 'documents_title'")).rows).toHaveLength(1);
+        expect((await c.query('SELECT version FROM schema_version')).rows).toEqual([{ version: 4 }]);
+        expect((await c.query("SELECT indexname FROM pg_indexes WHERE indexname IN ('documents_title', 'chunks_paragraph')")).rows).toHaveLength(2);
         // DATA_DIR's SQLite file is never created: nothing of the app lives there with PostgreSQL.
         expect(fs.existsSync(path.join(at.DATA_DIR, 'dossier.sqlite'))).toBe(false);
       } finally {
@@ -289,6 +290,20 @@ describe('PostgreSQL schema migration', () => {
       }
     } finally {
       await c.end();
+    }
+  });
+});
+
+describe('SQLite schema', () => {
+  it('indexes chunks by paragraph, so a cascaded paragraph delete does not scan every chunk', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-schema-'));
+    try {
+      const db = openDatabase(dir);
+      const plan = db.prepare('EXPLAIN QUERY PLAN SELECT id FROM chunks WHERE paragraph_id = ?').all(1) as { detail: string }[];
+      expect(plan.map((r) => r.detail).join(' ')).toContain('chunks_paragraph');
+      db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

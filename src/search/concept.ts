@@ -39,6 +39,7 @@ import type { Dictionary } from './dictionary.js';
 import type { StemLang } from '../text/stem.js';
 import { Postings } from './postings.js';
 import { topK } from './topk.js';
+import { EntryWords } from './entry-words.js';
 
 /** Entries kept per word: the shortest lines (direct translations before idioms and examples). */
 export const MAX_ENTRIES = 30;
@@ -184,10 +185,11 @@ const LANG_CODE: Record<StemLang, number> = { de: 0, en: 1 };
 export class ConceptIndex {
   /** Own postings (stand-alone), or null when attached. */
   private readonly own: Postings | null;
-  /** Per language: entry id → the words (ever indexed) whose entry part includes it. */
-  private readonly byEntry: Record<StemLang, Map<number, string[]>> = { de: new Map(), en: new Map() };
-  /** Per language: the words already listed in {@link byEntry} (only words with entries), in listing order. */
-  private readonly listed: Record<StemLang, Set<string>> = { de: new Set(), en: new Set() };
+  /**
+   * Per language: entry id → the words (ever indexed, only words with entries) whose entry part
+   * includes it, in listing order (src/search/entry-words.ts).
+   */
+  private readonly byEntry: Record<StemLang, EntryWords> = { de: new EntryWords(), en: new EntryWords() };
   /** Per scored language of one call: reused accumulators, marks and touched slots. */
   private scratch: { acc: Float64Array; has: Uint8Array; touched: Int32Array; used: number }[] = [];
 
@@ -254,21 +256,13 @@ export class ConceptIndex {
     const tf = new Map<string, number>();
     for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     const byEntry = this.byEntry[lang];
-    const listed = this.listed[lang];
     // ‖u‖² = Σ_entries (Σ_t f_t·w_t)² + Σ_t (λ·f_t)² (identity dimensions are one per word).
     const acc = this.space.scratch();
     const dims: number[] = [];
     let sq = 0;
     for (const [t, n] of tf) {
       const w = this.space.entries(t, lang);
-      if (w.dims.length > 0 && !listed.has(t)) {
-        listed.add(t);
-        for (const d of w.dims) {
-          const list = byEntry.get(d);
-          if (list) list.push(t);
-          else byEntry.set(d, [t]);
-        }
-      }
+      if (w.dims.length > 0) byEntry.add(t, w.dims);
       const f = logTf(n);
       for (let i = 0; i < w.dims.length; i++) {
         const d = w.dims[i];
@@ -297,7 +291,7 @@ export class ConceptIndex {
   /** The listed words per language, in listing order (for a snapshot; see {@link restoreListed}). */
   listedWords(): Record<StemLang, string[]> {
     this.prepare();
-    return { de: [...this.listed.de], en: [...this.listed.en] };
+    return { de: this.byEntry.de.list(), en: this.byEntry.en.list() };
   }
 
   /**
@@ -307,10 +301,7 @@ export class ConceptIndex {
    */
   restoreListed(words: Record<StemLang, readonly string[]>): void {
     this.pendingListed = words;
-    for (const lang of ['de', 'en'] as const) {
-      this.listed[lang].clear();
-      this.byEntry[lang].clear();
-    }
+    for (const lang of ['de', 'en'] as const) this.byEntry[lang].clear();
   }
 
   /** Listed words restored but not yet put in the entry table (built by {@link prepare} or the first use). */
@@ -326,20 +317,7 @@ export class ConceptIndex {
     const words = this.pendingListed;
     if (!words) return;
     this.pendingListed = null;
-    for (const lang of ['de', 'en'] as const) {
-      this.listed[lang].clear();
-      this.byEntry[lang].clear();
-      for (const t of words[lang]) {
-        const w = this.space.entries(t, lang);
-        if (w.dims.length === 0 || this.listed[lang].has(t)) continue;
-        this.listed[lang].add(t);
-        for (const d of w.dims) {
-          const list = this.byEntry[lang].get(d);
-          if (list) list.push(t);
-          else this.byEntry[lang].set(d, [t]);
-        }
-      }
-    }
+    for (const lang of ['de', 'en'] as const) this.byEntry[lang].rebuild(words[lang], (t) => this.space.entries(t, lang).dims, this.space.dict.entryCount);
   }
 
   /**
@@ -403,7 +381,8 @@ export class ConceptIndex {
         // a fixed order (identity words, then by query entry): each unit's sum is added in that order.
         const candidates = new Set<string>(qIdentity.keys());
         const byEntry = this.byEntry[lang];
-        for (const d of qEntries.keys()) for (const t of byEntry.get(d) ?? []) candidates.add(t);
+        const addCandidate = (t: string) => candidates.add(t);
+        for (const d of qEntries.keys()) byEntry.forEachWord(d, addCandidate);
         for (const t of candidates) {
           const tid = postings.termId(t);
           if (tid < 0) continue;

@@ -267,7 +267,7 @@ export class PassageSearcher {
       }
     }
     const strings: Record<string, (string | null)[]> = { docIds, scopes, langs };
-    const arrays: Record<string, Int32Array | Float64Array> = {
+    const arrays: Record<string, Int32Array | Float64Array | Uint8Array> = {
       docParaCount: Int32Array.from(docParaCount),
       paraIds: Float64Array.from(paraIds),
       paraChunkCount: Int32Array.from(paraChunkCount),
@@ -276,8 +276,13 @@ export class PassageSearcher {
       chunkEnd: Int32Array.from(ends),
     };
     for (const [name, index] of [['c', this.chunks], ['p', this.paragraphs]] as const) {
-      const d = index.data.export();
-      strings[`${name}.terms`] = d.terms;
+      // The paragraph terms in the chunk terms' order, so that a load keeps one vocabulary.
+      const d = name === 'p' ? index.data.exportInOrderOf(this.chunks.data) : index.data.export();
+      // Equal paragraph terms are written once ('p.termsOf' names the list): the header's JSON,
+      // parsed on every load, shrinks by about half.
+      const cTerms = strings['c.terms'];
+      if (name === 'p' && cTerms && cTerms.length === d.terms.length && d.terms.every((t, i) => t === cTerms[i])) strings['p.termsOf'] = ['c'];
+      else strings[`${name}.terms`] = d.terms;
       if (name === 'p' && this.conceptIndex) {
         arrays['p.norm'] = index.data.exportColumn(NORM_COLUMN);
         const listed = this.conceptIndex.listedWords();
@@ -306,10 +311,11 @@ export class PassageSearcher {
     const postingsOf = (name: string) => {
       try {
         return Postings.from({
-          terms: need(st[`${name}.terms`], `${name}.terms`) as string[],
+          // 'p.termsOf' = ['c']: the same terms as the chunks' (see save); a copy of the list, the strings shared.
+          terms: name === 'p' && st['p.termsOf']?.[0] === 'c' && st['p.terms'] === undefined ? (need(st['c.terms'], 'c.terms') as string[]).slice() : (need(st[`${name}.terms`], `${name}.terms`) as string[]),
           off: need(ar[`${name}.off`], 'off') as Int32Array,
           slot: need(ar[`${name}.slot`], 'slot') as Int32Array,
-          tf: need(ar[`${name}.tf`], 'tf') as Int32Array,
+          tf: need(ar[`${name}.tf`], 'tf') as Int32Array | Uint8Array,
           unitOff: need(ar[`${name}.unitOff`], 'unitOff') as Int32Array,
           unitTids: need(ar[`${name}.unitTids`], 'unitTids') as Int32Array,
           ids: need(ar[`${name}.ids`], 'ids') as Float64Array,
@@ -322,6 +328,8 @@ export class PassageSearcher {
     };
     const chunks = postingsOf('c');
     const paragraphs = postingsOf('p');
+    // One copy of the term strings and the term map when both vocabularies agree (src/search/postings.ts).
+    paragraphs.shareVocabulary(chunks);
     const docIds = need(st.docIds, 'docIds') as string[];
     const scopes = need(st.scopes, 'scopes');
     const langs = need(st.langs, 'langs') as string[];

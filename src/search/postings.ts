@@ -28,7 +28,8 @@ export interface PostingsData {
   terms: string[];
   off: Int32Array;
   slot: Int32Array;
-  tf: Int32Array;
+  /** Term frequencies: one byte each when every one is below 256 (see {@link narrowTf}), else 32-bit. */
+  tf: TfArray;
   unitOff: Int32Array;
   unitTids: Int32Array;
   ids: Float64Array;
@@ -36,6 +37,23 @@ export interface PostingsData {
 }
 
 const EMPTY_I32: Int32Array = new Int32Array(0);
+
+/** Term frequencies of the base segment. */
+export type TfArray = Uint8Array | Int32Array;
+
+/**
+ * The term frequencies as one byte each when all fit (the usual case: a term rarely occurs 256
+ * times in one chunk or paragraph), else as they are: 3 bytes less per posting in memory and in
+ * the snapshot, read as fast (a typed-array load either way), values unchanged — the narrow-width
+ * idea of Lucene's packed postings blocks without their bit packing. Linear.
+ */
+export function narrowTf(tf: TfArray): TfArray {
+  if (tf instanceof Uint8Array) return tf;
+  for (let i = 0; i < tf.length; i++) if (tf[i] > 255) return tf;
+  return Uint8Array.from(tf);
+}
+/** Term maps shared by two postings ({@link Postings.shareVocabulary}); never written to. */
+const sharedMaps = new WeakSet<Map<string, number>>();
 /** Source of {@link Postings.generation} values. */
 let generations = 0;
 
@@ -64,24 +82,54 @@ export class Postings {
   private terms: string[] = [];
   /** Term → term id; built on first use after {@link install} (a snapshot load need not pay for it). */
   private tidMap: Map<string, number> | null = new Map();
+  /**
+   * Set by {@link shareVocabulary}: the term map is built once for both postings (whichever asks
+   * first) and shared until one of them interns a new term, which then copies it first.
+   */
+  private vocabHolder: { map: Map<string, number> | null } | null = null;
   private get tidOf(): Map<string, number> {
     if (this.tidMap) return this.tidMap;
+    const holder = this.vocabHolder;
+    if (holder?.map) return (this.tidMap = holder.map);
     const m = new Map<string, number>();
     for (let t = 0; t < this.terms.length; t++) m.set(this.terms[t], t);
+    if (holder) {
+      holder.map = m;
+      sharedMaps.add(m);
+    }
     return (this.tidMap = m);
+  }
+
+  /**
+   * After a load: when both postings have the same terms in the same order (the chunk and the
+   * paragraph postings of one corpus usually do), keep one copy of the term strings and one
+   * term → id map for both (copy-on-write: a postings that interns a new term copies the map
+   * first). Saves a string and a map entry per term. Linear in the terms' characters.
+   * @returns true when the vocabularies were equal and are now shared.
+   */
+  shareVocabulary(other: Postings): boolean {
+    const a = this.terms;
+    const b = other.terms;
+    if (this.tidMap || other.tidMap || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    this.terms = b.slice();
+    this.vocabHolder = other.vocabHolder = { map: null };
+    return true;
   }
   /** Live document frequency per term id. */
   private df: Int32Array = new Int32Array(0);
 
   private baseOff: Int32Array = new Int32Array(1);
   private baseSlot: Int32Array = EMPTY_I32;
-  private baseTf: Int32Array = EMPTY_I32;
+  private baseTf: TfArray = EMPTY_I32;
   /** Slots below this are in the base segment. */
   private baseSlots = 0;
   private baseUnitOff: Int32Array = new Int32Array(1);
   private baseUnitTids: Int32Array = EMPTY_I32;
 
-  private delta = new Map<number, DeltaList>();
+  /** Delta lists, in the order their terms first entered the delta; `deltaOf[tid]` = index + 1 (0: none). */
+  private deltaLists: DeltaList[] = [];
+  private deltaOf: Int32Array = EMPTY_I32;
   private deltaPostings = 0;
   private deltaUnitTids = new Map<number, Int32Array>();
 
@@ -101,14 +149,42 @@ export class Postings {
    */
   generation = ++generations;
   private slotCount = 0;
-  private slotOf = new Map<number, number>();
+  /**
+   * Id → slot, only once ids stopped ascending with the slots (a re-added id). While every
+   * added id is larger than the one before (store row ids are), {@link slot} binary-searches the
+   * slot-ordered ids instead: no map entry per unit (~45 bytes each).
+   */
+  private slotMap: Map<number, number> | null = null;
+  private live = 0;
   private dead = 0;
   /** Sum of the live units' lengths. */
   totalLength = 0;
 
   /** Number of live units. */
   get size(): number {
-    return this.slotOf.size;
+    return this.live;
+  }
+
+  /** Slot of a live unit, or -1 (binary search while ids ascend with slots, else the map). */
+  private findSlot(id: number): number {
+    if (this.slotMap) return this.slotMap.get(id) ?? -1;
+    const ids = this.extId;
+    let lo = 0;
+    let hi = this.slotCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ids[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.slotCount && ids[lo] === id && this.alive[lo] === 1 ? lo : -1;
+  }
+
+  /** Switch to the id → slot map (ids no longer ascend with slots). Linear in the slots. */
+  private useSlotMap(): Map<number, number> {
+    if (this.slotMap) return this.slotMap;
+    const m = new Map<number, number>();
+    for (let s = 0; s < this.slotCount; s++) if (this.alive[s] === 1) m.set(this.extId[s], s);
+    return (this.slotMap = m);
   }
 
   /** Slots handed out so far (live or dead): the bound of slot-indexed scratch arrays. */
@@ -155,7 +231,7 @@ export class Postings {
 
   /** Slot of a live unit, or -1. */
   slot(id: number): number {
-    return this.slotOf.get(id) ?? -1;
+    return this.findSlot(id);
   }
 
   /** Term id of a term some live unit has, or -1. */
@@ -184,7 +260,8 @@ export class Postings {
    * Linear in `terms.length`.
    */
   add(id: number, terms: readonly string[]): void {
-    if (this.slotOf.has(id)) this.remove(id);
+    if (this.findSlot(id) >= 0) this.remove(id);
+    if (!this.slotMap && this.slotCount > 0 && this.extId[this.slotCount - 1] >= id) this.useSlotMap();
     const slot = this.slotCount++;
     this.extId = growF64(this.extId, this.slotCount);
     this.len = growI32(this.len, this.slotCount);
@@ -192,21 +269,30 @@ export class Postings {
     this.extId[slot] = id;
     this.len[slot] = terms.length;
     this.alive[slot] = 1;
-    this.slotOf.set(id, slot);
+    this.slotMap?.set(id, slot);
+    this.live++;
     this.totalLength += terms.length;
     // The unit's entry is the last one of each of its terms' delta lists while it is added.
     const tids: number[] = [];
-    const tidOf = this.tidOf;
+    let tidOf = this.tidOf;
     for (const term of terms) {
       let tid = tidOf.get(term);
       if (tid === undefined) {
+        if (sharedMaps.has(tidOf)) {
+          // The map is shared with another postings (shareVocabulary): copy before writing.
+          tidOf = this.tidMap = new Map(tidOf);
+          this.vocabHolder = null;
+        }
         tid = this.terms.length;
         this.terms.push(term);
         tidOf.set(term, tid);
         this.df = growI32(this.df, this.terms.length);
       }
-      let list = this.delta.get(tid);
-      if (!list) this.delta.set(tid, (list = { slots: [], tfs: [] }));
+      let list = this.deltaList(tid);
+      if (!list) {
+        this.deltaOf = growI32(this.deltaOf, this.terms.length);
+        this.deltaOf[tid] = this.deltaLists.push((list = { slots: [], tfs: [] }));
+      }
       const last = list.slots.length - 1;
       if (last >= 0 && list.slots[last] === slot) list.tfs[last]++;
       else {
@@ -223,15 +309,22 @@ export class Postings {
 
   /** Remove a unit; unknown ids are ignored. Linear in the unit's distinct terms. */
   remove(id: number): void {
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) return;
-    this.slotOf.delete(id);
+    const slot = this.findSlot(id);
+    if (slot < 0) return;
+    this.slotMap?.delete(id);
+    this.live--;
     this.alive[slot] = 0;
     this.totalLength -= this.len[slot];
     this.dead++;
     const tids = this.unitTids(slot);
     for (let i = 0; i < tids.length; i++) if (--this.df[tids[i]] === 0) this.vocabularyVersion++;
     if (this.dead > Math.max(this.size, 1024)) this.compact();
+  }
+
+  /** The delta list of term `tid`, or undefined. */
+  private deltaList(tid: number): DeltaList | undefined {
+    const k = tid < this.deltaOf.length ? this.deltaOf[tid] : 0;
+    return k > 0 ? this.deltaLists[k - 1] : undefined;
   }
 
   private unitTids(slot: number): Int32Array {
@@ -250,14 +343,14 @@ export class Postings {
       const tfs = this.baseTf;
       for (let i = this.baseOff[tid], end = this.baseOff[tid + 1]; i < end; i++) if (alive[slots[i]] === 1) fn(slots[i], tfs[i]);
     }
-    const d = this.delta.get(tid);
+    const d = this.deltaList(tid);
     if (d) for (let i = 0; i < d.slots.length; i++) if (alive[d.slots[i]] === 1) fn(d.slots[i], d.tfs[i]);
   }
 
   /** Postings of term `tid` stored (live and tombstoned): the capacity {@link collect} needs. */
   storedLength(tid: number): number {
     const base = tid + 1 < this.baseOff.length ? this.baseOff[tid + 1] - this.baseOff[tid] : 0;
-    return base + (this.delta.get(tid)?.slots.length ?? 0);
+    return base + (this.deltaList(tid)?.slots.length ?? 0);
   }
 
   /**
@@ -279,7 +372,7 @@ export class Postings {
         }
       }
     }
-    const d = this.delta.get(tid);
+    const d = this.deltaList(tid);
     if (d) {
       for (let i = 0; i < d.slots.length; i++) {
         const s = d.slots[i];
@@ -303,8 +396,8 @@ export class Postings {
    * concept index, sees exactly as from the original list). [] for unknown ids.
    */
   unitTerms(id: number): string[] {
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) return [];
+    const slot = this.findSlot(id);
+    if (slot < 0) return [];
     const out: string[] = [];
     const tids = this.unitTids(slot);
     for (let i = 0; i < tids.length; i++) {
@@ -328,7 +421,7 @@ export class Postings {
       }
       return lo < end && this.baseSlot[lo] === slot ? this.baseTf[lo] : 0;
     }
-    const d = this.delta.get(tid);
+    const d = this.deltaList(tid);
     const i = d ? d.slots.lastIndexOf(slot) : -1;
     return i >= 0 ? d!.tfs[i] : 0;
   }
@@ -337,25 +430,38 @@ export class Postings {
    * Fold the delta segment and the tombstones into a new base segment; live units are renumbered
    * 0..size−1 in their slot order (so relative order, and every ranking, is unchanged). Linear in
    * the postings; called by itself when the delta or the dead outgrow the base.
+   * @param order number the live terms in the order of this postings' terms (those it lacks
+   *   after them, in their own order) instead of keeping their relative order; term ids are
+   *   internal, so scores do not change (see {@link exportInOrderOf}). O(V log V) more for V terms.
    */
-  compact(): void {
+  compact(order?: Postings): void {
     const oldSlots = this.slotCount;
     const newSlotOf = new Int32Array(oldSlots).fill(-1);
     let live = 0;
     for (let s = 0; s < oldSlots; s++) if (this.alive[s] === 1) newSlotOf[s] = live++;
-    // Term renumbering: live terms keep their relative order.
+    // Term renumbering: live terms keep their relative order (or follow `order`'s).
+    const liveTids: number[] = [];
+    for (let t = 0; t < this.terms.length; t++) if (this.df[t] > 0) liveTids.push(t);
+    if (order) {
+      const key = new Float64Array(this.terms.length);
+      const base = order.terms.length;
+      for (const t of liveTids) {
+        const o = order.tidOf.get(this.terms[t]);
+        key[t] = o !== undefined ? o : base + t;
+      }
+      liveTids.sort((a, b) => key[a] - key[b]);
+    }
     const newTid = new Int32Array(this.terms.length).fill(-1);
     const terms: string[] = [];
-    for (let t = 0; t < this.terms.length; t++) if (this.df[t] > 0) newTid[t] = terms.push(this.terms[t]) - 1;
+    for (const t of liveTids) newTid[t] = terms.push(this.terms[t]) - 1;
     const off = new Int32Array(terms.length + 1);
-    for (let t = 0; t < this.terms.length; t++) if (newTid[t] >= 0) off[newTid[t] + 1] = this.df[t];
+    for (const t of liveTids) off[newTid[t] + 1] = this.df[t];
     for (let t = 0; t < terms.length; t++) off[t + 1] += off[t];
     const total = off[terms.length];
     const slot = new Int32Array(total);
     const tf = new Int32Array(total);
     let w = 0;
-    for (let t = 0; t < this.terms.length; t++) {
-      if (newTid[t] < 0) continue;
+    for (const t of liveTids) {
       this.forEach(t, (s, f) => {
         slot[w] = newSlotOf[s];
         tf[w++] = f;
@@ -391,15 +497,17 @@ export class Postings {
     const live = d.ids.length;
     this.terms = d.terms;
     this.tidMap = null;
+    this.vocabHolder = null;
     this.df = new Int32Array(d.terms.length);
     for (let t = 0; t < d.terms.length; t++) this.df[t] = d.off[t + 1] - d.off[t];
     this.baseOff = d.off;
     this.baseSlot = d.slot;
-    this.baseTf = d.tf;
+    this.baseTf = narrowTf(d.tf);
     this.baseSlots = live;
     this.baseUnitOff = d.unitOff;
     this.baseUnitTids = d.unitTids;
-    this.delta = new Map();
+    this.deltaLists = [];
+    this.deltaOf = EMPTY_I32;
     this.deltaPostings = 0;
     this.deltaUnitTids = new Map();
     this.extId = d.ids;
@@ -408,15 +516,36 @@ export class Postings {
     this.cols = this.cols.map(() => new Float64Array(live));
     this.generation = ++generations;
     this.slotCount = live;
-    this.slotOf = new Map();
+    this.slotMap = null;
+    this.live = live;
     let total = 0;
+    let ascending = true;
     for (let s = 0; s < live; s++) {
-      this.slotOf.set(d.ids[s], s);
+      if (s > 0 && d.ids[s] <= d.ids[s - 1]) ascending = false;
       total += d.lengths[s];
+    }
+    if (!ascending) {
+      this.slotMap = new Map();
+      for (let s = 0; s < live; s++) this.slotMap.set(d.ids[s], s);
     }
     this.totalLength = total;
     this.dead = 0;
     this.vocabularyVersion++;
+  }
+
+  /**
+   * {@link export} with the terms numbered in `other`'s order (compacting when they are not yet):
+   * the chunk and paragraph postings of a snapshot then list the same vocabulary in the same
+   * order, and a load shares one copy of it ({@link shareVocabulary}).
+   */
+  exportInOrderOf(other: Postings): PostingsData {
+    const d = this.export();
+    const o = other.terms;
+    let same = d.terms.length === o.length;
+    for (let i = 0; same && i < o.length; i++) same = d.terms[i] === o[i];
+    if (same) return d;
+    this.compact(other);
+    return this.export();
   }
 
   /** The compacted arrays (compacts first); shared, not copied: do not modify. */
@@ -465,7 +594,7 @@ export class Postings {
     for (let i = 0; i < d.unitTids.length; i++) if (d.unitTids[i] < 0 || d.unitTids[i] >= v) throw bad('unit terms');
     const p = new Postings();
     p.install(d);
-    if (p.slotOf.size !== n) throw bad('duplicate unit ids');
+    if (p.slotMap && p.slotMap.size !== n) throw bad('duplicate unit ids');
     return p;
   }
 

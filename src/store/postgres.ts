@@ -90,6 +90,9 @@ const MIGRATIONS: string[] = [
    );`,
   // 3: a replaced text without a source is found by its title (putDocument).
   `CREATE INDEX IF NOT EXISTS documents_title ON documents(scope, source, title);`,
+  // 4: deleting a paragraph (a replaced or removed document) finds its chunks through the index
+  // instead of scanning every chunk (ON DELETE CASCADE on chunks.paragraph_id).
+  `CREATE INDEX IF NOT EXISTS chunks_paragraph ON chunks(paragraph_id);`,
 ];
 
 const DOC_COLUMNS = 'id, scope, title, date, source, language, body_start, chars, added_at, pages';

@@ -16,6 +16,7 @@ import {
   insertDocument,
   listDocuments,
   openDatabase,
+  statement,
   DOC_COLUMNS,
   type DB,
   type DocumentRow,
@@ -90,20 +91,20 @@ export class SqliteStore implements Store {
   }
 
   async putDocument(doc: NewDocument, replace?: ReplaceKey): Promise<PutResult> {
-    const log = this.db.prepare('INSERT INTO change_log (doc_id, op, scope, at) VALUES (?, ?, ?, ?)');
+    const log = statement(this.db, 'INSERT INTO change_log (doc_id, op, scope, at) VALUES (?, ?, ?, ?)');
     try {
       return this.db.transaction((): PutResult => {
-        if (this.db.prepare('SELECT 1 FROM documents WHERE id = ?').get(doc.id)) return { status: 'unchanged', chunkIds: [] };
+        if (statement(this.db, 'SELECT 1 FROM documents WHERE id = ?').get(doc.id)) return { status: 'unchanged', chunkIds: [] };
         const now = new Date().toISOString();
         let replaced: string | undefined;
         if (replace) {
           const older = (replace.source
-            ? this.db.prepare('SELECT id FROM documents WHERE scope IS ? AND source = ? ORDER BY added_at, id LIMIT 1').get(doc.scope, replace.source)
-            : this.db.prepare('SELECT id FROM documents WHERE scope IS ? AND source IS NULL AND title = ? ORDER BY added_at, id LIMIT 1').get(doc.scope, replace.title)) as
+            ? statement(this.db, 'SELECT id FROM documents WHERE scope IS ? AND source = ? ORDER BY added_at, id LIMIT 1').get(doc.scope, replace.source)
+            : statement(this.db, 'SELECT id FROM documents WHERE scope IS ? AND source IS NULL AND title = ? ORDER BY added_at, id LIMIT 1').get(doc.scope, replace.title)) as
             | { id: string }
             | undefined;
           if (older) {
-            this.db.prepare('DELETE FROM documents WHERE id = ?').run(older.id);
+            statement(this.db, 'DELETE FROM documents WHERE id = ?').run(older.id);
             log.run(older.id, 'remove', doc.scope, now);
             replaced = older.id;
           }
@@ -179,9 +180,9 @@ export class SqliteStore implements Store {
         };
       }
       const out: IndexRows = { documents: [], paragraphs: [], chunks: [] };
-      const doc = this.db.prepare(`SELECT ${DOC_COLUMNS}, text FROM documents WHERE id = ?`);
-      const paras = this.db.prepare('SELECT id, doc_id, terms FROM paragraphs WHERE doc_id = ? ORDER BY id');
-      const chunks = this.db.prepare('SELECT id, doc_id, paragraph_id, start, "end" AS "end", terms FROM chunks WHERE doc_id = ? ORDER BY id');
+      const doc = statement(this.db, `SELECT ${DOC_COLUMNS}, text FROM documents WHERE id = ?`);
+      const paras = statement(this.db, 'SELECT id, doc_id, terms FROM paragraphs WHERE doc_id = ? ORDER BY id');
+      const chunks = statement(this.db, 'SELECT id, doc_id, paragraph_id, start, "end" AS "end", terms FROM chunks WHERE doc_id = ? ORDER BY id');
       for (const id of new Set(docIds)) {
         const d = doc.get(id) as IndexRows['documents'][number] | undefined;
         if (!d) continue;

@@ -3,6 +3,7 @@
  * speakers; https://github.com/wooorm/franc), reported as ISO 639-1.
  */
 import { francAll } from 'franc-min';
+import { rankLanguages } from './trigram-rank.js';
 
 /**
  * ISO 639-3 (as franc reports) → ISO 639-1. Covers the franc-min languages that have a 639-1 code;
@@ -60,7 +61,8 @@ export function detectLanguage(text: string, opts: DetectLanguageOptions = {}): 
   const sample = text.slice(0, SAMPLE_CHARS).trim();
   if (sample.length < MIN_LANGUAGE_CHARS) return 'und';
   const only = opts.only?.map((c) => ISO1_TO_3[c.toLowerCase()]).filter((c): c is string => !!c);
-  const ranked = francAll(sample, { minLength: MIN_LANGUAGE_CHARS, ...(only && only.length ? { only } : {}) });
+  // Without candidates, the same ranking through an inverted trigram table (src/text/trigram-rank.ts).
+  const ranked = only && only.length ? francAll(sample, { minLength: MIN_LANGUAGE_CHARS, only }) : rankLanguages(sample, MIN_LANGUAGE_CHARS);
   const [best, second] = ranked;
   if (!best || best[0] === 'und') return 'und';
   if (second && (1 - second[1]) * sample.length < MIN_LEAD) return 'und';
