@@ -13,6 +13,7 @@
  * touches only the postings of its terms: accumulators are slot-indexed typed arrays (no map per
  * query), and which groups matched a unit is a bitset.
  */
+import { lowerBound } from './bisect.js';
 import { Postings } from './postings.js';
 
 /** BM25 parameters (Robertson & Zaragoza 2009; the usual defaults). */
@@ -151,13 +152,7 @@ export class LexicalIndex {
       this.sortedVersion = this.postings.vocabularyVersion;
     }
     const keys = this.sorted;
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[mid] < prefix) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(keys, keys.length, prefix);
     const out: string[] = [];
     for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) out.push(keys[i]);
     return out;

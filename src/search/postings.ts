@@ -16,6 +16,7 @@
  * Terms are interned once (term id `tid`); a term whose live df fell to 0 stays interned until the
  * next compaction but is invisible ({@link termId} returns -1).
  */
+import { lowerBound } from './bisect.js';
 
 /** Postings of one term in the delta segment, in slot order. */
 interface DeltaList {
@@ -169,13 +170,7 @@ export class Postings {
   private findSlot(id: number): number {
     if (this.slotMap) return this.slotMap.get(id) ?? -1;
     const ids = this.extId;
-    let lo = 0;
-    let hi = this.slotCount;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ids[mid] < id) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(ids, this.slotCount, id);
     return lo < this.slotCount && ids[lo] === id && this.alive[lo] === 1 ? lo : -1;
   }
 
