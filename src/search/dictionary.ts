@@ -22,6 +22,7 @@ import path from 'node:path';
 import { log } from '../log.js';
 import { isStopword, stem, type StemLang } from '../text/stem.js';
 import { Decompounder } from '../text/decompound.js';
+import { LockTimeoutError, withFileLock } from '../store/file-lock.js';
 
 /** Longest English phrase (in words) looked up as a unit. */
 export const MAX_PHRASE_WORDS = 3;
@@ -617,20 +618,18 @@ function loadUncached(dictPath: string, cacheDir: string): Dictionary | null {
     }
   }
   // Parsing takes ~30 s of CPU; when another process is already building this cache (parallel
-  // test workers, a bot and a CLI started together), wait for it instead of parsing too.
+  // test workers, a bot and a CLI started together), wait for it instead of parsing too. The lock
+  // (src/store/file-lock.ts) names its holder: one left by a killed process (Ctrl-C during the
+  // first parse) is broken at once instead of being waited out.
   const lock = `${cacheFile}.lock`;
-  let owner = false;
-  try {
-    fs.mkdirSync(cacheDir, { recursive: true });
-    fs.closeSync(fs.openSync(lock, 'wx'));
-    owner = true;
-  } catch {
-    const waited = waitForCache(cacheFile, lock);
-    if (waited) return waited;
-  }
-  log().info({ dictPath }, 'parsing the German–English dictionary once (about half a minute); later starts use the cache');
-  try {
-    const dict = parseDing(fs.readFileSync(dictPath, 'utf8'));
+  const build = (): Dictionary => {
+    try {
+      return loadCache(cacheFile); // built by the process we waited for
+    } catch {
+      // not there: parse it here
+    }
+    log().info({ dictPath }, 'parsing the German–English dictionary once (about half a minute); later starts use the cache');
+    const dict = parseDictionaryFile(dictPath, stat);
     try {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       saveCache(tmp, dict);
@@ -640,12 +639,52 @@ function loadUncached(dictPath: string, cacheDir: string): Dictionary | null {
         if (/^ding-v\d+-\d+-\d+\.(json|bin)$/.test(f) && f !== path.basename(cacheFile)) fs.rmSync(path.join(cacheDir, f), { force: true });
       }
     } catch (err) {
-      log().debug({ err }, 'could not write the dictionary cache');
+      log().warn({ cacheDir, err: (err as Error).message }, 'could not write the dictionary cache (CACHE_DIR not writable?): every start parses the dictionary again');
     }
     return dict;
-  } finally {
-    if (owner) fs.rmSync(lock, { force: true });
+  };
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    if (fs.existsSync(lock)) log().info({ lock }, 'another process is building the dictionary cache; waiting for it');
+    return withFileLock(lock, build, { timeoutMs: LOCK_STALE_MS, staleMs: LOCK_STALE_MS, pollMs: 100 });
+  } catch (err) {
+    if (err instanceof NotADictionaryError) {
+      log().warn({ dictPath }, `${err.message}: cross-lingual matching is off (English questions only match English words)`);
+      return null;
+    }
+    // No lock to be had (read-only CACHE_DIR, a holder alive for over LOCK_STALE_MS): parse here.
+    if (err instanceof LockTimeoutError || ['EACCES', 'EROFS', 'EPERM', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) {
+      try {
+        return build();
+      } catch (again) {
+        if (again instanceof NotADictionaryError) {
+          log().warn({ dictPath }, `${again.message}: cross-lingual matching is off (English questions only match English words)`);
+          return null;
+        }
+        throw again;
+      }
+    }
+    throw err;
   }
+}
+
+/** Raised when DICT_PATH is no Ding file: not a regular file, too large, or without entries. */
+export class NotADictionaryError extends Error {}
+
+/** Largest dictionary file read (bytes); the Debian trans-de-en file is ~25 MB. */
+export const MAX_DICT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Read and parse the Ding file at `dictPath` ({@link parseDing}).
+ * @throws NotADictionaryError when it is not a regular file, is over {@link MAX_DICT_BYTES}, or
+ *   holds no dictionary entry (e.g. DICT_PATH=/etc/passwd).
+ */
+function parseDictionaryFile(dictPath: string, stat: fs.Stats): ParsedDictionary {
+  if (!stat.isFile()) throw new NotADictionaryError(`DICT_PATH ${dictPath} is not a regular file`);
+  if (stat.size > MAX_DICT_BYTES) throw new NotADictionaryError(`DICT_PATH ${dictPath} is ${Math.round(stat.size / 2 ** 20)} MiB, over the ${MAX_DICT_BYTES / 2 ** 20} MiB a dictionary may have`);
+  const dict = parseDing(fs.readFileSync(dictPath, 'utf8'));
+  if (dict.entryCount === 0 || dict.en.size === 0) throw new NotADictionaryError(`DICT_PATH ${dictPath} holds no Ding dictionary entries`);
+  return dict;
 }
 
 /** File in the cache folder recording that a missing dictionary (its path) was reported. */
@@ -670,31 +709,8 @@ function noteMissing(cacheDir: string, dictPath: string): boolean {
   return true;
 }
 
-/** A lock older than this is considered abandoned (its process died while parsing). */
+/** Longest wait for another live process parsing the dictionary; a lock older than this is abandoned. */
 const LOCK_STALE_MS = 5 * 60_000;
-
-/** Wait (synchronously) while another process holds `lock`; then load its cache, or null. */
-function waitForCache(cacheFile: string, lock: string): Dictionary | null {
-  const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
-    let age: number;
-    try {
-      age = Date.now() - fs.statSync(lock).mtimeMs;
-    } catch {
-      break; // lock released
-    }
-    if (age > LOCK_STALE_MS) {
-      fs.rmSync(lock, { force: true });
-      return null;
-    }
-    Atomics.wait(sleeper, 0, 0, 250);
-  }
-  try {
-    return loadCache(cacheFile);
-  } catch {
-    return null;
-  }
-}
 
 /** German translations of an English word or phrase: exact entry first, then by stem. */
 export function translateEnglish(dict: Dictionary, phrase: string): string[] {
