@@ -27,6 +27,8 @@ import type { IndexReplica } from './replica.js';
 import { clampInt, type AskOptions } from './types.js';
 import { chatPlainText } from '../text/markdown.js';
 import { preferQuestionLanguage } from '../search/language-prior.js';
+import { notMentionedAnswer, unknownNames } from '../answer/unknown-name.js';
+
 
 /** Weight of query groups that come from the conversation context rather than the question. */
 const CONTEXT_WEIGHT = 0.5;
@@ -89,6 +91,11 @@ export class AskPipeline {
       return languageGapAnswer(q);
     const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, Math.max(limit, this.config.ANSWER_DEPTH))), this.decompounder, abstain, { isCommon: this.isCommonWord, onSentences: opts.onSentences, cite: limit });
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
+    // A name the documents never mention ("… does France deliver …"): not stated (src/answer/unknown-name.ts).
+    if (!extractive.abstained && !extractive.notStated) {
+      const unknown = unknownNames(q, query.tokens, query.groups, query.language, (g) => searcher.mentions(g));
+      if (unknown.length > 0) return notMentionedAnswer(extractive, unknown, query.language);
+    }
     // A near miss ("not stated") is never handed to the LLM: it would be asked to answer what the documents lack.
     if (!this.llm.enabled || extractive.abstained || extractive.notStated) return extractive;
     return llmAnswer(this.llm, q, extractive, { language: query.language, verify: verifyHooks(this.dict) });

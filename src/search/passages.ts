@@ -439,6 +439,33 @@ export class PassageSearcher {
   }
 
   /**
+   * True when some indexed paragraph (any scope) contains the group, directly or through the
+   * fallbacks a search would use for it (compound parts, longer forms; see expandUnknown).
+   */
+  mentions(group: QueryGroup): boolean {
+    if (this.expandUnknown([group]).some((g) => this.paragraphs.groupDf(g) > 0)) return true;
+    // Codes ("ZT-190") must be exact: one digit apart is another thing.
+    if (/\d/.test(group.label)) return false;
+    // A name written as one word that the documents write as two ("Superbowl" / "Super Bowl").
+    for (const t of group.terms) {
+      for (let i = 3; i <= t.length - 3; i++) {
+        const part = (w: string): QueryGroup => ({ label: w, terms: [...new Set([w, stem(w, 'en'), stem(w, 'de')])], weight: 1 });
+        if (this.paragraphs.groupDf(part(t.slice(0, i))) > 0 && this.paragraphs.groupDf(part(t.slice(i))) > 0) return true;
+      }
+    }
+    // A misspelt name ("Sentanta" for "Setanta", "Maiziere" for "Maizière"): an indexed term with
+    // the same first two letters within Levenshtein distance 2 of one of the group's terms.
+    for (const t of group.terms) {
+      if (t.length < 4 || t.includes(' ')) continue;
+      const plain = foldDiacritics(t);
+      for (const cand of this.paragraphs.termsWithPrefix(t.slice(0, 2))) {
+        if (Math.abs(cand.length - t.length) <= 2 && withinEdits(plain, foldDiacritics(cand), 2)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Fallbacks for German question words that no indexed paragraph contains (df = 0), so that they
    * can still match something:
    * - a compound the decompounder can split ("Kostümsammlung") becomes one group per part, each
@@ -745,4 +772,34 @@ function conceptQuery(groups: QueryGroup[], idfs: number[]): ConceptQueryWord[] 
     }
   });
   return out;
+}
+
+/** Lower-case letters without their diacritics ("maizière" → "maiziere", "ß" kept). */
+function foldDiacritics(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}+/gu, '');
+}
+
+/**
+ * True when the Levenshtein distance (Levenshtein 1966; insertions, deletions, substitutions)
+ * between `a` and `b` is at most `k`: the dynamic programme restricted to the diagonal band of
+ * width 2k + 1 (Ukkonen 1985), O(k · |a|) time and space.
+ */
+export function withinEdits(a: string, b: string, k: number): boolean {
+  if (Math.abs(a.length - b.length) > k) return false;
+  const INF = k + 1;
+  let prev = new Array<number>(b.length + 1).fill(INF);
+  for (let j = 0; j <= Math.min(b.length, k); j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const cur = new Array<number>(b.length + 1).fill(INF);
+    if (i <= k) cur[0] = i;
+    let best = cur[0];
+    for (let j = Math.max(1, i - k); j <= Math.min(b.length, i + k); j++) {
+      const sub = prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
+      cur[j] = Math.min(sub, prev[j] + 1, cur[j - 1] + 1, INF);
+      if (cur[j] < best) best = cur[j];
+    }
+    if (best > k) return false;
+    prev = cur;
+  }
+  return prev[b.length] <= k;
 }

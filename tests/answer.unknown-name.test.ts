@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dossier } from '../src/core.js';
+import { unknownNames } from '../src/answer/unknown-name.js';
+import { withinEdits } from '../src/search/passages.js';
+import { tokenize } from '../src/text/tokenize.js';
+import type { QueryGroup } from '../src/search/lexical.js';
+import { testConfig } from './helpers.js';
+
+const groupsOf = (q: string): QueryGroup[] => tokenize(q).map((t) => ({ label: t.norm, terms: [t.norm], weight: 1 }));
+
+describe('names the documents never mention (src/answer/unknown-name.ts)', () => {
+  it('English capitalised words and codes are names; the first word, ordinals, decades and German nouns are not', () => {
+    const none = () => false;
+    const en = 'How many drones does France deliver in the 1700s or the 3rd month of ZT-190?';
+    expect(unknownNames(en, tokenize(en), groupsOf(en), 'en', none)).toEqual(['France', 'ZT-190']);
+    const de = 'Wie viele Drohnen liefert Frankreich für Zorka999?';
+    expect(unknownNames(de, tokenize(de), groupsOf(de), 'de', none)).toEqual(['Zorka999']);
+    expect(unknownNames(en, tokenize(en), groupsOf(en), 'en', () => true)).toEqual([]);
+  });
+
+  it.each([
+    ['setanta', 'sentanta', 1, true],
+    ['carlsbad', 'carslbad', 2, true],
+    ['bendigo', 'bedigo', 1, true],
+    ['bingo', 'bongo', 0, false],
+    ['frankreich', 'france', 2, false],
+    ['', 'ab', 2, true],
+    ['abc', '', 2, false],
+  ])('withinEdits(%s, %s, %i) = %s (Levenshtein distance)', (a, b, k, want) => {
+    expect(withinEdits(a, b, k)).toBe(want);
+    expect(withinEdits(b, a, k)).toBe(want);
+  });
+});
+
+describe('asking about a name no document mentions (seed report)', () => {
+  let d: Dossier;
+  beforeAll(async () => {
+    d = await Dossier.open(testConfig());
+  });
+  afterAll(async () => {
+    await d.close();
+  });
+
+  it.each([
+    ['How many drones does France deliver per month?', 'France'],
+    ['How many ZT-190 drones are built per month?', 'ZT-190'],
+    ['How many drones does Xi\'an Bingo sell to Brazil?', 'Brazil'],
+  ])('%s → not stated, naming %s, closest passages cited, no short answer', async (q, name) => {
+    const a = await d.ask(q);
+    expect(a.abstained).toBe(false);
+    expect(a.notStated).toBe(true);
+    expect(a.short).toBeUndefined();
+    expect(a.answer).toContain(`do not mention “${name}”`);
+    expect(a.citations.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['How many drones per month?', '100 Drohnen im Monat'],
+    ['Who makes the ZT-180?', "Xi'an Bingo"],
+    // Misspelt and joined names still count as mentioned (within two edits; parts of a compound).
+    ['Who is Jens Stoltenbreg?', 'Stoltenberg'],
+  ])('%s is still answered', async (q, inAnswer) => {
+    const a = await d.ask(q);
+    expect(a.notStated).toBe(false);
+    expect(a.answer).toContain(inAnswer);
+  });
+});
