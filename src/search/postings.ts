@@ -385,6 +385,77 @@ export class Postings {
     return w;
   }
 
+  /** Number of interned term ids (live or not): the bound of term-indexed arrays. */
+  get termBound(): number {
+    return this.terms.length;
+  }
+
+  /**
+   * Per term id, the largest `value(slot, tf)` over its live postings (0 for a term without any).
+   * One pass over all stored postings; for bounds precomputed once per generation (the concept
+   * scorer's per-word upper bounds, src/search/concept.ts).
+   * @returns Float64Array of length {@link termBound}.
+   */
+  maxByTerm(value: (slot: number, tf: number) => number): Float64Array {
+    const out = new Float64Array(this.terms.length);
+    for (let t = 0; t < this.terms.length; t++) {
+      let best = 0;
+      this.forEach(t, (s, f) => {
+        const v = value(s, f);
+        if (v > best) best = v;
+      });
+      out[t] = best;
+    }
+    return out;
+  }
+
+  /**
+   * Term frequencies of term `tid` in the units at `slots[0..n)` (ascending slots): `out[k]` = tf,
+   * 0 when the unit lacks the term or is dead. Merges with galloping search (exponential then
+   * binary, Bentley & Yao 1976) in the base list and a linear merge in the delta list: O(n log(L/n))
+   * for a base list of L postings instead of reading all L.
+   */
+  gather(tid: number, slots: Int32Array, n: number, out: Int32Array): void {
+    out.fill(0, 0, n);
+    const alive = this.alive;
+    if (tid + 1 < this.baseOff.length) {
+      const bs = this.baseSlot;
+      const bt = this.baseTf;
+      let lo = this.baseOff[tid];
+      const end = this.baseOff[tid + 1];
+      for (let k = 0; k < n && lo < end; k++) {
+        const s = slots[k];
+        if (s >= this.baseSlots) break;
+        // Gallop to a range [lo, hi) whose last element is ≥ s, then binary search in it.
+        let step = 1;
+        let hi = lo;
+        while (hi < end && bs[hi] < s) {
+          lo = hi + 1;
+          hi += step;
+          step *= 2;
+        }
+        if (hi > end) hi = end;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (bs[mid] < s) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo < end && bs[lo] === s && alive[s] === 1) out[k] = bt[lo];
+      }
+    }
+    const d = this.deltaList(tid);
+    if (d) {
+      let i = 0;
+      for (let k = 0; k < n; k++) {
+        const s = slots[k];
+        if (s < this.baseSlots) continue;
+        while (i < d.slots.length && d.slots[i] < s) i++;
+        if (i === d.slots.length) break;
+        if (d.slots[i] === s && alive[s] === 1) out[k] = d.tfs[i];
+      }
+    }
+  }
+
   /** True when the live unit in `slot` contains term `tid`. */
   contains(tid: number, slot: number): boolean {
     return this.alive[slot] === 1 && this.tfOf(tid, slot) > 0;
