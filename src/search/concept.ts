@@ -275,9 +275,7 @@ export class ConceptIndex {
       sq += acc[d] * acc[d];
       acc[d] = 0;
     }
-    const norm = Math.sqrt(sq) || 1;
-    postings.setValue(slot, norm, NORM_COLUMN);
-    this.raiseRatios(tf, norm);
+    postings.setValue(slot, Math.sqrt(sq) || 1, NORM_COLUMN);
   }
 
   /** Remove a unit; unknown ids are ignored. Attached: the owner removes it from the postings. */
@@ -334,20 +332,17 @@ export class ConceptIndex {
   }
 
   /**
-   * Cosine of the query with every unit sharing a dimension with it: without `need` exhaustively
-   * (every posting of every word that shares a dimension with the query is read), with it only
-   * the cosines the caller's top-k needs (PassageSearcher.search: its lexical paragraphs and the
-   * CONCEPT_DEPTH best others), each the same double as exhaustively.
+   * Cosine of the query with every unit sharing a dimension with it, exhaustively (every posting
+   * of every word that shares a dimension with the query is read; the caller's top-k cut-offs
+   * work on the result, see PassageSearcher.search).
    * @param words query words: `entries` = the stem whose dictionary entries stand for it (in
    *   `lang`), `identity` = stems that match document terms literally (e.g. its German and English
    *   stems), `weight` = e.g. its idf.
    * @param filter keep only units for which it returns true.
    * @param langs score only units of these languages (the others are not visited at all).
-   * @param need when given, only what the caller needs is exact (see {@link ConceptNeed}): an exact
-   *   MaxScore cut-off skips the rest ({@link scorePruned}); omitted, every unit is scored.
    * @returns the scored units in slot-indexed arrays (valid until the next call of score/search).
    */
-  score(words: ConceptQueryWord[], filter?: (id: number) => boolean, langs: readonly StemLang[] = ['de', 'en'], need?: ConceptNeed): ConceptScores {
+  score(words: ConceptQueryWord[], filter?: (id: number) => boolean, langs: readonly StemLang[] = ['de', 'en']): ConceptScores {
     // The query vector: entry part (entry id → value) and identity part (word → value). Identity
     // dimensions exist only for words some unit has, as when they were materialised.
     this.prepare();
@@ -370,17 +365,24 @@ export class ConceptIndex {
     for (const [d, v] of qEntries) qDense[d] = v;
     try {
       const postings = this.postings;
+      const langOf = postings.column(LANG_COLUMN);
+      const normOf = postings.column(NORM_COLUMN);
       for (const lang of langs) {
         if (postings.size === 0) continue;
+        const code = LANG_CODE[lang];
+        // Accumulators indexed by unit slots, reused across calls (the previous result's marks are
+        // cleared first: a result is valid until the next call).
+        const sc = this.scratchFor(parts.length, postings.slotBound);
+        const acc = sc.acc;
+        const stamp = sc.has;
+        let touched = sc.touched;
+        let n = 0;
         // Words of this language that share an entry with the query, plus its identity words, in
-        // a fixed order (identity words, then by query entry): each unit's sum is added in that
-        // order. Each with its query-side factor s = q·w_t + λ·q_t (words with s = 0 left out).
+        // a fixed order (identity words, then by query entry): each unit's sum is added in that order.
         const candidates = new Set<string>(qIdentity.keys());
         const byEntry = this.byEntry[lang];
         const addCandidate = (t: string) => candidates.add(t);
         for (const d of qEntries.keys()) byEntry.forEachWord(d, addCandidate);
-        const tids: number[] = [];
-        const factors: number[] = [];
         for (const t of candidates) {
           const tid = postings.termId(t);
           if (tid < 0) continue;
@@ -388,326 +390,50 @@ export class ConceptIndex {
           let s = (qIdentity.get(t) ?? 0) * IDENTITY_WEIGHT;
           for (let i = 0; i < w.dims.length; i++) s += qDense[w.dims[i]] * w.val;
           if (s === 0) continue;
-          tids.push(tid);
-          factors.push(s);
+          const need = postings.storedLength(tid);
+          if (this.bufSlots.length < need) {
+            this.bufSlots = new Int32Array(need * 2);
+            this.bufTfs = new Int32Array(need * 2);
+          }
+          const slots = this.bufSlots;
+          const tfs = this.bufTfs;
+          const m = postings.collect(tid, slots, tfs, 0);
+          for (let i = 0; i < m; i++) {
+            const u = slots[i];
+            if (langOf[u] !== code) continue;
+            const f = tfs[i] < 256 ? LOG_TF[tfs[i]] : 1 + Math.log(tfs[i]);
+            if (stamp[u] === 0) {
+              stamp[u] = 1;
+              acc[u] = f * s;
+              if (n === touched.length) {
+                const b = new Int32Array(n * 2);
+                b.set(touched);
+                touched = b;
+              }
+              touched[n++] = u;
+            } else acc[u] += f * s;
+          }
         }
-        const sc = this.scratchFor(parts.length, postings.slotBound);
-        if (need) this.scorePruned(sc, lang, tids, factors, qn, filter, need);
-        else this.scoreAll(sc, lang, tids, factors, qn, filter);
-        parts.push({ postings, cos: sc.acc, has: sc.has, slots: sc.touched.subarray(0, sc.used) });
+        // Cosines in place; filtered units leave the touched list.
+        let k = 0;
+        for (let i = 0; i < n; i++) {
+          const u = touched[i];
+          if (filter && !filter(postings.idOf(u))) {
+            stamp[u] = 0;
+            continue;
+          }
+          acc[u] = acc[u] / (qn * normOf[u]);
+          touched[k++] = u;
+        }
+        sc.touched = touched;
+        sc.used = k;
+        parts.push({ postings, cos: acc, has: stamp, slots: touched.subarray(0, k) });
       }
     } finally {
       for (const d of qEntries.keys()) qDense[d] = 0;
     }
     return new ConceptScores(parts);
   }
-
-  /** Make the one-word postings buffers hold at least `need` postings. */
-  private buffers(need: number): void {
-    if (this.bufSlots.length < need) {
-      this.bufSlots = new Int32Array(need * 2);
-      this.bufTfs = new Int32Array(need * 2);
-    }
-  }
-
-  /**
-   * Exhaustive scoring of one language: every posting of every word, each unit's sum added in
-   * word order; then the cosines, filtered units dropped. Fills `sc` (acc = cosine by slot, has =
-   * 1 for the scored slots, touched[0..used) = them).
-   */
-  private scoreAll(sc: Scratch, lang: StemLang, tids: number[], factors: number[], qn: number, filter: ((id: number) => boolean) | undefined): void {
-    const postings = this.postings;
-    const langOf = postings.column(LANG_COLUMN);
-    const normOf = postings.column(NORM_COLUMN);
-    const code = LANG_CODE[lang];
-    const acc = sc.acc;
-    const stamp = sc.has;
-    let touched = sc.touched;
-    let n = 0;
-    for (let w = 0; w < tids.length; w++) {
-      const s = factors[w];
-      this.buffers(postings.storedLength(tids[w]));
-      const slots = this.bufSlots;
-      const tfs = this.bufTfs;
-      const m = postings.collect(tids[w], slots, tfs, 0);
-      for (let i = 0; i < m; i++) {
-        const u = slots[i];
-        if (langOf[u] !== code) continue;
-        const f = tfs[i] < 256 ? LOG_TF[tfs[i]] : 1 + Math.log(tfs[i]);
-        if (stamp[u] === 0) {
-          stamp[u] = 1;
-          acc[u] = f * s;
-          if (n === touched.length) touched = grow(touched, n * 2);
-          touched[n++] = u;
-        } else acc[u] += f * s;
-      }
-    }
-    // Cosines in place; filtered units leave the touched list.
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-      const u = touched[i];
-      if (filter && !filter(postings.idOf(u))) {
-        stamp[u] = 0;
-        continue;
-      }
-      acc[u] = acc[u] / (qn * normOf[u]);
-      touched[k++] = u;
-    }
-    sc.touched = touched;
-    sc.used = k;
-  }
-
-  /** Generation of the postings {@link ratioBound} was computed for (−1: never). */
-  private ratioGeneration = -1;
-  /** Per term id: max over its postings of (1 + ln tf) / ‖u‖, an upper bound (see {@link scorePruned}). */
-  private ratioBound: Float64Array = new Float64Array(0);
-
-  /** The per-word bounds of the current postings, recomputed (one pass over all postings) after a renumbering. */
-  private ratios(): Float64Array {
-    const postings = this.postings;
-    if (this.ratioGeneration !== postings.generation) {
-      const normOf = postings.column(NORM_COLUMN);
-      // Units not built yet (norm 0) are left out; add() raises the bound when it builds them.
-      this.ratioBound = postings.maxByTerm((slot, tf) => (normOf[slot] > 0 ? logTf(tf) / normOf[slot] : 0));
-      this.ratioGeneration = postings.generation;
-    }
-    return this.ratioBound;
-  }
-
-  /** Raise the per-word bounds for a unit just built (when they are computed for these postings). */
-  private raiseRatios(tf: Map<string, number>, norm: number): void {
-    const postings = this.postings;
-    if (this.ratioGeneration !== postings.generation) return;
-    if (this.ratioBound.length < postings.termBound) {
-      // Terms interned since the table was made: every unit with them was added since, and is
-      // raised here when built (or has norm 0 until then), so 0 is their bound so far.
-      const b = new Float64Array(Math.max(postings.termBound, 2 * this.ratioBound.length));
-      b.set(this.ratioBound);
-      this.ratioBound = b;
-    }
-    for (const [t, n] of tf) {
-      const tid = postings.termId(t);
-      const r = logTf(n) / norm;
-      if (tid >= 0 && r > this.ratioBound[tid]) this.ratioBound[tid] = r;
-    }
-  }
-
-  /** Phase-one scratch of {@link scorePruned}: partial sums and marks by slot (0 between calls). */
-  private partial: { acc: Float64Array; mark: Uint8Array; touched: Int32Array } = { acc: new Float64Array(0), mark: new Uint8Array(0), touched: new Int32Array(256) };
-
-  /**
-   * Scoring of one language with an exact MaxScore cut-off (Turtle & Flood 1995; the term-at-a-time
-   * form with per-term score bounds, cf. Broder et al. 2003 for the document-at-a-time WAND).
-   *
-   * Word t adds f·s_t/(qn·‖u‖) to a unit's cosine, at most B_t = s_t·max_u(f/‖u‖)/qn (the max over
-   * its postings, {@link ratios}). Phase one reads the words by decreasing B_t into partial sums
-   * (lower bounds of the cosines) until the bounds of the words left, R, sum below θ = the
-   * `need.depth`-th best partial cosine among the units outside `need.exact`: a unit none of the
-   * words read has scores at most ΣR < θ and cannot be among the depth best, nor can a read unit
-   * whose partial + ΣR < θ. Phase two computes the exact cosine of the surviving units and of
-   * `need.exact` from every word in the exhaustive order (so every sum is the same double as in
-   * {@link scoreAll}), looking the units up in each word's postings by galloping search
-   * ({@link Postings.gather}) or scanning a list shorter than a few times the units. Comparisons
-   * carry a relative margin of 1e-9 against rounding in the phase-one sums.
-   */
-  private scorePruned(sc: Scratch, lang: StemLang, tids: number[], factors: number[], qn: number, filter: ((id: number) => boolean) | undefined, need: ConceptNeed): void {
-    const postings = this.postings;
-    const langOf = postings.column(LANG_COLUMN);
-    const normOf = postings.column(NORM_COLUMN);
-    const code = LANG_CODE[lang];
-    const bound = postings.slotBound;
-    const depth = Math.max(1, need.depth);
-    const ratio = this.ratios();
-    const m = tids.length;
-    const B = new Float64Array(m);
-    for (let w = 0; w < m; w++) B[w] = (factors[w] * ratio[tids[w]]) / qn;
-    const order = Array.from({ length: m }, (_, w) => w).sort((a, b) => B[b] - B[a] || a - b);
-    // Phase one. Marks: 1 = read, counts for θ; 2 = read, in need.exact or filtered out.
-    let pa = this.partial;
-    if (pa.mark.length < bound) pa = this.partial = { acc: new Float64Array(Math.max(bound, 2 * pa.mark.length)), mark: new Uint8Array(Math.max(bound, 2 * pa.mark.length)), touched: pa.touched };
-    const { acc: pacc, mark } = pa;
-    const exact = need.exact;
-    let touched = pa.touched;
-    let n = 0;
-    const push = (u: number) => {
-      if (n === touched.length) touched = pa.touched = grow(touched, n * 2);
-      touched[n++] = u;
-    };
-    // 3 = in need.exact (read or not).
-    for (let i = 0; i < exact.length; i++) {
-      const u = exact[i];
-      if (u >= 0 && u < bound && mark[u] === 0) {
-        mark[u] = 3;
-        pacc[u] = 0;
-        push(u);
-      }
-    }
-    // Bounds of the words not read yet: rest[r] = Σ B over order[r..m).
-    const rest = new Float64Array(m + 1);
-    for (let r = m - 1; r >= 0; r--) rest[r] = rest[r + 1] + B[order[r]];
-    let theta = 0;
-    let read = 0;
-    let nextCheck = 0;
-    let r = 0;
-    for (; r < m; r++) {
-      const w = order[r];
-      const s = factors[w] / qn;
-      this.buffers(postings.storedLength(tids[w]));
-      const slots = this.bufSlots;
-      const tfs = this.bufTfs;
-      const len = postings.collect(tids[w], slots, tfs, 0);
-      for (let i = 0; i < len; i++) {
-        const u = slots[i];
-        if (langOf[u] !== code) continue;
-        const c = (logTf(tfs[i]) * s) / normOf[u];
-        const k = mark[u];
-        if (k === 0) {
-          mark[u] = filter && !filter(postings.idOf(u)) ? 2 : 1;
-          pacc[u] = c;
-          push(u);
-        } else pacc[u] += c;
-      }
-      read += len;
-      if (r + 1 < m && read >= nextCheck) {
-        const rem = rest[r + 1];
-        theta = this.depthBest(touched, n, mark, pacc, depth);
-        if (rem * (1 + 1e-9) < theta * (1 - 1e-9)) {
-          r++;
-          break;
-        }
-        nextCheck = read + Math.max(64, read >> 1);
-      }
-    }
-    if (r >= m) theta = this.depthBest(touched, n, mark, pacc, depth);
-    const rem = rest[Math.min(r, m)];
-    // Survivors: need.exact (of this language) and the read units that may reach θ, by slot.
-    let c = 0;
-    const cand = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const u = touched[i];
-      const k = mark[u];
-      mark[u] = 0;
-      if (k === 3 ? langOf[u] === code : k === 1 && (pacc[u] + rem) * (1 + 1e-9) >= theta * (1 - 1e-9)) cand[c++] = u;
-    }
-    cand.subarray(0, c).sort();
-    // Phase two: exact sums in the exhaustive word order.
-    const acc = sc.acc;
-    const stamp = sc.has;
-    const tfBuf = new Int32Array(c);
-    const inCand = stamp; // 3 marks a survivor until it is scored (then 1)
-    for (let i = 0; i < c; i++) inCand[cand[i]] = 3;
-    for (let w = 0; w < m; w++) {
-      const s = factors[w];
-      const stored = postings.storedLength(tids[w]);
-      if (stored <= 4 * c) {
-        this.buffers(stored);
-        const slots = this.bufSlots;
-        const tfs = this.bufTfs;
-        const len = postings.collect(tids[w], slots, tfs, 0);
-        for (let i = 0; i < len; i++) {
-          const u = slots[i];
-          const k = stamp[u];
-          if (k === 0) continue;
-          const f = logTf(tfs[i]);
-          if (k === 3) {
-            stamp[u] = 1;
-            acc[u] = f * s;
-          } else acc[u] += f * s;
-        }
-      } else {
-        postings.gather(tids[w], cand, c, tfBuf);
-        for (let i = 0; i < c; i++) {
-          if (tfBuf[i] === 0) continue;
-          const u = cand[i];
-          const f = logTf(tfBuf[i]);
-          if (stamp[u] === 3) {
-            stamp[u] = 1;
-            acc[u] = f * s;
-          } else acc[u] += f * s;
-        }
-      }
-    }
-    // Cosines; unscored and filtered survivors dropped.
-    let out = sc.touched;
-    if (out.length < c) out = grow(out, c);
-    let k = 0;
-    for (let i = 0; i < c; i++) {
-      const u = cand[i];
-      if (stamp[u] !== 1 || (filter && !filter(postings.idOf(u)))) {
-        stamp[u] = 0;
-        continue;
-      }
-      acc[u] = acc[u] / (qn * normOf[u]);
-      out[k++] = u;
-    }
-    sc.touched = out;
-    sc.used = k;
-  }
-
-  /** The `depth`-th largest partial cosine among the read units marked 1 (0 when fewer). O(n log depth). */
-  private depthBest(touched: Int32Array, n: number, mark: Uint8Array, pacc: Float64Array, depth: number): number {
-    const heap = new Float64Array(depth);
-    let h = 0;
-    for (let i = 0; i < n; i++) {
-      const u = touched[i];
-      if (mark[u] !== 1) continue;
-      const v = pacc[u];
-      if (h < depth) {
-        // Sift up in a min-heap.
-        let j = h++;
-        heap[j] = v;
-        while (j > 0) {
-          const p = (j - 1) >> 1;
-          if (heap[p] <= heap[j]) break;
-          const t = heap[p];
-          heap[p] = heap[j];
-          heap[j] = t;
-          j = p;
-        }
-      } else if (v > heap[0]) {
-        heap[0] = v;
-        let j = 0;
-        for (;;) {
-          const l = 2 * j + 1;
-          const rr = l + 1;
-          let q = j;
-          if (l < depth && heap[l] < heap[q]) q = l;
-          if (rr < depth && heap[rr] < heap[q]) q = rr;
-          if (q === j) break;
-          const t = heap[q];
-          heap[q] = heap[j];
-          heap[j] = t;
-          j = q;
-        }
-      }
-    }
-    return h < depth ? 0 : heap[0];
-  }
-}
-
-/** Reused per-language result arrays of {@link ConceptIndex.score}. */
-interface Scratch {
-  acc: Float64Array;
-  has: Uint8Array;
-  touched: Int32Array;
-  used: number;
-}
-
-/**
- * What a caller of {@link ConceptIndex.score} needs of the cosines, so that the rest need not be
- * computed: the exact cosine of the units in `exact` (slots), and exactly the `depth` best of the
- * other units (with every unit tying the depth-th) — the largest cosine is then exact too. Other
- * units may be left out of the result.
- */
-export interface ConceptNeed {
-  depth: number;
-  exact: ArrayLike<number>;
-}
-
-function grow(a: Int32Array, n: number): Int32Array {
-  const b = new Int32Array(Math.max(n, 16));
-  b.set(a.subarray(0, Math.min(a.length, n)));
-  return b;
 }
 
 /** One language's part of a {@link ConceptScores}: cosines by unit slot. */

@@ -648,7 +648,7 @@ export class PassageSearcher {
     const conceptLangs = (['de', 'en'] as const).filter((l) => (l === qLang ? CONCEPT_WEIGHT.same : CONCEPT_WEIGHT.cross) > 0);
     const conceptFilter = this.scopedDocs === 0 ? undefined : (pid: number) => this.visible(this.paraDoc.get(pid) ?? '', scope);
     // The concept scorer reads the same paragraph postings, so its slots are these slots.
-    const cosines = useConcepts && conceptLangs.length > 0 ? this.concepts!.score(conceptQuery(groups, para.idfs), conceptFilter, conceptLangs, prune ? { depth: CONCEPT_DEPTH, exact: lex } : undefined) : null;
+    const cosines = useConcepts && conceptLangs.length > 0 ? this.concepts!.score(conceptQuery(groups, para.idfs), conceptFilter, conceptLangs) : null;
     const fused = cosines !== null && cosines.count > 0;
     bestLexical ||= 1;
     const bestCos = fused ? cosines.max() : 1;
