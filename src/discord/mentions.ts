@@ -2,6 +2,9 @@
  * Mention mode (config MENTIONS=true): a message that mentions the bot is answered in a new thread
  * started from it; any later message in that thread is answered too, with the thread's previous
  * question passed to the core as context (so "und wann?" can be understood).
+ * A mention whose question is empty once mentions, links and markup are dropped (src/text/
+ * question-text.ts) gets {@link ASK_ME_TEXT} and no thread; a question the core refuses
+ * (InputError) gets the core's message; threads are named by {@link threadName}.
  * Needs the GuildMessages and (privileged) MessageContent intents.
  */
 import type { Message, SendableChannels } from 'discord.js';

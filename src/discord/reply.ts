@@ -273,9 +273,12 @@ export async function sendMessages(i: RepliableInteraction, messages: OutgoingMe
   for (const m of rest) await i.followUp(m);
 }
 
-/** A short text reply that pings nobody (content trimmed to Discord's 2000). */
+/**
+ * A short text reply that pings nobody (content trimmed to Discord's 2000) and shows no mention
+ * chip, timestamp tag or masked link ({@link defuseChatMarkup}; quoted input is escaped already).
+ */
 export function textMessage(text: string): { content: string; allowedMentions: typeof NO_PINGS } {
-  return { content: fitText(text, LIMITS.content).text, allowedMentions: NO_PINGS };
+  return { content: fitText(defuseChatMarkup(text), LIMITS.content).text, allowedMentions: NO_PINGS };
 }
 
 /**
