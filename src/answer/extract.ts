@@ -8,7 +8,7 @@
  * candidates in each sentence, rank.ts scores them by proximity to the matched words.
  */
 import { splitSentences, type Span } from '../text/sentences.js';
-import { escapeMarkdown } from '../text/markdown.js';
+import { chatConstructSpans, escapeMarkdown } from '../text/markdown.js';
 import { paragraphSpans } from '../text/chunk.js';
 import { tokenize, type Token } from '../text/tokenize.js';
 import { termsOfTokens } from '../text/terms.js';
@@ -147,13 +147,21 @@ export function positionLabel(doc: Passage['doc'], offset: number): string {
 /** Document text shown literally in Discord Markdown (links, headings, mentions too). */
 const escapeMd = escapeMarkdown;
 
-/** The sentence text with matched tokens and numbers in **bold** (Markdown). */
+/**
+ * The sentence text with matched tokens and numbers in **bold** (Markdown). Tokens inside a chat
+ * construct of the document (a mention, timestamp tag, "@everyone", masked or bare link:
+ * src/text/markdown.ts chatConstructSpans) stay plain, so bold never splits one or its escape.
+ */
 function highlight(text: string, s: ScoredSentence): string {
   const base = s.span.start;
+  const shielded = chatConstructSpans(text.slice(base, s.span.end));
+  let k = 0;
   let out = '';
   let pos = base;
   s.tokens.forEach((t, i) => {
     if (!s.matchedTokens[i] && !/\d/.test(t.norm)) return;
+    while (k < shielded.length && shielded[k][1] <= t.start) k++;
+    if (k < shielded.length && shielded[k][0] < t.end) return;
     const a = base + t.start;
     const b = base + t.end;
     if (a < pos) return;
@@ -264,7 +272,10 @@ export function extractAnswer(
       // A dependent sentence is searched with the one it refers to ("… the tram line. It is built by …").
       if (typed && (s.score > 0 || (shown !== s && shown.score > 0))) {
         const text = p.doc.text.slice(quote.start, quote.end);
+        // A snowflake in "<@123…>", a time in "<t:…>" or part of a link is no answer (src/text/markdown.ts).
+        const constructs = chatConstructSpans(text);
         for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
+          if (constructs.some(([a, b]) => c.start < b && a < c.end)) continue;
           if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms)) continue;
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
           if (score > 0 && (!best || score > best.score)) best = { c, score };
@@ -440,7 +451,7 @@ export function extractAnswer(
   if (qa.type === 'other') {
     const local = docText.slice(pick.shown.span.start, pick.shown.span.end);
     const np = bestPhrase(local, pick.shown.tokens, pick.shown.matchedTokens, qa.questionTerms, passages[pick.passage].doc.language === 'de');
-    if (np) {
+    if (np && !chatConstructSpans(local).some(([a, b]) => np.start < b && a < np.end)) {
       const short = local.slice(np.start, np.end);
       return { question, abstained: false, notStated: false, answerType: qa.type, short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
     }

@@ -2,6 +2,7 @@
  * The glue between the answer sentence chosen by extract.ts and the span scorer (span.ts): the
  * short answer text of that sentence, or null when the scorer has no model or no candidate.
  */
+import { chatConstructSpans } from '../text/markdown.js';
 import type { Span } from '../text/sentences.js';
 import type { Token } from '../text/tokenize.js';
 import type { IsCommonWord } from './candidates.js';
@@ -26,7 +27,9 @@ export function learnedShort(
   const rel = own.start - shown.span.start;
   const ownFrom = Math.max(0, shown.tokens.findIndex((t) => t.start >= rel));
   const c = chooseShort(question, { qa, text, tokens: shown.tokens, matched: shown.matchedTokens, ownFrom, german: language === 'de', isCommon });
-  return c ? text.slice(c.start, c.end) : null;
+  // A span inside or across a mention, timestamp tag or link ("987654321> Mitarbeiter") is no answer.
+  if (!c || chatConstructSpans(text).some(([a, b]) => c.start < b && a < c.end)) return null;
+  return text.slice(c.start, c.end);
 }
 
 /**

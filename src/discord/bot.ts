@@ -24,7 +24,7 @@ import type { Config } from '../config.js';
 import { log } from '../log.js';
 import type { FeedbackStore, Vote } from '../store/feedback.js';
 import { commands } from './commands/index.js';
-import { RecentAnswers, type AnswerRecord, type BotContext, type Command, type DossierApi } from './context.js';
+import { isUserFacing, RecentAnswers, type AnswerRecord, type BotContext, type Command, type DossierApi } from './context.js';
 import { MentionHandler } from './mentions.js';
 import { RateLimiter } from './rate-limit.js';
 import { WorkQueue } from './queue.js';
@@ -36,11 +36,6 @@ export function intentsFor(config: Pick<Config, 'MENTIONS'>): GatewayIntentBits[
   const intents = [GatewayIntentBits.Guilds];
   if (config.MENTIONS) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
   return intents;
-}
-
-/** True for errors whose message was written for the person who caused them. */
-function isUserFacing(e: unknown): e is Error {
-  return e instanceof Error && e.name === 'InputError';
 }
 
 export interface BotOptions {

@@ -35,6 +35,15 @@ export interface DossierApi {
   list(scope: string | null): DocumentInfo[];
 }
 
+/**
+ * True for errors whose message was written for the person who caused them: the core's
+ * InputError (src/corpus/types.ts; empty or too long question, unreadable file, refused URL),
+ * matched by name so that an error from another copy of the module counts too.
+ */
+export function isUserFacing(e: unknown): e is Error {
+  return e instanceof Error && e.name === 'InputError';
+}
+
 /** What a 👍/👎 vote refers to: the answer as it was shown. */
 export interface AnswerRecord {
   guildId: string | null;

@@ -2,14 +2,32 @@
  * Mention mode (config MENTIONS=true): a message that mentions the bot is answered in a new thread
  * started from it; any later message in that thread is answered too, with the thread's previous
  * question passed to the core as context (so "und wann?" can be understood).
+ * A mention whose question is empty once mentions, links and markup are dropped (src/text/
+ * question-text.ts) gets {@link ASK_ME_TEXT} and no thread; a question the core refuses
+ * (InputError) gets the core's message; threads are named by {@link threadName}.
  * Needs the GuildMessages and (privileged) MessageContent intents.
  */
 import type { Message, SendableChannels } from 'discord.js';
-import type { BotContext } from './context.js';
-import { answerMessages, fitText, textMessage } from './reply.js';
+import { isUserFacing, type BotContext } from './context.js';
+import { answerMessages, escapeText, fitText, textMessage } from './reply.js';
+import { questionText } from '../text/question-text.js';
 
-/** Discord thread names: 1–100 characters. */
-const THREAD_NAME_CHARS = 100;
+/** Discord thread names: 1–100 characters (Discord API docs, "Start Thread from Message"). */
+export const THREAD_NAME_CHARS = 100;
+
+/** The reply to a mention without a question (also when only mentions, links or markup follow it). */
+export const ASK_ME_TEXT = 'Ask me a question about the documents, e.g. “@me Wie viele Drohnen sollen geliefert werden?”';
+
+/**
+ * The name of the thread opened for a question: its words as the core reads them and the answer's
+ * title shows them (src/text/question-text.ts: no mentions, links or emphasis markers), "@everyone"
+ * and "@here" broken by a zero-width space (names show text literally, so no backslash escapes),
+ * at most {@link THREAD_NAME_CHARS} characters, cut between words with " …".
+ * @param plain the cleaned question, non-empty.
+ */
+export function threadName(plain: string): string {
+  return fitText(plain.replace(/@(everyone|here)\b/gi, '@\u200b$1'), THREAD_NAME_CHARS).text;
+}
 
 export class MentionHandler {
   /** thread id → the last question asked in it (most recent threads kept). */
@@ -31,11 +49,13 @@ export class MentionHandler {
     let target: SendableChannels = channel;
     try {
       const question = message.content.replace(new RegExp(`<@!?${me}>`, 'g'), ' ').replace(/\s+/g, ' ').trim();
-      if (question.length < 2) {
-        await message.reply(textMessage('Ask me a question about the documents, e.g. “@me Wie viele Drohnen sollen geliefert werden?”'));
+      // Checked on the words the core will read, so "<@123>" or a bare link is no question either.
+      const plain = questionText(question);
+      if (plain.length < 2) {
+        await message.reply(textMessage(ASK_ME_TEXT));
         return;
       }
-      if (question.length > this.ctx.config.MAX_QUESTION_CHARS) {
+      if (plain.length > this.ctx.config.MAX_QUESTION_CHARS) {
         await message.reply(textMessage(`That question is too long (limit ${this.ctx.config.MAX_QUESTION_CHARS} characters).`));
         return;
       }
@@ -49,7 +69,7 @@ export class MentionHandler {
         context = this.lastQuestion.get(channel.id) ?? (await this.starterQuestion(message, me));
       } else if (!channel.isThread()) {
         target = await message
-          .startThread({ name: fitText(question, THREAD_NAME_CHARS).text, autoArchiveDuration: 1440 })
+          .startThread({ name: threadName(plain), autoArchiveDuration: 1440 })
           .catch((e: unknown) => {
             this.ctx.log.warn({ err: e, channel: channel.id }, 'could not start a thread; answering in the channel');
             return channel;
@@ -61,6 +81,12 @@ export class MentionHandler {
       for (const part of answerMessages(answer, { feedbackId: message.id })) await target.send(part);
       if (target.isThread()) this.remember(target.id, question);
     } catch (e) {
+      if (isUserFacing(e)) {
+        // The core refused the input (InputError): its message is for the user, no stack trace.
+        this.ctx.log.info({ message: message.id, guild: message.guildId, reason: (e as Error & { reason?: string }).reason }, `refused: ${e.message}`);
+        await target.send(textMessage(`⚠️ ${escapeText(e.message)}`)).catch(() => undefined);
+        return;
+      }
       this.ctx.log.error({ err: e, message: message.id, guild: message.guildId }, 'mention failed');
       await target.send(textMessage('⚠️ Sorry, something went wrong while answering. The error was logged.')).catch(() => undefined);
     }

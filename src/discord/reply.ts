@@ -18,7 +18,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Answer, Citation, Summary } from '../answer/types.js';
-import { escapeMarkdown } from '../text/markdown.js';
+import { defuseChatMarkup, escapeMarkdown } from '../text/markdown.js';
 import { cleanDate } from '../corpus/parse.js';
 import type { DocumentInfo } from '../core.js';
 
@@ -187,10 +187,12 @@ export function citationEmbed(c: Citation): APIEmbed {
 
 /**
  * Main text as one or more embeds (title only on the first). The text is the core's answer or
- * summary, which is already Discord Markdown (bold answer span, escaped document characters).
+ * summary, which is already Discord Markdown (bold answer span, escaped document characters);
+ * {@link defuseChatMarkup} makes sure no mention, timestamp tag, masked link or "@everyone" in it
+ * works, whatever produced it.
  */
 function textEmbeds(title: string, text: string, color: number): APIEmbed[] {
-  const parts = splitText(text.trim() || '—', LIMITS.description);
+  const parts = splitText(defuseChatMarkup(text.trim() || '—'), LIMITS.description);
   return parts.map((description, i) => ({ ...(i === 0 ? { title: oneLine(title, LIMITS.title) } : {}), description, color }));
 }
 
@@ -271,9 +273,12 @@ export async function sendMessages(i: RepliableInteraction, messages: OutgoingMe
   for (const m of rest) await i.followUp(m);
 }
 
-/** A short text reply that pings nobody (content trimmed to Discord's 2000). */
+/**
+ * A short text reply that pings nobody (content trimmed to Discord's 2000) and shows no mention
+ * chip, timestamp tag or masked link ({@link defuseChatMarkup}; quoted input is escaped already).
+ */
 export function textMessage(text: string): { content: string; allowedMentions: typeof NO_PINGS } {
-  return { content: fitText(text, LIMITS.content).text, allowedMentions: NO_PINGS };
+  return { content: fitText(defuseChatMarkup(text), LIMITS.content).text, allowedMentions: NO_PINGS };
 }
 
 /**

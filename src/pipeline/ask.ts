@@ -25,7 +25,7 @@ import { llmAnswer } from '../answer/llm-answer.js';
 import { verifyHooks } from '../answer/verify-hooks.js';
 import type { IndexReplica } from './replica.js';
 import { clampInt, type AskOptions } from './types.js';
-import { chatPlainText } from '../text/markdown.js';
+import { questionText } from '../text/question-text.js';
 import { preferQuestionLanguage } from '../search/language-prior.js';
 import { notMentionedAnswer, unknownNames } from '../answer/unknown-name.js';
 
@@ -50,7 +50,7 @@ export class AskPipeline {
     if (raw.length > 8 * this.config.MAX_QUESTION_CHARS)
       throw new InputError(`The question is too long (${raw.length} characters; the limit is ${this.config.MAX_QUESTION_CHARS}).`, 'too-long');
     // Mentions, links and emphasis markers are not question words (src/text/markdown.ts).
-    const q = chatPlainText(sanitizeText(raw));
+    const q = questionText(raw);
     if (!q) throw new InputError('The question is empty.', 'empty');
     if (q.length > this.config.MAX_QUESTION_CHARS)
       throw new InputError(`The question is too long (${q.length} characters; the limit is ${this.config.MAX_QUESTION_CHARS}).`, 'too-long');

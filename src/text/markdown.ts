@@ -54,6 +54,68 @@ export function plainLlmText(text: string, allowedUrlsText: string, maxChars: nu
   return out + escapeMarkdown(capped.slice(pos));
 }
 
+/** Mentions, custom emoji and timestamp tags (Discord "Message Formatting" reference). */
+const CHAT_TAG = /<(?:@[!&]?|#)\d{1,20}>|<a?:\w{1,32}:\d{1,20}>|<t:-?\d{1,13}(?::[tTdDfFR])?>/g;
+/** A masked link `[text](scheme:…)`; group 1 is the text. */
+const MASKED_LINK = /\[([^\[\]\n]{0,200})\]\(\s*<?[a-z][\w+.-]{0,20}:[^\s()]{0,2000}>?\s*\)/gi;
+/** A bare link, optionally in `<…>` (which turns off Discord's preview). */
+const BARE_URL = /<?\b(?:https?|ftp):\/\/[^\s<>]{1,2000}>?/gi;
+/** Slash-command mentions `</name sub:id>` and guild navigation `<id:customize>`. */
+const COMMAND_TAG = /<\/[\w -]{1,100}:\d{1,20}>|<id:\w{1,20}>/g;
+
+/**
+ * Where `s` holds a Discord chat construct: a mention, custom emoji, timestamp tag, slash-command
+ * mention, `@everyone`/`@here`, masked link or bare link. Sorted, non-overlapping `[start, end)`
+ * UTF-16 offsets. Highlighting must not put `**` inside one: it would split the construct (and,
+ * for "@everyone", the zero-width space {@link escapeMarkdown} adds). Linear in `s`.
+ */
+export function chatConstructSpans(s: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const re of [CHAT_TAG, COMMAND_TAG, EVERYONE, MASKED_LINK, BARE_URL]) {
+    for (const m of s.matchAll(re)) spans.push([m.index, m.index + m[0].length]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const sp of spans) {
+    const last = merged.at(-1);
+    if (last && sp[0] < last[1]) last[1] = Math.max(last[1], sp[1]);
+    else merged.push(sp);
+  }
+  return merged;
+}
+
+/** Sticky: Markdown markers and then "everyone"/"here" right after an "@". */
+const EVERYONE_AFTER_AT = /(?:\*|_|~~|\|\||`)*(?:everyone|here)\b/iy;
+
+/**
+ * Last line of defence for text that is already Discord Markdown (the core's answer line, a
+ * summary): whatever produced it, the result holds no working mention, timestamp or emoji tag
+ * (every unescaped `<` is escaped, which Discord shows as "<"), no masked link (an unescaped `(`
+ * right after an unescaped `]` is escaped) and no "@everyone"/"@here", not even with emphasis
+ * markers after the "@" (a zero-width space goes after it). Escaped pairs (`\x`), bold and
+ * citation markers "[1]" are left as they are. Idempotent, linear in `md`.
+ */
+export function defuseChatMarkup(md: string): string {
+  let out = '';
+  let afterBracket = false;
+  for (let i = 0; i < md.length; i++) {
+    const c = md[i];
+    if (c === '\\' && i + 1 < md.length) {
+      out += c + md[++i];
+      afterBracket = false;
+      continue;
+    }
+    if (c === '<') out += '\\<';
+    else if (c === '(' && afterBracket) out += '\\(';
+    else if (c === '@') {
+      EVERYONE_AFTER_AT.lastIndex = i + 1;
+      out += EVERYONE_AFTER_AT.test(md) ? '@\u200b' : '@';
+    } else out += c;
+    afterBracket = c === ']';
+  }
+  return out;
+}
+
 /**
  * A chat message as words: Discord mentions and custom emoji (`<@123>`, `<@!123>`, `<@&123>`,
  * `<#123>`, `<:name:123>`, `<a:name:123>`, `<t:1700000000:R>`; Discord's "Message Formatting"
@@ -63,9 +125,9 @@ export function plainLlmText(text: string, allowedUrlsText: string, maxChars: nu
  */
 export function chatPlainText(s: string): string {
   return s
-    .replace(/<(?:@[!&]?|#)\d{1,20}>|<a?:\w{1,32}:\d{1,20}>|<t:-?\d{1,13}(?::[tTdDfFR])?>/g, ' ')
-    .replace(/\[([^\[\]\n]{0,200})\]\(\s*<?[a-z][\w+.-]{0,20}:[^\s()]{0,2000}>?\s*\)/gi, ' $1 ')
-    .replace(/<?\b(?:https?|ftp):\/\/[^\s<>]{1,2000}>?/gi, ' ')
+    .replace(CHAT_TAG, ' ')
+    .replace(MASKED_LINK, ' $1 ')
+    .replace(BARE_URL, ' ')
     .replace(/\*\*|__|~~|\|\||`+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -65,8 +65,8 @@ export async function execute(i: ChatInputCommandInteraction, ctx: BotContext): 
   const verb = { added: 'Added', replaced: 'Updated', unchanged: 'Already had' }[result.status];
   await i.editReply(
     textMessage(
-      `✅ ${verb} “${escapeText(d.title)}”${d.date ? ` (${escapeText(d.date)})` : ''}: ${d.chars.toLocaleString('en')} characters, ` +
-        `${d.chunks} passages. Only this server can ask about it. Id: \`${d.id}\``,
+      `✅ ${verb} “${escapeText(d.title)}”${d.date ? ` (${escapeText(d.date)})` : ''}: ${d.chars.toLocaleString('en')} character${d.chars === 1 ? '' : 's'}, ` +
+        `${d.chunks.toLocaleString('en')} passage${d.chunks === 1 ? '' : 's'}. Only this server can ask about it. Id: \`${d.id}\``,
     ),
   );
 }

@@ -2,6 +2,7 @@
 import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { scopeOf, type BotContext } from '../context.js';
 import { answerMessages, replyError, sendMessages } from '../reply.js';
+import { questionText } from '../../text/question-text.js';
 
 export const data = new SlashCommandBuilder()
   .setName('ask')
@@ -15,7 +16,8 @@ export const rateLimited = true;
 
 export async function execute(i: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const question = i.options.getString('question', true).trim();
-  if (question.length < 2) return replyError(i, 'Please type a question.');
+  // The words the core reads (no mentions, links, markup): "<@123>" alone is no question.
+  if (questionText(question).length < 2) return replyError(i, 'Please type a question (mentions, links and formatting alone are none).');
   if (question.length > ctx.config.MAX_QUESTION_CHARS) {
     return replyError(i, `Your question is ${question.length} characters long; the limit is ${ctx.config.MAX_QUESTION_CHARS}.`);
   }
