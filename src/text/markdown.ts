@@ -71,8 +71,14 @@ const COMMAND_TAG = /<\/[\w -]{1,100}:\d{1,20}>|<id:\w{1,20}>/g;
  */
 export function chatConstructSpans(s: string): [number, number][] {
   const spans: [number, number][] = [];
-  for (const re of [CHAT_TAG, COMMAND_TAG, EVERYONE, MASKED_LINK, BARE_URL]) {
+  for (const re of [CHAT_TAG, COMMAND_TAG, EVERYONE, BARE_URL]) {
     for (const m of s.matchAll(re)) spans.push([m.index, m.index + m[0].length]);
+  }
+  // A masked link's text is plain words (shown escaped, "\[rund 500 Kilometer\]"): only its
+  // brackets and target are shielded, so an answer inside the text can still be bold and short.
+  for (const m of s.matchAll(MASKED_LINK)) {
+    const textEnd = m.index + 1 + m[1].length;
+    spans.push([m.index, m.index + 1], [textEnd, m.index + m[0].length]);
   }
   spans.sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];
