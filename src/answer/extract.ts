@@ -18,6 +18,7 @@ import type { QueryGroup } from '../search/lexical.js';
 import type { Answer, Citation, DocumentRef } from './types.js';
 import type { PageSpan } from '../corpus/types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
+import { abstainText } from './abstain-text.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
 import { candidateScore, isRate, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
@@ -38,8 +39,8 @@ export interface Passage {
   score: number;
 }
 
-/** Text shown when the documents do not answer. */
-export const ABSTAIN_TEXT = 'The documents do not answer this question.';
+/** Text shown when the documents do not answer (English; German questions get abstainText's German sentence). */
+export { ABSTAIN_TEXT } from './abstain-text.js';
 
 interface ScoredSentence {
   span: Span;
@@ -243,7 +244,7 @@ export function extractAnswer(
   abstain: boolean,
   options: ExtractOptions = {},
 ): Answer {
-  const none = (): Answer => ({ question, abstained: true, answer: ABSTAIN_TEXT, citations: [], mode: 'extractive', notStated: false });
+  const none = (): Answer => ({ question, abstained: true, answer: abstainText(question), citations: [], mode: 'extractive', notStated: false });
   if (abstain || passages.length === 0) return none();
   const focus = questionFocus(question);
   // A focus with a unit family sets the unit ("Wie hoch waren die Kosten" asks for money; src/answer/focus.ts).
