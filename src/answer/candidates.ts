@@ -360,6 +360,13 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
     // keeps the capitalised word after it as the surname: German surnames are often nouns.
     if (isCommon && a === b && a > 0 && isPersonTitle(last(a - 1)) && b + 1 <= to && !isCommon(tokens[b].norm) && tokens[b + 1].start >= tokens[b].end) b++;
+    // After a title, a two-word run is a given name and surname even when both are dictionary
+    // words ("Bezirksleiter Daniel Friedrich", "Vorstandschef Lars Eriksen"): the title names a person.
+    const titled = isCommon !== null && to === i + 1 && i > 0 && isPersonTitle(last(i - 1)) && joined(i) && tokens[to].start >= tokens[i].end;
+    if (titled) {
+      a = i;
+      b = to;
+    }
     // After a verb that introduces a person ("Leiterin ist Sabine Krause", "leitet Peter Schulze"),
     // a two-word run of one dictionary word and one name is a full name, whichever is the noun.
     if (isCommon && to === i + 1 && i > 0 && PERSON_CUE.test(tokens[i - 1].norm) && joined(i) && twoWordNameAt(tokens, text, i, isCommon)) {
@@ -374,7 +381,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       const acronym = run.length === 1 && /^[\p{Lu}-]{2,}$/u.test(text.slice(run[0].start, run[0].end));
       let flavour: Candidate['flavour'] = null;
       // A run of dictionary words kept as a name came in through the place rules.
-      const dictionaryPlace = isCommon !== null && run.every((t) => isCommon(t.norm));
+      const dictionaryPlace = !titled && isCommon !== null && run.every((t) => isCommon(t.norm));
       if (orgHead || isStrongOrganisation(text, tokens, a, b)) flavour = 'organisation';
       else if (dictionaryPlace) flavour = 'place';
       else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || introducesOrganisation(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';

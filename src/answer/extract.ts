@@ -19,6 +19,7 @@ import type { Answer, Citation, DocumentRef } from './types.js';
 import type { PageSpan } from '../corpus/types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { abstainText } from './abstain-text.js';
+import { narrowFigures } from './figure-choice.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
 import { candidateScore, isRate, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
@@ -208,7 +209,7 @@ export interface SentenceTrace {
 
 /** Sentence openings that refer back to the previous sentence ("Sie…", "In dieser…", "Demnach…"). */
 const DEPENDENT_START =
-  /^(sie|er|es|dies|diese[rsmn]?|dieses|in dieser|in diesem|demnach|danach|dort|damit|daher|deshalb|dabei|darin|dazu|davon|hier|they|he|she|it|this|these|that|those|there|in this|thus|therefore|its|their|his|her)\b/i;
+  /^(sie|er|es|dessen|deren|dies|diese[rsmn]?|dieses|in dieser|in diesem|demnach|danach|dort|damit|daher|deshalb|dabei|darin|dazu|davon|hier|they|he|she|it|this|these|that|those|there|in this|thus|therefore|its|their|his|her)\b/i;
 
 
 /** Options of {@link extractAnswer}. */
@@ -275,12 +276,20 @@ export function extractAnswer(
         const text = p.doc.text.slice(quote.start, quote.end);
         // A snowflake in "<@123…>", a time in "<t:…>" or part of a link is no answer (src/text/markdown.ts).
         const constructs = chatConstructSpans(text);
+        const scored: { c: Candidate; score: number }[] = [];
         for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
           if (constructs.some(([a, b]) => c.start < b && a < c.end)) continue;
           if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms)) continue;
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
-          if (score > 0 && (!best || score > best.score)) best = { c, score };
+          if (score > 0) scored.push({ c, score });
         }
+        // Several figures or dates of the asked kind: the rules of figure-choice.ts narrow them.
+        const cs = scored.map((x) => x.c);
+        // The sentence keeps the score of its best candidate; the narrowed best is the one shown.
+        let top = 0;
+        for (const x of scored) top = Math.max(top, x.score);
+        for (const i of narrowFigures(qa, cs, cs.map((_, i) => i), shown.tokens, shown.matchedTokens)) if (!best || scored[i].score > best.score) best = scored[i];
+        if (best) best = { c: best.c, score: top };
       }
       // A dependent sentence is read with the one before it: their joint coverage counts, a little discounted.
       if (shown !== s) coverage = Math.max(coverage, DEPENDENT_DISCOUNT * (shown.score / mass));
