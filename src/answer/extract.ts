@@ -67,6 +67,8 @@ function scoreSentence(
   const sl = stemLang(lang);
   const tokenTerms = tokens.map((t) => {
     const terms = termsOfTokens([t], sl, decompounder);
+    // A feminine agent noun also matches its masculine form ("Museumsleiterin" ~ "Leiter", "Direktorin" ~ "Direktor").
+    if (sl === 'de' && FEMININE_AGENT.test(t.norm)) terms.push(...termsOfTokens([{ ...t, norm: t.norm.replace(/in(nen)?$/, '') }], sl, decompounder));
     return new Set(sl === 'de' ? terms.flatMap(germanVariants) : terms);
   });
   const all = new Set<string>();
@@ -98,6 +100,9 @@ function scoreSentence(
   });
   return { span, score, tokens, matchedTokens, groups: n, rarest, matchedGroups };
 }
+
+/** German feminine agent nouns: "-erin", "-orin", "-entin", "-antin", "-istin", "-eurin" (and their plurals). */
+const FEMININE_AGENT = /^\p{L}{2,}(er|or|ent|ant|ist|eur)in(nen)?$/u;
 
 const variantCache = new WeakMap<QueryGroup, string[]>();
 /**
