@@ -13,6 +13,7 @@ import type { Answer } from '../src/answer/types.js';
 import { analyzeQuestion } from '../src/answer/question.js';
 import { ABSTAIN_TEXT, ABSTAIN_TEXT_DE } from '../src/answer/abstain-text.js';
 import { findCandidates } from '../src/answer/candidates.js';
+import { findBodies } from '../src/answer/bodies.js';
 import { narrowFigures } from '../src/answer/figure-choice.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { ROOT, testConfig } from './helpers.js';
@@ -33,6 +34,7 @@ const FIXED: Row[] = [
   ['Wie viel hat der Neubau gekostet?', '64 Millionen Euro', 'number'],
   ['Wann wird das letzte Schiff ausgeliefert?', '2031', 'date'],
   ['Wie viele Hektar umfasst der Solarpark?', '210 hectares', 'number'],
+  ['Welches Ministerium finanziert den Auftrag?', 'Bundesministerium für Bildung und Forschung', 'organisation'],
 ];
 
 /** Right in the trial and still right (guards against the fixes above). */
@@ -70,7 +72,6 @@ const NOT_STATED: [string, string][] = [
 /** Still wrong: the trial's guessed cause. */
 const TODO: [string, string][] = [
   ['Which institute ordered the research ships? → Alfred-Wegener-Institut', "typed organisation now, but 'ordered' is not linked to 'Auftraggeber'; the first sentence's GmbH wins"],
-  ['Welches Ministerium finanziert den Auftrag? → Bundesministerium für Bildung und Forschung', "'Bundesministerium für …' is a dictionary word, no name candidate"],
   ['Who is the director of the Alfred Wegener Institute? → Antje Boetius', "now 'not stated' instead of the shipyard; 'director' not linked to 'Institutsdirektorin'"],
   ['How long will it take to build the ships? → sechs Jahre', "'build' matches English 'Construction … 18 months'; 'Bauzeit' not reached"],
   ['How long did it take to build the museum? → fünf Jahre', 'same: the solar report’s 18 months'],
@@ -175,6 +176,18 @@ describe('question typing kinds of the trial', () => {
     expect(analyzeQuestion('How many kilometres is the route?').unit).toBe('distance');
     expect(analyzeQuestion('How many pounds of steam does it use?').unit).toBe('count');
     expect(analyzeQuestion('Wie viele Menschen beschäftigt die Werft?').unit).toBe('count');
+  });
+});
+
+describe('bodies named "für …" (src/answer/bodies.ts)', () => {
+  it('a ministry or institute keeps its "für X und Y" name, also after "vom"', () => {
+    const s = 'Finanziert wird er vom Bundesministerium für Bildung und Forschung, den Rest tragen die Länder.';
+    const tokens = tokenize(s);
+    const spans = findBodies(tokens).map((b) => s.slice(tokens[b.from].start, tokens[b.to].end));
+    expect(spans).toEqual(['Bundesministerium für Bildung und Forschung']);
+    const t = 'Das Institut für Meereskunde misst die Temperatur.';
+    const tt = tokenize(t);
+    expect(findBodies(tt).map((b) => t.slice(tt[b.from].start, tt[b.to].end))).toEqual(['Institut für Meereskunde']);
   });
 });
 
