@@ -35,6 +35,8 @@ const FIXED: Row[] = [
   ['Wann wird das letzte Schiff ausgeliefert?', '2031', 'date'],
   ['Wie viele Hektar umfasst der Solarpark?', '210 hectares', 'number'],
   ['Welches Ministerium finanziert den Auftrag?', 'Bundesministerium für Bildung und Forschung', 'organisation'],
+  ['Which institute ordered the research ships?', 'Alfred-Wegener-Institut', 'organisation'],
+  ['Who is the director of the Alfred Wegener Institute?', 'Antje Boetius', 'person'],
 ];
 
 /** Right in the trial and still right (guards against the fixes above). */
@@ -71,8 +73,6 @@ const NOT_STATED: [string, string][] = [
 
 /** Still wrong: the trial's guessed cause. */
 const TODO: [string, string][] = [
-  ['Which institute ordered the research ships? → Alfred-Wegener-Institut', "typed organisation now, but 'ordered' is not linked to 'Auftraggeber'; the first sentence's GmbH wins"],
-  ['Who is the director of the Alfred Wegener Institute? → Antje Boetius', "now 'not stated' instead of the shipyard; 'director' not linked to 'Institutsdirektorin'"],
   ['How long will it take to build the ships? → sechs Jahre', "'build' matches English 'Construction … 18 months'; 'Bauzeit' not reached"],
   ['How long did it take to build the museum? → fünf Jahre', 'same: the solar report’s 18 months'],
   ['Where will the christening take place? → Warnemünde', "'christening' not translated to 'Taufe'"],

@@ -345,7 +345,9 @@ export function extractAnswer(
   if (typed && !pick.best) {
     let withCandidate: RankedSentence | null = null;
     for (const list of perPassage) for (const r of list) if (r.best && (!withCandidate || r.total > withCandidate.total)) withCandidate = r;
-    if (withCandidate && withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage) pick = withCandidate;
+    // "Who is the director of …": a person right after the matched title ("Institutsdirektorin Antje Boetius") answers it.
+    const titled = qa.personNoun === true && withCandidate?.best?.c.flavour === 'person' && withCandidate.best.c.from > 0 && withCandidate.shown.matchedTokens[withCandidate.best.c.from - 1];
+    if (withCandidate && (titled || withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage)) pick = withCandidate;
     else notStated = true;
   }
   // "How many … per month?": a sentence whose figure is a rate beats one whose figure is not,
