@@ -42,6 +42,8 @@ export interface QuestionAnalysis {
   personNoun?: boolean;
   /** "How long is the <thing>" with no take/last verb: a length or a duration answers. */
   orDuration?: boolean;
+  /** For "how many X / wie viele X": the lower-case word X (what is counted). */
+  countNoun?: string;
 }
 
 /** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
@@ -139,7 +141,12 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   for (const [re, type, unit] of WH) {
     if (!re.test(q)) continue;
     // "Wie viele Tonnen …", "How many kilometres …": the unit named after the question word decides.
-    if (type === 'number' && unit === 'count') return result(type, countedUnit(q) ?? unit);
+    if (type === 'number' && unit === 'count') {
+      const counted = countedUnit(q);
+      if (counted) return result(type, counted);
+      const noun = countedNoun(question);
+      return noun ? { ...result(type, unit), countNoun: noun } : result(type, unit);
+    }
     return result(type, unit);
   }
   const words = q.split(/\s+/);
@@ -238,6 +245,17 @@ const COUNTED_UNIT: [RegExp, NumberUnit][] = [
   [/^(megawatt|kilowatt|gigawatt|megawatts|kilowatts|gigawatts|megawattstunden|kilowattstunden)$/, 'power'],
   [/^(prozent|percent)$/, 'percent'],
 ];
+
+/**
+ * What "how many X" / "wie viele X" counts, lower case, or null: the word after the question
+ * words, for German only a capitalised one (a noun: "Wie viele Menschen", not "Wie viel hat").
+ */
+function countedNoun(question: string): string | null {
+  const m = /(^|\s)(how many|wie viele|wie vielen|wieviele|wievielen)\s+(\p{L}+)/iu.exec(question);
+  if (!m || /^(of|von|der|die|das|the|times|mal)$/i.test(m[3])) return null;
+  if (/^w/i.test(m[2]) && !/^\p{Lu}/u.test(m[3])) return null;
+  return m[3].toLowerCase();
+}
 
 /** The unit family named after "how many/wie viele" ("Wie viele Tonnen wiegt …" → weight), or null. */
 function countedUnit(q: string): NumberUnit | null {

@@ -21,16 +21,22 @@ import type { Token } from '../text/tokenize.js';
 export function typeFit(q: QuestionAnalysis, c: Candidate, tokens?: Token[]): number {
   switch (q.type) {
     case 'number': {
+      // "How many panels …": a time span ("for 40 years") counts no panels.
+      if (q.countNoun && !TIME_UNIT.test(q.countNoun) && (c.kind === 'duration' || (c.kind === 'number' && tokens && TIME_UNIT.test(tokens[c.to + 1]?.norm ?? '')))) return 0;
       if (c.kind === 'duration') return q.unit === 'count' || q.unit === 'any' ? 0.6 : q.orDuration ? 1 : 0;
       // A date is never a count or a measure ("10 September" for "how many panels").
       if (c.kind === 'number' && tokens && hasMonth(tokens, c)) return 0;
+      // "by 2026" is a year, not a number of panels.
+      if (q.countNoun && c.kind === 'number' && c.unit === 'any' && tokens && c.from === c.to && /^(1\d|20)\d\d$/.test(tokens[c.from].norm)) return 0;
       if (c.kind !== 'number') return 0;
       if (q.unit === 'count' || q.unit === 'any') {
         if (c.unit === 'count') return 1;
         if (c.unit === 'any') return 0.8;
         if (q.unit === 'any') return 0.9;
         // "Wie viele Windräder …?" is no question for "twelve miles", unless it names the unit ("how many miles").
-        return [...q.questionTerms].some((w) => unitFamily(w) === c.unit) ? 0.5 : MEASURE_FOR_COUNT;
+        if ([...q.questionTerms].some((w) => unitFamily(w) === c.unit)) return 0.5;
+        // "How many panels …": a measure ("120-megawatt") counts no panels.
+        return q.countNoun ? 0 : MEASURE_FOR_COUNT;
       }
       return c.unit === q.unit ? 1 : 0;
     }
@@ -111,9 +117,10 @@ function hasYear(tokens: Token[], c: Candidate): boolean {
   return false;
 }
 
-/** True when the candidate holds a month name. */
+/** True when the candidate holds a month name or follows one. */
 function hasMonth(tokens: Token[], c: Candidate): boolean {
-  for (let k = c.from; k <= c.to; k++) if (MONTH_OR_DAY.test(tokens[k].norm) && !/^\d/.test(tokens[k].norm)) return true;
+  // "10 September 2024": the year after a month name belongs to the date too.
+  for (let k = Math.max(0, c.from - 1); k <= c.to; k++) if (MONTH_OR_DAY.test(tokens[k].norm) && !/^\d/.test(tokens[k].norm)) return true;
   return false;
 }
 
