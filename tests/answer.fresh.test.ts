@@ -38,6 +38,7 @@ const FIXED: Row[] = [
   ['Welches Ministerium finanziert den Auftrag?', 'Bundesministerium für Bildung und Forschung', 'organisation'],
   ['Which institute ordered the research ships?', 'Alfred-Wegener-Institut', 'organisation'],
   ['Who is the director of the Alfred Wegener Institute?', 'Antje Boetius', 'person'],
+  ['When was the solar farm approved?', 'Tuesday, 10 September 2024', 'date'],
 ];
 
 /** Right in the trial and still right (guards against the fixes above). */
@@ -78,7 +79,6 @@ const TODO: [string, string][] = [
   ['How long did it take to build the museum? → fünf Jahre', 'same: the solar report’s 18 months'],
   ['Where will the christening take place? → Warnemünde', "'christening' not translated to 'Taufe'"],
   ['Welchen Antrieb bekommen die Schiffe? → Hybridantrieb aus Dieselmotoren und Batterien', "cut short: 'Dieselmotoren'"],
-  ['When was the solar farm approved? → Tuesday, 10 September 2024', "cut short: 'on Tuesday'"],
   ['Wer ist der Sprecher der Gegner? → Tom Whitaker', "cut short: 'Whitaker'"],
   ['Wie viel kostet das Solarprojekt? → 95 million pounds', "'Solarprojekt' not matched; the museum's 'kostete' wins"],
   ['Wie groß ist die Kapazität des Batteriespeichers? → 50 megawatt-hours', "'Kapazität' typed power; megawatt-hours not accepted"],
@@ -182,6 +182,20 @@ describe('question typing kinds of the trial', () => {
     expect(analyzeQuestion('How many kilometres is the route?').unit).toBe('distance');
     expect(analyzeQuestion('How many pounds of steam does it use?').unit).toBe('count');
     expect(analyzeQuestion('Wie viele Menschen beschäftigt die Werft?').unit).toBe('count');
+  });
+});
+
+describe('weekday dates (src/answer/candidates.ts)', () => {
+  it('a weekday keeps the date after its comma', () => {
+    for (const [s, want] of [
+      ['The farm was approved on Tuesday, 10 September 2024, after a hearing.', 'on Tuesday, 10 September 2024'],
+      ['Am Dienstag, dem 3. März 2025, begann der Bau.', 'Am Dienstag, dem 3. März 2025'],
+    ]) {
+      const dates = findCandidates(s, tokenize(s), null).filter((c) => c.kind === 'date').map((c) => s.slice(c.start, c.end));
+      expect(dates).toContain(want);
+    }
+    const s = 'On Friday, the council met.';
+    expect(findCandidates(s, tokenize(s), null).filter((c) => c.kind === 'date').map((c) => s.slice(c.start, c.end))).toEqual(['On Friday']);
   });
 });
 

@@ -157,6 +157,22 @@ function clockTimeEnd(text: string, tokens: Token[], i: number): number | null {
 }
 
 /**
+ * Last token of the day-and-month date right after a weekday and its comma ("Tuesday, 10 September
+ * 2024", "Dienstag, dem 3. März 2025", "Tuesday, September 10"), or `i` when none follows.
+ */
+function weekdayDateEnd(text: string, tokens: Token[], i: number): number {
+  if (!/^\s*,\s*$/.test(text.slice(tokens[i].end, tokens[i + 1]?.start ?? tokens[i].end))) return i;
+  let j = i + 1;
+  if (/^(dem|den|the)$/.test(tokens[j]?.norm ?? '')) j++;
+  let end = -1;
+  if (/^\d{1,2}$/.test(tokens[j]?.norm ?? '') && MONTH.test(tokens[j + 1]?.norm ?? '')) end = j + 1;
+  else if (MONTH.test(tokens[j]?.norm ?? '') && /^\d{1,2}$/.test(tokens[j + 1]?.norm ?? '')) end = j + 1;
+  if (end < 0) return i;
+  if (tokens[end + 1] && /^(1\d|20)\d\d$/.test(tokens[end + 1].norm) && /^\s*,?\s*$/.test(text.slice(tokens[end].end, tokens[end + 1].start))) end++;
+  return end;
+}
+
+/**
  * Find the candidates of one sentence.
  * @param text the sentence text; `tokens` are tokenize(text) (offsets into `text`).
  * @param isCommon tells dictionary words from names (German nouns are capitalised too); when null,
@@ -212,6 +228,9 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       let from = i;
       while (from > 0 && DATE_LEAD.has(tokens[from - 1].norm) && joined(from)) from--;
       push('date', from, i, null);
+      // "on Tuesday, 10 September 2024", "am Dienstag, dem 3. März 2025": the date after the comma belongs to it.
+      const end = weekdayDateEnd(text, tokens, i);
+      if (end > i) push('date', from, end, null);
     }
     // Clock times are "when" answers too: "17 Uhr", "10:30 Uhr", "von 11 bis 17 Uhr", "5 p.m.".
     const clock = clockTimeEnd(text, tokens, i);
