@@ -157,6 +157,22 @@ function clockTimeEnd(text: string, tokens: Token[], i: number): number | null {
 }
 
 /**
+ * Last token of the day-and-month date right after a weekday and its comma ("Tuesday, 10 September
+ * 2024", "Dienstag, dem 3. März 2025", "Tuesday, September 10"), or `i` when none follows.
+ */
+function weekdayDateEnd(text: string, tokens: Token[], i: number): number {
+  if (!/^\s*,\s*$/.test(text.slice(tokens[i].end, tokens[i + 1]?.start ?? tokens[i].end))) return i;
+  let j = i + 1;
+  if (/^(dem|den|the)$/.test(tokens[j]?.norm ?? '')) j++;
+  let end = -1;
+  if (/^\d{1,2}$/.test(tokens[j]?.norm ?? '') && MONTH.test(tokens[j + 1]?.norm ?? '')) end = j + 1;
+  else if (MONTH.test(tokens[j]?.norm ?? '') && /^\d{1,2}$/.test(tokens[j + 1]?.norm ?? '')) end = j + 1;
+  if (end < 0) return i;
+  if (tokens[end + 1] && /^(1\d|20)\d\d$/.test(tokens[end + 1].norm) && /^\s*,?\s*$/.test(text.slice(tokens[end].end, tokens[end + 1].start))) end++;
+  return end;
+}
+
+/**
  * Find the candidates of one sentence.
  * @param text the sentence text; `tokens` are tokenize(text) (offsets into `text`).
  * @param isCommon tells dictionary words from names (German nouns are capitalised too); when null,
@@ -212,6 +228,9 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       let from = i;
       while (from > 0 && DATE_LEAD.has(tokens[from - 1].norm) && joined(from)) from--;
       push('date', from, i, null);
+      // "on Tuesday, 10 September 2024", "am Dienstag, dem 3. März 2025": the date after the comma belongs to it.
+      const end = weekdayDateEnd(text, tokens, i);
+      if (end > i) push('date', from, end, null);
     }
     // Clock times are "when" answers too: "17 Uhr", "10:30 Uhr", "von 11 bis 17 Uhr", "5 p.m.".
     const clock = clockTimeEnd(text, tokens, i);
@@ -360,6 +379,13 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
     // keeps the capitalised word after it as the surname: German surnames are often nouns.
     if (isCommon && a === b && a > 0 && isPersonTitle(last(a - 1)) && b + 1 <= to && !isCommon(tokens[b].norm) && tokens[b + 1].start >= tokens[b].end) b++;
+    // After a title, a two-word run is a given name and surname even when both are dictionary
+    // words ("Bezirksleiter Daniel Friedrich", "Vorstandschef Lars Eriksen"): the title names a person.
+    const titled = isCommon !== null && to === i + 1 && i > 0 && isPersonTitle(last(i - 1)) && joined(i) && tokens[to].start >= tokens[i].end;
+    if (titled) {
+      a = i;
+      b = to;
+    }
     // After a verb that introduces a person ("Leiterin ist Sabine Krause", "leitet Peter Schulze"),
     // a two-word run of one dictionary word and one name is a full name, whichever is the noun.
     if (isCommon && to === i + 1 && i > 0 && PERSON_CUE.test(tokens[i - 1].norm) && joined(i) && twoWordNameAt(tokens, text, i, isCommon)) {
@@ -374,7 +400,7 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       const acronym = run.length === 1 && /^[\p{Lu}-]{2,}$/u.test(text.slice(run[0].start, run[0].end));
       let flavour: Candidate['flavour'] = null;
       // A run of dictionary words kept as a name came in through the place rules.
-      const dictionaryPlace = isCommon !== null && run.every((t) => isCommon(t.norm));
+      const dictionaryPlace = !titled && isCommon !== null && run.every((t) => isCommon(t.norm));
       if (orgHead || isStrongOrganisation(text, tokens, a, b)) flavour = 'organisation';
       else if (dictionaryPlace) flavour = 'place';
       else if (acronym || run.some((t) => ORG_WORD.test(t.norm)) || ORG_BEFORE.test(before) || introducesOrganisation(before) || /(?:^|-)(ag|gmbh|inc)$/.test(run[run.length - 1].norm)) flavour = 'organisation';

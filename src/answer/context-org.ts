@@ -37,6 +37,8 @@ export function wantsContextOrganisation(qa: QuestionAnalysis, chosen: ChosenCan
   // A newspaper or magazine is a quoted title, never a legal form ("Spiegel").
   if (qa.media || chosen?.kind === 'quoted') return false;
   if (qa.type !== 'organisation' && qa.type !== 'person') return false;
+  // "Who is the director of …" asks for a person: the topic's organisation is no answer.
+  if (qa.personNoun) return false;
   if (!chosen || chosen.flavour === 'place' || (qa.type === 'organisation' && chosen.flavour === 'person')) return 'any';
   // A name of unknown kind ("BSkyB") may well be the organisation: only its own passage is searched.
   return qa.type === 'organisation' && chosen.flavour === null ? 'same' : false;

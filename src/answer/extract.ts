@@ -18,6 +18,8 @@ import type { QueryGroup } from '../search/lexical.js';
 import type { Answer, Citation, DocumentRef } from './types.js';
 import type { PageSpan } from '../corpus/types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
+import { abstainText } from './abstain-text.js';
+import { narrowFigures } from './figure-choice.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
 import { candidateScore, isRate, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
@@ -38,8 +40,8 @@ export interface Passage {
   score: number;
 }
 
-/** Text shown when the documents do not answer. */
-export const ABSTAIN_TEXT = 'The documents do not answer this question.';
+/** Text shown when the documents do not answer (English; German questions get abstainText's German sentence). */
+export { ABSTAIN_TEXT } from './abstain-text.js';
 
 interface ScoredSentence {
   span: Span;
@@ -65,6 +67,8 @@ function scoreSentence(
   const sl = stemLang(lang);
   const tokenTerms = tokens.map((t) => {
     const terms = termsOfTokens([t], sl, decompounder);
+    // A feminine agent noun also matches its masculine form ("Museumsleiterin" ~ "Leiter", "Direktorin" ~ "Direktor").
+    if (sl === 'de' && FEMININE_AGENT.test(t.norm)) terms.push(...termsOfTokens([{ ...t, norm: t.norm.replace(/in(nen)?$/, '') }], sl, decompounder));
     return new Set(sl === 'de' ? terms.flatMap(germanVariants) : terms);
   });
   const all = new Set<string>();
@@ -96,6 +100,9 @@ function scoreSentence(
   });
   return { span, score, tokens, matchedTokens, groups: n, rarest, matchedGroups };
 }
+
+/** German feminine agent nouns: "-erin", "-orin", "-entin", "-antin", "-istin", "-eurin" (and their plurals). */
+const FEMININE_AGENT = /^\p{L}{2,}(er|or|ent|ant|ist|eur)in(nen)?$/u;
 
 const variantCache = new WeakMap<QueryGroup, string[]>();
 /**
@@ -207,7 +214,7 @@ export interface SentenceTrace {
 
 /** Sentence openings that refer back to the previous sentence ("Sie…", "In dieser…", "Demnach…"). */
 const DEPENDENT_START =
-  /^(sie|er|es|dies|diese[rsmn]?|dieses|in dieser|in diesem|demnach|danach|dort|damit|daher|deshalb|dabei|darin|dazu|davon|hier|they|he|she|it|this|these|that|those|there|in this|thus|therefore|its|their|his|her)\b/i;
+  /^(sie|er|es|dessen|deren|dies|diese[rsmn]?|dieses|in dieser|in diesem|demnach|danach|dort|damit|daher|deshalb|dabei|darin|dazu|davon|hier|they|he|she|it|this|these|that|those|there|in this|thus|therefore|its|their|his|her)\b/i;
 
 
 /** Options of {@link extractAnswer}. */
@@ -243,7 +250,7 @@ export function extractAnswer(
   abstain: boolean,
   options: ExtractOptions = {},
 ): Answer {
-  const none = (): Answer => ({ question, abstained: true, answer: ABSTAIN_TEXT, citations: [], mode: 'extractive', notStated: false });
+  const none = (): Answer => ({ question, abstained: true, answer: abstainText(question), citations: [], mode: 'extractive', notStated: false });
   if (abstain || passages.length === 0) return none();
   const focus = questionFocus(question);
   // A focus with a unit family sets the unit ("Wie hoch waren die Kosten" asks for money; src/answer/focus.ts).
@@ -274,12 +281,20 @@ export function extractAnswer(
         const text = p.doc.text.slice(quote.start, quote.end);
         // A snowflake in "<@123…>", a time in "<t:…>" or part of a link is no answer (src/text/markdown.ts).
         const constructs = chatConstructSpans(text);
+        const scored: { c: Candidate; score: number }[] = [];
         for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
           if (constructs.some(([a, b]) => c.start < b && a < c.end)) continue;
           if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms)) continue;
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
-          if (score > 0 && (!best || score > best.score)) best = { c, score };
+          if (score > 0) scored.push({ c, score });
         }
+        // Several figures or dates of the asked kind: the rules of figure-choice.ts narrow them.
+        const cs = scored.map((x) => x.c);
+        // The sentence keeps the score of its best candidate; the narrowed best is the one shown.
+        let top = 0;
+        for (const x of scored) top = Math.max(top, x.score);
+        for (const i of narrowFigures(qa, cs, cs.map((_, i) => i), shown.tokens, shown.matchedTokens)) if (!best || scored[i].score > best.score) best = scored[i];
+        if (best) best = { c: best.c, score: top };
       }
       // A dependent sentence is read with the one before it: their joint coverage counts, a little discounted.
       if (shown !== s) coverage = Math.max(coverage, DEPENDENT_DISCOUNT * (shown.score / mass));
@@ -330,7 +345,9 @@ export function extractAnswer(
   if (typed && !pick.best) {
     let withCandidate: RankedSentence | null = null;
     for (const list of perPassage) for (const r of list) if (r.best && (!withCandidate || r.total > withCandidate.total)) withCandidate = r;
-    if (withCandidate && withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage) pick = withCandidate;
+    // "Who is the director of …": a person right after the matched title ("Institutsdirektorin Antje Boetius") answers it.
+    const titled = qa.personNoun === true && withCandidate?.best?.c.flavour === 'person' && withCandidate.best.c.from > 0 && withCandidate.shown.matchedTokens[withCandidate.best.c.from - 1];
+    if (withCandidate && (titled || withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage)) pick = withCandidate;
     else notStated = true;
   }
   // "How many … per month?": a sentence whose figure is a rate beats one whose figure is not,

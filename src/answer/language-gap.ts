@@ -9,7 +9,7 @@
  * about the ZT-180's warhead weight). Such an answer is not supported, so the bot abstains and
  * says why.
  */
-import { ABSTAIN_TEXT } from './extract.js';
+import { abstainText } from './abstain-text.js';
 import { stemLang } from '../text/stem.js';
 import type { Answer } from './types.js';
 
@@ -33,5 +33,5 @@ export function languageGap(questionLanguage: 'de' | 'en', passageLanguage: stri
 
 /** The abstention for a language gap: no citations, the reason spelled out. */
 export function languageGapAnswer(question: string): Answer {
-  return { question, abstained: true, answer: `${ABSTAIN_TEXT} ${LANGUAGE_GAP_TEXT}`, citations: [], mode: 'extractive' };
+  return { question, abstained: true, answer: `${abstainText(question)} ${LANGUAGE_GAP_TEXT}`, citations: [], mode: 'extractive' };
 }

@@ -38,16 +38,22 @@ export interface QuestionAnalysis {
   year?: boolean;
   /** For rate questions ("… per month?", "… pro Jahr?"): true, and the answer must be a rate. */
   rate?: boolean;
+  /** "Who is the director of …": a person noun follows who-is-the, so only a person answers (no organisation fallback). */
+  personNoun?: boolean;
+  /** "How long is the <thing>" with no take/last verb: a length or a duration answers. */
+  orDuration?: boolean;
+  /** For "how many X / wie viele X": the lower-case word X (what is counted). */
+  countNoun?: string;
 }
 
 /** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
 export const ORG_NOUN =
-  /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|entity|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|contractor|contractors|supplier|suppliers|operator|operators|developer|developers|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|regierung|behörde|betreiber[sn]?|büros?|architekturbüros?|baufirma|versorger[sn]?|energieversorger[sn]?|zulieferer[sn]?)$/;
+  /^(company|companies|firm|corporation|business|manufacturer|maker|producer|newspaper|paper|magazine|journal|agency|entity|organi[sz]ation|institution|university|college|school|party|team|club|band|group|bank|network|channel|broadcaster|publisher|airline|ministry|department|government|contractor|contractors|supplier|suppliers|operator|operators|developer|developers|institute|institutes|office|authority|authorities|unternehmens?|firma|firmen|konzerns?|hersteller[sn]?|zeitung|zeitschrift|magazins?|blatt|agentur|organisation|institution|universität|hochschule|schule|partei|mannschaft|teams?|vereins?|verein|bank|senders?|verlags?|ministeriums?|instituts?|amts?|amtes|regierung|behörden?|betreiber[sn]?|büros?|architekturbüros?|baufirma|versorger[sn]?|energieversorger[sn]?|zulieferer[sn]?)$/;
 /** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
 export const MEDIA_NOUN = /^(newspaper|paper|magazine|journal|channel|broadcaster|publisher|network|zeitung|zeitschrift|magazins?|blatt|senders?|verlags?)$/;
 /** Nouns naming the kind of entity asked for (EN/DE), as in "which magazine"; see {@link analyzeQuestion}. */
 export const PERSON_NOUN =
-  /^(person|persons|people|man|men|woman|women|king|queen|president|leader|author|writer|player|players|coach|scientist|artist|composer|emperor|empress|minister|chancellor|pope|founder|inventor|actor|actress|singer|musician|quarterback|defender|athlete|politician|physicist|chemist|mathematician|engineer|philosopher|poet|painter|architect|director|governor|mayor|senator|bishop|prince|princess|duke|son|daughter|father|mother|wife|husband|brother|sister|teacher|professor|student|explorer|general|commander|ruler|monarch|pharaoh|sultan|khan|saint|prophet|priest|monk|theologian|reformer|historian|economist|lawyer|judge|doctor|physician|officer|soldier|pilot|astronaut|designer|owner|ceo|chairman|spokesman|spokesperson|secretary|member|winner|champion|mann|frau|könig|königin|präsident(in)?|anführer(in)?|autor(in)?|schriftsteller(in)?|spieler(in)?|trainer(in)?|wissenschaftler(in)?|künstler(in)?|komponist(in)?|kaiser(in)?|minister(in)?|kanzler(in)?|papst|gründer(in)?|erfinder(in)?|schauspieler(in)?|sänger(in)?|musiker(in)?|generalsekretär(in)?|verteidiger(in)?|sportler(in)?|athlet(in)?|politiker(in)?|physiker(in)?|chemiker(in)?|mathematiker(in)?|ingenieur(in)?|philosoph(in)?|dichter(in)?|maler(in)?|architekt(in)?|direktor(in)?|gouverneur(in)?|bürgermeister(in)?|bischof|prinz(essin)?|herzog(in)?|sohn|tochter|vater|mutter|ehefrau|ehemann|bruder|schwester|lehrer(in)?|professor(in)?|student(in)?|entdecker(in)?|feldherr|herrscher(in)?|heilige[rn]?|prophet|priester|mönch|theologe|reformator|historiker(in)?|ökonom(in)?|anwalt|anwältin|richter(in)?|arzt|ärztin|offizier|soldat|pilot(in)?|besitzer(in)?|eigentümer(in)?|vorsitzende[rn]?|sprecher(in)?|mitglied|sieger(in)?|gewinner(in)?|quarterback|nachname|vorname|nachnamen|vornamen)$/;
+  /^(person|persons|people|man|men|woman|women|king|queen|president|leader|author|writer|player|players|coach|scientist|artist|composer|emperor|empress|minister|chancellor|pope|founder|inventor|actor|actress|singer|musician|quarterback|defender|athlete|politician|physicist|chemist|mathematician|engineer|philosopher|poet|painter|architect|director|governor|mayor|senator|bishop|prince|princess|duke|son|daughter|father|mother|wife|husband|brother|sister|teacher|professor|student|explorer|general|commander|ruler|monarch|pharaoh|sultan|khan|saint|prophet|priest|monk|theologian|reformer|historian|economist|lawyer|judge|doctor|physician|officer|soldier|pilot|astronaut|designer|owner|ceo|chairman|chairwoman|chair|head|chief|captain|manager|boss|spokesman|spokesperson|secretary|member|winner|champion|mann|frau|könig|königin|präsident(in)?|anführer(in)?|autor(in)?|schriftsteller(in)?|spieler(in)?|trainer(in)?|wissenschaftler(in)?|künstler(in)?|komponist(in)?|kaiser(in)?|minister(in)?|kanzler(in)?|papst|gründer(in)?|erfinder(in)?|schauspieler(in)?|sänger(in)?|musiker(in)?|generalsekretär(in)?|verteidiger(in)?|sportler(in)?|athlet(in)?|politiker(in)?|physiker(in)?|chemiker(in)?|mathematiker(in)?|ingenieur(in)?|philosoph(in)?|dichter(in)?|maler(in)?|architekt(in)?|direktor(in)?|gouverneur(in)?|bürgermeister(in)?|bischof|prinz(essin)?|herzog(in)?|sohn|tochter|vater|mutter|ehefrau|ehemann|bruder|schwester|lehrer(in)?|professor(in)?|student(in)?|entdecker(in)?|feldherr|herrscher(in)?|heilige[rn]?|prophet|priester|mönch|theologe|reformator|historiker(in)?|ökonom(in)?|anwalt|anwältin|richter(in)?|arzt|ärztin|offizier|soldat|pilot(in)?|besitzer(in)?|eigentümer(in)?|vorsitzende[rn]?|sprecher(in)?|leiter(in)?|chef(in)?|kapitän(in)?|geschäftsführer(in)?|mitglied|sieger(in)?|gewinner(in)?|quarterback|nachname|vorname|nachnamen|vornamen)$/;
 /** Nouns after what/which that ask for a number ("What was the final score", "Welcher Anteil"); see {@link analyzeQuestion}. */
 export const NUMBER_NOUN =
   /^(score|population|percentage|percent|proportion|number|amount|total|rate|endstand|endergebnis|spielstand|einwohnerzahl|bevölkerungszahl|anzahl|zahl|prozentsatz|anteil|summe|betrag|quote)$/;
@@ -85,7 +91,7 @@ const WH: [RegExp, AnswerType, NumberUnit | null][] = [
   [/^(what percent(age)?|how many percent|wie viel prozent|wieviel prozent|welche(n|r)? (anteil|prozentsatz))\b/, 'number', 'percent'],
   [/^(how (big|large) (is|was|are|were)|wie groß (ist|war|sind))\b/, 'number', 'any'],
   // "How long is the wall?" asks for a length; "How long did it take?" for a duration.
-  [/^(how long (is|was|are|were) (the|a|an|this|that|its)\b(?!.*\b(take|took|last|lasted|ago|since|reign|war|trip|journey|flight|ride|process|season|term|stay|wait)\b)|wie lang (ist|war|sind|waren|wird|werden))/, 'number', 'distance'],
+  [/^(how long (is|was|are|were) (the|a|an|this|that|its|each|every|one|their)\b(?!.*\b(take|took|last|lasted|ago|since|reign|war|trip|journey|flight|ride|process|season|term|stay|wait)\b)|wie lang (ist|war|sind|waren|wird|werden))/, 'number', 'distance'],
   // "How long will the tram line be?" asks for a length too.
   [/^how long (will|would|should) (the|a|an|this|that|its) (?!.*\b(war|trip|journey|flight|ride|process|season|term|stay|wait|visit|strike)\b).* be$/, 'number', 'distance'],
   [/^(how long|for how long|wie lange|seit wie vielen? (jahren|monaten|tagen))\b/, 'duration', null],
@@ -124,12 +130,25 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const language: 'en' | 'de' = german ? 'de' : 'en';
   const rate = RATE.test(q);
   const year = /\b(what|which|welche[rsmn]?) (year|jahr|jahres)\b/.test(q);
+  const personNoun = isPersonAfterWhoIs(q);
+  const orDuration = /^(how long (is|was|are|were) |how long (will|would|should) .* be$|wie lang (ist|war|sind|waren|wird|werden) )/.test(q);
   const result = (type: AnswerType, unit: NumberUnit | null): QuestionAnalysis => ({
     type, unit, language, questionTerms, topic: topicOf(question), ...(rate && type === 'number' ? { rate } : {}), ...(year && type === 'date' ? { year } : {}),
+    ...(personNoun && type === 'person' ? { personNoun } : {}), ...(orDuration && type === 'number' && unit === 'distance' ? { orDuration } : {}),
   });
 
   // The question word may come after a preposition or lead ("In what year…", "Nach Angaben von wem…").
-  for (const [re, type, unit] of WH) if (re.test(q)) return result(type, unit);
+  for (const [re, type, unit] of WH) {
+    if (!re.test(q)) continue;
+    // "Wie viele Tonnen …", "How many kilometres …": the unit named after the question word decides.
+    if (type === 'number' && unit === 'count') {
+      const counted = countedUnit(q);
+      if (counted) return result(type, counted);
+      const noun = countedNoun(question);
+      return noun ? { ...result(type, unit), countNoun: noun } : result(type, unit);
+    }
+    return result(type, unit);
+  }
   const words = q.split(/\s+/);
   // "Peyton Manning took how many teams…", "Mit wie vielen Interceptions…": the question word is inside.
   const inner = EMBEDDED_QUANTITY.exec(q);
@@ -148,7 +167,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
         if (!w) continue;
         const n = headOf(w);
         if (NUMBER_NOUN.test(n)) return result('number', /percent|anteil|prozentsatz/.test(n) ? 'percent' : 'any');
-        if (ORG_NOUN.test(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
+        if (isOrgNoun(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
         if (PERSON_NOUN.test(n)) return result('person', null);
         if (PLACE_NOUN.test(n)) return result('place', null);
         if (DATE_NOUN.test(n)) return result('date', null);
@@ -163,7 +182,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     for (const w of after) {
       const n = headOf(w);
       if (PERSON_NOUN.test(n)) return result('person', null);
-      if (ORG_NOUN.test(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
+      if (isOrgNoun(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
     }
   }
   // "which/what/welche + noun": the noun decides.
@@ -175,7 +194,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     for (const w of words.slice(i + 1, i + 5)) {
       const n = headOf(w);
       if (NUMBER_NOUN.test(n)) return result('number', /percent|anteil|prozentsatz/.test(n) ? 'percent' : 'any');
-      if (ORG_NOUN.test(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
+      if (isOrgNoun(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
       if (PERSON_NOUN.test(n)) return result('person', null);
       if (PLACE_NOUN.test(n)) return result('place', null);
       if (DATE_NOUN.test(n)) return result('date', null);
@@ -194,6 +213,57 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 /** "per month", "a year", "pro Tag", "im Monat", "jährlich", "monthly": the question asks for a rate. */
 const RATE =
   /\b((per|a|an|each|every|pro|je|im|in the|am|in einem|in a)\s+(second|minute|hour|day|week|month|year|sekunde|minute|stunde|tag|woche|monat|jahr)|hourly|daily|weekly|monthly|yearly|annually|stündlich|täglich|wöchentlich|monatlich|jährlich)\b/;
+
+/** German organisation compounds after "welche/which" ("Forschungsinstitut", "Bundesministerium", "Landratsamt"). */
+const ORG_COMPOUND = /^.{3,}(institut|instituts|ministerium|ministeriums|amt|amts|behörde|büro)$/;
+
+/** True when the (lower-case) noun asks for an organisation: {@link ORG_NOUN} or a German organisation compound. */
+function isOrgNoun(n: string): boolean {
+  return ORG_NOUN.test(n) || ORG_COMPOUND.test(n);
+}
+
+/** German compound person titles ("Bezirksleiter", "Vorstandschef", "Institutsdirektorin"). */
+const PERSON_COMPOUND = /^.{3,}(leiter|chef|direktor|führer|sprecher|präsident|vorsitzende|minister|kapitän)(in|s|en|innen)?$/;
+
+/**
+ * "Who is the director of …", "Wer ist Bezirksleiter der …": a person noun right after
+ * who-is(-the) names a person's role, so the organisation of the topic is no answer.
+ */
+function isPersonAfterWhoIs(q: string): boolean {
+  const m = /^(who|wer) (is|was|are|were|ist|war|sind|waren|wird|wurde) (the |a |an |der |die |das |ein |eine )?(current |new |former |neue[rn]? |aktuelle[rn]? |derzeitige[rn]? )?(\S+)/.exec(q);
+  if (!m) return false;
+  const n = headOf(m[5]);
+  return PERSON_NOUN.test(n) || PERSON_COMPOUND.test(n);
+}
+
+/** Unit words after "how many/wie viele" → unit family ("wie viele Tonnen" asks for a weight). */
+const COUNTED_UNIT: [RegExp, NumberUnit][] = [
+  [/^(tonnen|tonnes|tons|kilogramm|kilograms|kilos|kilo|kg|gramm|grams)$/, 'weight'],
+  [/^(meter|metern|metres|meters|kilometer|kilometern|kilometres|kilometers|km|miles|meilen|seemeilen|feet)$/, 'distance'],
+  [/^(hektar|hectares|acres|quadratmeter|quadratkilometer)$/, 'area'],
+  [/^(euro|dollar|dollars|franken)$/, 'money'],
+  [/^(megawatt|kilowatt|gigawatt|megawatts|kilowatts|gigawatts|megawattstunden|kilowattstunden)$/, 'power'],
+  [/^(prozent|percent)$/, 'percent'],
+];
+
+/**
+ * What "how many X" / "wie viele X" counts, lower case, or null: the word after the question
+ * words, for German only a capitalised one (a noun: "Wie viele Menschen", not "Wie viel hat").
+ */
+function countedNoun(question: string): string | null {
+  const m = /(^|\s)(how many|wie viele|wie vielen|wieviele|wievielen)\s+(\p{L}+)/iu.exec(question);
+  if (!m || /^(of|von|der|die|das|the|times|mal)$/i.test(m[3])) return null;
+  if (/^w/i.test(m[2]) && !/^\p{Lu}/u.test(m[3])) return null;
+  return m[3].toLowerCase();
+}
+
+/** The unit family named after "how many/wie viele" ("Wie viele Tonnen wiegt …" → weight), or null. */
+function countedUnit(q: string): NumberUnit | null {
+  const m = /^(how many|how much|wie viele?n?|wieviele?n?|wie viel)\s+(\S+)/.exec(q);
+  if (!m) return null;
+  for (const [re, unit] of COUNTED_UNIT) if (re.test(m[2])) return unit;
+  return null;
+}
 
 /** A question word's noun for typing: letters only, the last part of a hyphenated compound ("panthers-spieler" → "spieler"). */
 function headOf(word: string): string {

@@ -21,14 +21,22 @@ import type { Token } from '../text/tokenize.js';
 export function typeFit(q: QuestionAnalysis, c: Candidate, tokens?: Token[]): number {
   switch (q.type) {
     case 'number': {
-      if (c.kind === 'duration') return q.unit === 'count' || q.unit === 'any' ? 0.6 : 0;
+      // "How many panels …": a time span ("for 40 years") counts no panels.
+      if (q.countNoun && !TIME_UNIT.test(q.countNoun) && (c.kind === 'duration' || (c.kind === 'number' && tokens && TIME_UNIT.test(tokens[c.to + 1]?.norm ?? '')))) return 0;
+      if (c.kind === 'duration') return q.unit === 'count' || q.unit === 'any' ? 0.6 : q.orDuration ? 1 : 0;
+      // A date is never a count or a measure ("10 September" for "how many panels").
+      if (c.kind === 'number' && tokens && hasMonth(tokens, c)) return 0;
+      // "by 2026" is a year, not a number of panels.
+      if (q.countNoun && c.kind === 'number' && c.unit === 'any' && tokens && c.from === c.to && /^(1\d|20)\d\d$/.test(tokens[c.from].norm)) return 0;
       if (c.kind !== 'number') return 0;
       if (q.unit === 'count' || q.unit === 'any') {
         if (c.unit === 'count') return 1;
         if (c.unit === 'any') return 0.8;
         if (q.unit === 'any') return 0.9;
         // "Wie viele Windräder …?" is no question for "twelve miles", unless it names the unit ("how many miles").
-        return [...q.questionTerms].some((w) => unitFamily(w) === c.unit) ? 0.5 : MEASURE_FOR_COUNT;
+        if ([...q.questionTerms].some((w) => unitFamily(w) === c.unit)) return 0.5;
+        // "How many panels …": a measure ("120-megawatt") counts no panels.
+        return q.countNoun ? 0 : MEASURE_FOR_COUNT;
       }
       return c.unit === q.unit ? 1 : 0;
     }
@@ -42,8 +50,12 @@ export function typeFit(q: QuestionAnalysis, c: Candidate, tokens?: Token[]): nu
       return hasYear(tokens, c) ? 0 : NOT_JUST_A_YEAR;
     case 'person':
       // "Who approved …?" — "The local council has approved …" (src/answer/bodies.ts).
-      if (c.kind === 'body') return BODY_FIT_PERSON;
+      if (c.kind === 'body') return q.personNoun ? 0 : BODY_FIT_PERSON;
       if (c.kind !== 'name') return 0;
+      // "Insolvenz", "Forschung": a lone German abstract noun is never a person.
+      if (c.flavour !== 'person' && c.from === c.to && tokens && ABSTRACT_NOUN.test(tokens[c.from].norm)) return 0;
+      // "Who is the director of …" asks for a person: no organisation or place answers it.
+      if (q.personNoun && (c.flavour === 'organisation' || c.flavour === 'place')) return 0;
       // "Who makes …?" is often answered by a company.
       return c.flavour === 'person' ? 1 : c.flavour === 'organisation' ? 0.7 : c.flavour === null ? 0.6 : 0.2;
     case 'organisation':
@@ -91,6 +103,9 @@ export function candidateScore(q: QuestionAnalysis, c: Candidate, tokens: Token[
   return fit * proximity * rate * (names && c.kind !== 'name' && c.kind !== 'body' ? NAMED_BONUS : 1);
 }
 
+/** German abstract-noun endings (-enz, -ung, -heit, -keit, -schaft, -tät, -ion, -ismus): such a word is no person's name. */
+const ABSTRACT_NOUN = /^\p{L}{3,}(enz|ung|heit|keit|schaft|tät|ion|ismus)$/u;
+
 /** Multiplier for a date with a day or month when the question asks for the year. */
 export const NOT_JUST_A_YEAR = 0.8;
 
@@ -99,6 +114,13 @@ const MONTH_OR_DAY = /^(\d{1,2}|januar|jänner|februar|märz|april|mai|juni|juli
 /** True when the date candidate holds a year (1000–2099). */
 function hasYear(tokens: Token[], c: Candidate): boolean {
   for (let k = c.from; k <= c.to; k++) if (/^(1\d|20)\d\d$/.test(tokens[k].norm)) return true;
+  return false;
+}
+
+/** True when the candidate holds a month name or follows one. */
+function hasMonth(tokens: Token[], c: Candidate): boolean {
+  // "10 September 2024": the year after a month name belongs to the date too.
+  for (let k = Math.max(0, c.from - 1); k <= c.to; k++) if (MONTH_OR_DAY.test(tokens[k].norm) && !/^\d/.test(tokens[k].norm)) return true;
   return false;
 }
 

@@ -29,6 +29,7 @@
  *
  * Linear in the sentence length (a bounded window around each candidate).
  */
+import { narrowFigures } from './figure-choice.js';
 import type { Token } from '../text/tokenize.js';
 import type { QuestionAnalysis } from './question.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
@@ -391,7 +392,9 @@ export function chooseShort(question: string, input: SpanInput): SpanCandidate |
   SPAN_TRACE.on?.({ question, typed: typedQ, texts: cands.map((c) => input.text.slice(c.start, c.end)), features: feats, fits: cands.map((c) => c.fit) });
   const m = modelFor(input.qa);
   if (!m) return null;
-  const pool = typedQ && cands.some((c) => c.fit > 0) ? cands.map((c, i) => (c.fit > 0 ? i : -1)).filter((i) => i >= 0) : cands.map((_, i) => i);
+  const typedPool = typedQ && cands.some((c) => c.fit > 0) ? cands.map((c, i) => (c.fit > 0 ? i : -1)).filter((i) => i >= 0) : cands.map((_, i) => i);
+  // Several figures or dates of the asked kind: the rules of figure-choice.ts narrow the pool.
+  const pool = narrowFigures(input.qa, cands, typedPool, input.tokens, input.matched);
   let best = -1;
   let bestScore = -Infinity;
   for (const i of pool) {
