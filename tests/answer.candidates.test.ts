@@ -145,3 +145,15 @@ describe('power and currency signs', () => {
     expect(analyzeQuestion('Wie hoch ist der Turm?')).toMatchObject({ type: 'number', unit: 'distance' });
   });
 });
+
+describe('English unit phrases and year-like counts', () => {
+  const only = (text: string) => findCandidates(text, tokenize(text), null).filter((c) => c.kind === 'number').map((c) => [text.slice(c.start, c.end), c.unit]);
+  it('"square kilometres" is an area, "gigatons" a weight', () => {
+    expect(only('The basin covers 7,000,000 square kilometres of land.')).toContainEqual(['7,000,000 square kilometres', 'area']);
+    expect(only('The forest absorbs 1.5 gigatons of carbon dioxide.')).toContainEqual(['1.5 gigatons', 'weight']);
+  });
+  it('a year-like figure before a plural noun is a count ("2000 guests"), a year before a verb is not', () => {
+    expect(only('The dinner was attended by 2000 guests.')).toContainEqual(['2000 guests', 'count']);
+    expect(only('In 2000 was the market opened.').some(([, u]) => u === 'count')).toBe(false);
+  });
+});

@@ -47,7 +47,7 @@ const DURATION = /^(jahre|jahren|jahr|jahres|monate|monaten|monat|wochen|woche|t
 const UNITS: Record<string, NumberUnit> = {};
 const unit = (family: NumberUnit, words: string) => words.split(' ').forEach((w) => (UNITS[w] = family));
 unit('money', 'euro euros eur gbp chf dollar dollars usd us-dollar us-dollars pfund pound pounds franken yen rubel rubles yuan mark cent cents pence won rupien rupees');
-unit('weight', 'kg kilogramm kilogram kilograms kilo kilos tonnen tonne tonnes tons ton gramm gram grams g pfund pounds lb lbs zentner');
+unit('weight', 'kg kilogramm kilogram kilograms kilo kilos tonnen tonne tonnes tons ton gigatons gigatonnes gigatonnen megatons megatonnes megatonnen gramm gram grams g pfund pounds lb lbs zentner');
 unit('distance', 'km kilometer kilometern kilometre kilometres kilometers m meter metern metre metres meters cm zentimeter centimetres centimeters mm millimeter meilen meile miles mile feet foot ft fuß yards yard inches inch zoll seemeilen');
 unit('speed', 'km/h stundenkilometer stundenkilometern mph knoten knots');
 unit('percent', 'prozent percent prozentpunkte');
@@ -265,6 +265,10 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
         if (w === 'km' && /^\/h/.test(text.slice(nxt.end))) {
           u = 'speed';
           to += 2;
+        } else if ((w === 'square' || w === 'sq') && tokens[to + 2] && joined(to + 2) && UNITS[tokens[to + 2].norm] === 'distance') {
+          // "5,500,000 square kilometres", "2,000 sq miles": an area.
+          u = 'area';
+          to += 2;
         } else if (UNITS[w]) {
           u = POUND.test(w) ? poundFamily(tokens, from, to + 1) : UNITS[w];
           to++;
@@ -275,7 +279,8 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
           }
         } else if (DURATION.test(w)) {
           push('duration', from, to + 1, null);
-        } else if (!isYear(t) || nxt.capitalized) {
+        } else if (!isYear(t) || nxt.capitalized || (/^[a-z]{3,}s$/.test(w) && !NOT_COUNTED.test(w))) {
+          // A year-like figure before a plural noun counts it ("attended by 2000 guests").
           // What it counts: up to two words ("100 Drohnen", "6.000 vom Iran entworfene Drohnen").
           let k = to + 1;
           let steps = 0;
