@@ -14,6 +14,7 @@
  */
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
+import { inTransaction } from './pg-transaction.js';
 
 /** One vector to cache. */
 export interface CacheEntry {
@@ -172,9 +173,7 @@ export class PostgresEmbeddingCache extends CountingCache implements EmbeddingCa
     for (const e of entries) byHash.set(e.hash, e.vector);
     if (byHash.size === 0) return;
     const list = [...byHash.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    await inTransaction(this.pool, async (c) => {
       for (let i = 0; i < list.length; i += PG_BATCH) {
         const part = list.slice(i, i + PG_BATCH);
         await c.query(
@@ -184,13 +183,7 @@ export class PostgresEmbeddingCache extends CountingCache implements EmbeddingCa
           [space, part.map(([h]) => h), part.map(([, v]) => v.length), part.map(([, v]) => toBytes(v))],
         );
       }
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async count(space?: string): Promise<number> {

@@ -13,6 +13,7 @@
  */
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
+import { inTransaction } from './pg-transaction.js';
 import type { Citation } from '../answer/types.js';
 
 export type Vote = 'up' | 'down';
@@ -142,9 +143,7 @@ export class PostgresFeedbackStore implements FeedbackStore {
   async record(v: FeedbackInput): Promise<RecordStatus> {
     const vote = v.vote === 'up' ? 1 : -1;
     const now = new Date().toISOString();
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    return inTransaction(this.pool, async (c) => {
       let out: RecordStatus | undefined;
       for (let attempt = 0; out === undefined; attempt++) {
         const before = (await c.query<{ vote: number }>('SELECT vote FROM feedback WHERE interaction_id = $1 AND user_id = $2 FOR UPDATE', [v.interactionId, v.userId])).rows[0];
@@ -161,14 +160,8 @@ export class PostgresFeedbackStore implements FeedbackStore {
           else if (attempt > 0) throw new Error('feedback row vanished while voting'); // deleted between insert and re-read
         }
       }
-      await c.query('COMMIT');
       return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async list(interactionId?: string): Promise<FeedbackRow[]> {

@@ -13,6 +13,7 @@
  */
 import pg from 'pg';
 import type { DB } from './db.js';
+import { inTransaction } from './pg-transaction.js';
 import { PostgresEmbeddingCache } from './embedding-cache.js';
 import { PostgresFeedbackStore } from './feedback.js';
 import { CHANGE_PAGE, StoreError, type Change, type CatalogRow, type ChunkText, type IndexRows, type PutResult, type ReplaceKey, type Store } from './store.js';
@@ -108,9 +109,7 @@ export async function openPostgresStore(url: string, openLocal: () => DB): Promi
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   try {
-    const c = await pool.connect();
-    try {
-      await c.query('BEGIN');
+    await inTransaction(pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
       await c.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
       const row = (await c.query('SELECT version FROM schema_version')).rows[0] as { version: number } | undefined;
@@ -119,13 +118,7 @@ export async function openPostgresStore(url: string, openLocal: () => DB): Promi
       for (let v = from; v < MIGRATIONS.length; v++) await c.query(MIGRATIONS[v]);
       if (!row) await c.query('INSERT INTO schema_version (version) VALUES ($1)', [MIGRATIONS.length]);
       else if (from < MIGRATIONS.length) await c.query('UPDATE schema_version SET version = $1', [MIGRATIONS.length]);
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw new StoreError(`opening PostgreSQL at ${redact(url)}`, err);
@@ -172,24 +165,15 @@ export class PostgresStore implements Store {
 
   /** Run `fn` in a transaction holding the writers' advisory lock. */
   private async write<T>(what: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let c: pg.PoolClient;
     try {
-      c = await this.pool.connect();
+      return await inTransaction(this.pool, async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+        const out = await fn(c);
+        await c.query('SELECT pg_notify($1, $2)', [CHANNEL, '']);
+        return out;
+      });
     } catch (err) {
       throw new StoreError(what, err);
-    }
-    try {
-      await c.query('BEGIN');
-      await c.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-      const out = await fn(c);
-      await c.query('SELECT pg_notify($1, $2)', [CHANNEL, '']);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw new StoreError(what, err);
-    } finally {
-      c.release();
     }
   }
 
@@ -303,21 +287,17 @@ export class PostgresStore implements Store {
 
   async indexRows(docIds?: string[]): Promise<IndexRows> {
     // One REPEATABLE READ snapshot, so documents, paragraphs and chunks agree.
-    const c = await this.pool.connect();
     try {
-      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const where = docIds === undefined ? '' : 'WHERE doc_id = ANY($1)';
-      const params = docIds === undefined ? [] : [docIds];
-      const documents = (await c.query(`SELECT ${DOC_COLUMNS}, text FROM documents ${docIds === undefined ? '' : 'WHERE id = ANY($1)'} ORDER BY added_at, id`, params)).rows;
-      const paragraphs = (await c.query(`SELECT id, doc_id, terms FROM paragraphs ${where} ORDER BY id`, params)).rows;
-      const chunks = (await c.query(`SELECT id, doc_id, paragraph_id, start, "end", terms FROM chunks ${where} ORDER BY id`, params)).rows;
-      await c.query('COMMIT');
-      return { documents, paragraphs, chunks };
+      return await inTransaction(this.pool, async (c) => {
+        const where = docIds === undefined ? '' : 'WHERE doc_id = ANY($1)';
+        const params = docIds === undefined ? [] : [docIds];
+        const documents = (await c.query(`SELECT ${DOC_COLUMNS}, text FROM documents ${docIds === undefined ? '' : 'WHERE id = ANY($1)'} ORDER BY added_at, id`, params)).rows;
+        const paragraphs = (await c.query(`SELECT id, doc_id, terms FROM paragraphs ${where} ORDER BY id`, params)).rows;
+        const chunks = (await c.query(`SELECT id, doc_id, paragraph_id, start, "end", terms FROM chunks ${where} ORDER BY id`, params)).rows;
+        return { documents, paragraphs, chunks } as IndexRows;
+      }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
       throw new StoreError('reading the index rows', err);
-    } finally {
-      c.release();
     }
   }
 
