@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dossier } from '../src/core.js';
+import { describe, expect, it } from 'vitest';
 import { unknownNames } from '../src/answer/unknown-name.js';
 import { withinEdits } from '../src/search/passages.js';
 import { tokenize } from '../src/text/tokenize.js';
 import type { QueryGroup } from '../src/search/lexical.js';
-import { testConfig } from './helpers.js';
+import { useDossier } from './kit/use-dossier.js';
 
 const groupsOf = (q: string): QueryGroup[] => tokenize(q).map((t) => ({ label: t.norm, terms: [t.norm], weight: 1 }));
 
@@ -33,20 +32,14 @@ describe('names the documents never mention (src/answer/unknown-name.ts)', () =>
 });
 
 describe('asking about a name no document mentions (seed report)', () => {
-  let d: Dossier;
-  beforeAll(async () => {
-    d = await Dossier.open(testConfig());
-  });
-  afterAll(async () => {
-    await d.close();
-  });
+  const dossier = useDossier();
 
   it.each([
     ['How many drones does France deliver per month?', 'France'],
     ['How many ZT-190 drones are built per month?', 'ZT-190'],
     ['How many drones does Xi\'an Bingo sell to Brazil?', 'Brazil'],
   ])('%s → not stated, naming %s, closest passages cited, no short answer', async (q, name) => {
-    const a = await d.ask(q);
+    const a = await dossier().ask(q);
     expect(a.abstained).toBe(false);
     expect(a.notStated).toBe(true);
     expect(a.short).toBeUndefined();
@@ -60,7 +53,7 @@ describe('asking about a name no document mentions (seed report)', () => {
     // Misspelt and joined names still count as mentioned (within two edits; parts of a compound).
     ['Who is Jens Stoltenbreg?', 'Stoltenberg'],
   ])('%s is still answered', async (q, inAnswer) => {
-    const a = await d.ask(q);
+    const a = await dossier().ask(q);
     expect(a.notStated).toBe(false);
     expect(a.answer).toContain(inAnswer);
   });

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dossier } from '../src/core.js';
-import { testConfig } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useDossier } from './kit/use-dossier.js';
 
 /**
  * The answer sentence is chosen from ANSWER_DEPTH passages whatever the number of citations asked
  * for (ANSWER_PASSAGES / `limit`): a reply citing one passage says the same as one citing ten.
  */
 describe('answer depth vs number of citations', () => {
-  let d: Dossier;
-  beforeAll(async () => {
-    d = await Dossier.open(testConfig());
-  });
-  afterAll(async () => {
-    await d.close();
-  });
+  const dossier = useDossier();
 
   it.each([
     'When should the drones be delivered to Russia?',
@@ -23,8 +16,8 @@ describe('answer depth vs number of citations', () => {
     'Wie schwer ist der Sprengkopf der ZT-180?',
     'Where did Wang Yi visit?',
   ])('%s: the same answer line with 1 and with 10 citations', async (q) => {
-    const one = await d.ask(q, { limit: 1 });
-    const ten = await d.ask(q, { limit: 10 });
+    const one = await dossier().ask(q, { limit: 1 });
+    const ten = await dossier().ask(q, { limit: 10 });
     expect(one.abstained).toBe(false);
     expect(one.citations).toHaveLength(1);
     expect(one.answer).toBe(ten.answer);

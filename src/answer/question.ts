@@ -157,6 +157,16 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     for (const [re, type, unit] of WH) if (type === 'number' && re.test(rest)) return result(type, unit);
     return result('number', /percent|anteil|prozentsatz/.test(inner[2]) ? 'percent' : 'count');
   }
+  // The answer type a noun after "which/what" names ("Which company", "welches Jahr"), or null.
+  const byNoun = (w: string): QuestionAnalysis | null => {
+    const n = headOf(w);
+    if (NUMBER_NOUN.test(n)) return result('number', /percent|anteil|prozentsatz/.test(n) ? 'percent' : 'any');
+    if (isOrgNoun(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
+    if (PERSON_NOUN.test(n)) return result('person', null);
+    if (PLACE_NOUN.test(n)) return result('place', null);
+    if (DATE_NOUN.test(n)) return result('date', null);
+    return null;
+  };
   // "During the playoff games, who did not throw?", "A decision by what entity …": a question word
   // inside a question that does not start with one.
   if (!/^(what|which|who|whom|whose|when|where|why|how|was|welche[rsmn]?|wer|wem|wen|wessen|wann|wo|wohin|woher|warum|wie)\b/.test(q)) {
@@ -165,12 +175,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     if (m) {
       for (const w of [m[3], m[5]]) {
         if (!w) continue;
-        const n = headOf(w);
-        if (NUMBER_NOUN.test(n)) return result('number', /percent|anteil|prozentsatz/.test(n) ? 'percent' : 'any');
-        if (isOrgNoun(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
-        if (PERSON_NOUN.test(n)) return result('person', null);
-        if (PLACE_NOUN.test(n)) return result('place', null);
-        if (DATE_NOUN.test(n)) return result('date', null);
+        const typed = byNoun(w);
+        if (typed) return typed;
       }
     }
   }
@@ -192,12 +198,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     // "What did the king do?": the noun after an auxiliary is the subject, not the answer type.
     if (/^(did|does|do|has|have|had|can|could|will|would|should|may|might|must|hat|haben|hatte|hatten|kann|können|konnte|konnten|wird|werden|tat|taten|macht|machte)$/.test(words[i + 1] ?? '')) return result('other', null);
     for (const w of words.slice(i + 1, i + 5)) {
-      const n = headOf(w);
-      if (NUMBER_NOUN.test(n)) return result('number', /percent|anteil|prozentsatz/.test(n) ? 'percent' : 'any');
-      if (isOrgNoun(n)) return { ...result('organisation', null), media: MEDIA_NOUN.test(n) };
-      if (PERSON_NOUN.test(n)) return result('person', null);
-      if (PLACE_NOUN.test(n)) return result('place', null);
-      if (DATE_NOUN.test(n)) return result('date', null);
+      const typed = byNoun(w);
+      if (typed) return typed;
     }
     return result('other', null);
   }
