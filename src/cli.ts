@@ -10,6 +10,7 @@ import { InputError } from './corpus/types.js';
 import { StorageError } from './store/errors.js';
 import { StoreError } from './store/store.js';
 import { formatAnswer, formatSummary } from './answer/format.js';
+import { questionWords } from './cli-args.js';
 
 /**
  * Open the core for one command. The CLI logs warnings and errors only (LOG_LEVEL overrides) as
@@ -68,8 +69,18 @@ program
   .argument('<question...>', 'the question')
   .option('--json', 'print one JSON object on stdout (also for a refused question: {"question", "error"})')
   .option('-k, --passages <n>', 'number of passages to cite, 1 to 50 (default: ANSWER_PASSAGES, 3)', integerIn(1, 50))
-  .action(async (words: string[], opts: { json?: boolean; passages?: number }) => {
-    const question = words.join(' ');
+  // A question may start with "-" ("-100 Grad?"): such words reach the action, which refuses only
+  // the ones that look like options (see questionWords).
+  .allowUnknownOption()
+  .action(async (words: string[], opts: { json?: boolean; passages?: number }, cmd: Command) => {
+    let question: string;
+    try {
+      question = questionWords(words, process.argv.includes('--')).join(' ');
+    } catch (e) {
+      // Shown as commander shows its own option errors (message, then the usage).
+      if (e instanceof InvalidArgumentError) cmd.error(`error: ${e.message}`, { code: 'dossier.unknownOption' });
+      throw e;
+    }
     await withDossier(async (d) => {
       let answer;
       try {

@@ -77,4 +77,19 @@ describe('cli', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.err).toContain('must be a whole number from 1 to 20');
   }, 60_000);
+
+  it('a question may start with "-"; a mistyped option is still refused', () => {
+    const q = cli('ask', '-100 Drohnen im Monat?', '--json');
+    expect(q.status).toBe(0);
+    const a = JSON.parse(q.out) as { question: string; abstained: boolean };
+    expect(a.question).toBe('-100 Drohnen im Monat?');
+    const neg = cli('ask', '--json', 'Wie', 'viele', 'Drohnen', '-40');
+    expect(JSON.parse(neg.out).question).toBe('Wie viele Drohnen -40');
+    const typo = cli('ask', '--jsn', 'Wie viele Drohnen?');
+    expect(typo.status).toBe(1);
+    expect(typo.err).toContain("unknown option '--jsn'");
+    expect(typo.out).toBe('');
+    const literal = cli('ask', '--json', '--', '-x', 'Drohnen?');
+    expect(JSON.parse(literal.out).question).toBe('-x Drohnen?');
+  }, 120_000);
 });
