@@ -16,6 +16,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from '../fs-dirs.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from '@xenova/transformers';
 import type { Config } from '../config.js';
@@ -250,7 +251,7 @@ function noteOnce(dataDir: string, key: string): boolean {
     // not said yet
   }
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    makeDirs(dataDir);
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, key);
     fs.renameSync(tmp, file);

@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { makeDirs } from '../fs-dirs.js';
 import { log } from '../log.js';
 import { isStopword, stem, type StemLang } from '../text/stem.js';
 import { Decompounder } from '../text/decompound.js';
@@ -644,7 +645,7 @@ function loadUncached(dictPath: string, cacheDir: string): Dictionary | null {
     return dict;
   };
   try {
-    fs.mkdirSync(cacheDir, { recursive: true });
+    makeDirs(cacheDir);
     if (fs.existsSync(lock)) log().info({ lock }, 'another process is building the dictionary cache; waiting for it');
     return withFileLock(lock, build, { timeoutMs: LOCK_STALE_MS, staleMs: LOCK_STALE_MS, pollMs: 100 });
   } catch (err) {
@@ -699,7 +700,7 @@ function noteMissing(cacheDir: string, dictPath: string): boolean {
     // not reported yet
   }
   try {
-    fs.mkdirSync(cacheDir, { recursive: true });
+    makeDirs(cacheDir);
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, dictPath);
     fs.renameSync(tmp, file);

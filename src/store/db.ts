@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from '../fs-dirs.js';
 import Database from 'better-sqlite3';
 import { checkDatabaseFile, withStorageErrors } from './errors.js';
 
@@ -164,7 +165,7 @@ export function openDatabase(dataDir: string): DB {
   const file = path.join(dataDir, 'dossier.sqlite');
   // Failures are named (corrupt / not a database / read-only / disk full / missing; src/store/errors.ts).
   return withStorageErrors(file, () => {
-    fs.mkdirSync(dataDir, { recursive: true });
+    makeDirs(dataDir);
     if (!fs.existsSync(file)) createDatabaseFile(file);
     checkDatabaseFile(file);
     const db = new Database(file);

@@ -28,6 +28,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from '../fs-dirs.js';
 import { randomBytes } from 'node:crypto';
 import hnswlib from 'hnswlib-node';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
@@ -179,7 +180,7 @@ export class VectorIndex {
    */
   static open(dir: string, space: VectorSpace, options: VectorIndexOptions = {}): VectorIndex {
     if (!Number.isInteger(space.dim) || space.dim < 1) throw new RangeError(`dimension must be a positive integer, got ${space.dim}`);
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const vi = new VectorIndex(dir, space, options);
     let found: ReturnType<VectorIndex['load']>;
     try {
