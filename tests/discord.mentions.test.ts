@@ -65,4 +65,25 @@ describe('mention mode', () => {
     expect(reply.content).toMatch(/Ask me a question/);
     expect(h.asks).toHaveLength(0);
   });
+
+  it('keeps the words the core read, without mentions or links, in the thread context and the feedback record', async () => {
+    h = await startHarness({ MENTIONS: true });
+    const { fake } = h;
+    const user = fake.newUser('finn');
+    const other = fake.newUser('gina');
+    const raw = `<@${other.id}> **Wie viele** Drohnen sollen im Monat produziert werden? https://x.example/a`;
+    const question = fake.postMessage({ guild: h.guildA, user, content: raw, mentionBot: true });
+    const threadId = question.id;
+    const fromBot = () => (fake.messages.get(threadId) ?? []).filter((m) => m.author.id === fake.botUser.id);
+    await fake.waitFor(() => fromBot().some((m) => m.components.length), 10_000, 'answer in thread');
+    const clean = 'Wie viele Drohnen sollen im Monat produziert werden?';
+    const b = fake.button({ guild: h.guildA, user, message: fromBot().at(-1), customId: `fb:up:${question.id}` });
+    await fake.waitForReply(b);
+    const [row] = await h.feedback.list(question.id);
+    expect(row.question).toBe(clean);
+    const before = fromBot().length;
+    fake.postMessage({ guild: h.guildA, user, channelId: threadId, content: 'Und wer soll sie herstellen?' });
+    await fake.waitFor(() => fromBot().length > before && fromBot().at(-1).components.length, 10_000, 'follow-up answer');
+    expect(h.asks[1].opts).toEqual({ scope: h.guildA.id, context: clean });
+  });
 });

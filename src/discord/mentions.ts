@@ -77,9 +77,10 @@ export class MentionHandler {
       }
       await target.sendTyping().catch(() => undefined);
       const answer = await this.ctx.work.run(() => this.ctx.dossier.ask(question, { scope: message.guildId, context }));
-      this.ctx.answers.remember(message.id, { guildId: message.guildId, question, answer: answer.answer, citations: answer.citations });
+      // Feedback records and the thread's context keep the words the core read (no mentions or links).
+      this.ctx.answers.remember(message.id, { guildId: message.guildId, question: plain, answer: answer.answer, citations: answer.citations });
       for (const part of answerMessages(answer, { feedbackId: message.id })) await target.send(part);
-      if (target.isThread()) this.remember(target.id, question);
+      if (target.isThread()) this.remember(target.id, plain);
     } catch (e) {
       if (isUserFacing(e)) {
         // The core refused the input (InputError): its message is for the user, no stack trace.
@@ -102,6 +103,6 @@ export class MentionHandler {
   private async starterQuestion(message: Message<true>, me: string): Promise<string | undefined> {
     if (!message.channel.isThread()) return undefined;
     const starter = await message.channel.fetchStarterMessage().catch(() => null);
-    return starter?.content.replace(new RegExp(`<@!?${me}>`, 'g'), ' ').trim() || undefined;
+    return questionText(starter?.content.replace(new RegExp(`<@!?${me}>`, 'g'), ' ') ?? '') || undefined;
   }
 }

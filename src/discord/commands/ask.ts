@@ -23,6 +23,7 @@ export async function execute(i: ChatInputCommandInteraction, ctx: BotContext): 
   }
   await i.deferReply();
   const answer = await ctx.work.run(() => ctx.dossier.ask(question, { scope: scopeOf(i.guildId) }));
-  ctx.answers.remember(i.id, { guildId: i.guildId, question, answer: answer.answer, citations: answer.citations });
+  // The feedback record keeps the words the core read (no mentions, links or markup).
+  ctx.answers.remember(i.id, { guildId: i.guildId, question: questionText(question), answer: answer.answer, citations: answer.citations });
   await sendMessages(i, answerMessages(answer, { feedbackId: i.id }));
 }
