@@ -17,6 +17,13 @@ describe('names the documents never mention (src/answer/unknown-name.ts)', () =>
     expect(unknownNames(en, tokenize(en), groupsOf(en), 'en', () => true)).toEqual([]);
   });
 
+  it("German questions: the dictionary's place names count too, at any position, other nouns do not", () => {
+    const isPlace = (w: string) => w === 'frankreich' || w === 'moskau';
+    const de = 'Frankreich liefert Drohnen nach Moskau für Zorka999, sagt der Minister?';
+    expect(unknownNames(de, tokenize(de), groupsOf(de), 'de', () => false, isPlace)).toEqual(['Frankreich', 'Moskau', 'Zorka999']);
+    expect(unknownNames(de, tokenize(de), groupsOf(de), 'de', (g) => g.label !== 'moskau', isPlace)).toEqual(['Moskau']);
+  });
+
   it.each([
     ['setanta', 'sentanta', 1, true],
     ['carlsbad', 'carslbad', 2, true],
@@ -38,12 +45,13 @@ describe('asking about a name no document mentions (seed report)', () => {
     ['How many drones does France deliver per month?', 'France'],
     ['How many ZT-190 drones are built per month?', 'ZT-190'],
     ['How many drones does Xi\'an Bingo sell to Brazil?', 'Brazil'],
+    ['Wie viele Drohnen liefert Frankreich im Monat?', 'Frankreich'],
   ])('%s → not stated, naming %s, closest passages cited, no short answer', async (q, name) => {
     const a = await dossier().ask(q);
     expect(a.abstained).toBe(false);
     expect(a.notStated).toBe(true);
     expect(a.short).toBeUndefined();
-    expect(a.answer).toContain(`do not mention “${name}”`);
+    expect(a.answer).toMatch(new RegExp(`(do not mention|erwähnen) “${name}”`));
     expect(a.citations.length).toBeGreaterThan(0);
   });
 
@@ -52,6 +60,8 @@ describe('asking about a name no document mentions (seed report)', () => {
     ['Who makes the ZT-180?', "Xi'an Bingo"],
     // Misspelt and joined names still count as mentioned (within two edits; parts of a compound).
     ['Who is Jens Stoltenbreg?', 'Stoltenberg'],
+    // A place name the report does mention.
+    ['Wie viele Drohnen soll Russland im Monat bekommen?', '100 Drohnen im Monat'],
   ])('%s is still answered', async (q, inAnswer) => {
     const a = await dossier().ask(q);
     expect(a.notStated).toBe(false);

@@ -27,8 +27,23 @@ export interface Candidate {
   end: number;
 }
 
-/** Tells a common (dictionary) word from a name; lower-case input. */
-export type IsCommonWord = (lower: string) => boolean;
+/**
+ * Tells a common (dictionary) word from a name; lower-case input. `place`, when given, tells the
+ * dictionary words that are place names all the same ("russland", "moskau": Ding's `[geogr.]`
+ * entries without a common sense, src/search/dictionary.ts); without it the place rules fall back
+ * to the preposition and ending heuristics.
+ */
+export interface IsCommonWord {
+  (lower: string): boolean;
+  place?: (lower: string) => boolean;
+}
+
+/** True when `norm` (or its genitive, "Russlands") is a known place name. */
+export function isPlaceName(isCommon: IsCommonWord | null, norm: string): boolean {
+  const place = isCommon?.place;
+  if (!place) return false;
+  return place(norm) || (norm.length > 4 && /s$/.test(norm) && place(norm.slice(0, -1)));
+}
 
 const MONTH = /^(januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|may|june|july|october|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|okt|nov|dec|dez)$/;
 const NUMBER_WORD = /^(ein|eine|einen|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|hundert|tausend|dutzend|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|dozen|beiden|both|half|halb|hälfte)$/;
@@ -67,6 +82,8 @@ const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|professor|professorin|direk
 const PERSON_TITLE_END = /.{3,}(bürgermeister|präsident|minister|kanzler|sekretär|direktor|leiter|sprecher|vorsitzende|trainer|chef|führer|intendant|rektor|ingenieur|manager)(in|s|en)?$/;
 const isPersonTitle = (w: string) => PERSON_BEFORE.test(w) || PERSON_TITLE_END.test(w);
 const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
+/** Time nouns after "im"/"in" ("im Monat", "im Frühjahr"): a time, never a place. */
+const TIME_NOUN = /^(sekunden?|minuten?|stunden?|tag|tage[ns]?|tages|wochen?|monat|monate[ns]?|monats|jahr|jahre[ns]?|jahres|jahrzehnte?n?|jahrhunderts?|jahrhunderten?|quartals?|frühjahr|frühling|sommer|herbst|winter|verlauf|laufe|zuge|anschluss|moment|augenblick|vorfeld|rahmen|namen|auftrag|gegensatz|vergleich|durchschnitt|schnitt|einsatz|betrieb|fall|falle|zeitraum)$/;
 const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt|straße|strasse|platz|gasse|allee|ufer)$/;
 /** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
 const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these|those|there|here|the|a|an|and|but|or|so|if|when|while|after|before|however|also|then|es|er|sie|wir|ich|du|ihr|man|dies|diese[rsmn]?|dort|hier|der|die|das|den|dem|des|ein|eine|einen|einem|einer|und|aber|oder|doch|denn|wenn|als|während|nachdem|bevor|jedoch|auch|dann|damit|danach|demnach|daher|deshalb)$/;
@@ -342,9 +359,11 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     const sentenceStart = k === 0 || /[.!?:]\s*$/.test(text.slice(tokens[k - 1].end, t.start));
     const common = isCommon ? isCommon(t.norm) : sentenceStart;
     if (!common) return true;
-    // Place names are dictionary words too ("Russland", "Moskau"): kept after a place preposition
-    // or with a place-name ending.
-    return (k > 0 && PLACE_BEFORE.test(tokens[k - 1].norm) && !sentenceStart) || PLACE_END.test(t.norm);
+    // Place names are dictionary words too ("Russland", "Moskau"): the dictionary's place names
+    // wherever they stand; else kept after a place preposition ("im Westen", "in Berggebieten";
+    // not a time: "im Monat", "im Jahr", "im Sommer") or with a place-name ending.
+    if (isPlaceName(isCommon, t.norm)) return true;
+    return (k > 0 && PLACE_BEFORE.test(tokens[k - 1].norm) && !sentenceStart && !TIME_NOUN.test(t.norm)) || PLACE_END.test(t.norm);
   };
   // A middle initial inside a name ("William E. Simon", "T. T. Tsui"): one capital letter and its
   // dot, then a capitalised word; the dot is no sentence end there.

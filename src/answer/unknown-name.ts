@@ -6,7 +6,8 @@
  *
  * A question word is a name when it is a code (letters then digits: "Zorka999", "ZT-190"; not
  * "3rd" or "1700s"), or, in an English question, a capitalised word other than the first (German
- * capitalises every noun, and many compounds are in no dictionary, so only codes count there).
+ * capitalises every noun, and many compounds are in no dictionary, so only codes and the
+ * dictionary's place names, "Frankreich", count there).
  * A name counts as mentioned when some document holds it, its compound parts, or a spelling within
  * two edits (PassageSearcher.mentions: "Sentanta" finds "Setanta").
  */
@@ -20,6 +21,7 @@ import { escapeMarkdown } from '../text/markdown.js';
  * @param question the cleaned question text the tokens index.
  * @param groups the query groups (one-word groups are labelled with the token's norm).
  * @param mentioned true when some document contains the group (PassageSearcher.mentions).
+ * @param isPlace lower-case word → true for a place name of the dictionary (German questions).
  * @returns names in question order, without duplicates; [] when every name is known.
  */
 export function unknownNames(
@@ -28,12 +30,13 @@ export function unknownNames(
   groups: QueryGroup[],
   language: 'de' | 'en',
   mentioned: (g: QueryGroup) => boolean,
+  isPlace: ((lower: string) => boolean) | null = null,
 ): string[] {
   const byLabel = new Map(groups.map((g) => [g.label, g] as const));
   const out: string[] = [];
   for (const [i, t] of tokens.entries()) {
     const g = byLabel.get(t.norm);
-    if (!g || !isName(t, i, language)) continue;
+    if (!g || !isName(t, i, language, isPlace)) continue;
     const surface = question.slice(t.start, t.end);
     if (!out.includes(surface) && !mentioned(g)) out.push(surface);
   }
@@ -43,11 +46,13 @@ export function unknownNames(
 /** A code: letters, then digits ("ZT-190", "Zorka999", "F-16"); not an ordinal or decade ("3rd", "1700s"). */
 const CODE = /^\p{L}+[-‐]?\d+$/u;
 
-function isName(t: Token, index: number, language: 'de' | 'en'): boolean {
+function isName(t: Token, index: number, language: 'de' | 'en', isPlace: ((lower: string) => boolean) | null): boolean {
   const w = t.norm;
   if (CODE.test(w)) return true;
-  // German capitalises every noun, and many compounds are in no dictionary: only codes count there.
-  if (language !== 'en' || !t.capitalized || index === 0 || /[\d-]/.test(w) || w.length < 3) return false;
+  // German capitalises every noun, and many compounds are in no dictionary: only codes and the
+  // dictionary's place names ("Frankreich", "Moskau") count there, at any position.
+  if (language !== 'en') return t.capitalized && isPlace !== null && isPlace(w);
+  if (!t.capitalized || index === 0 || /[\d-]/.test(w) || w.length < 3) return false;
   return true;
 }
 

@@ -20,6 +20,7 @@ import { fuseHybrid } from '../search/fusion.js';
 import { extractAnswer, type Passage } from '../answer/extract.js';
 import { languageGap, languageGapAnswer } from '../answer/language-gap.js';
 import type { Answer } from '../answer/types.js';
+import type { IsCommonWord } from '../answer/candidates.js';
 import type { LlmClient } from '../answer/llm.js';
 import { llmAnswer } from '../answer/llm-answer.js';
 import { verifyHooks } from '../answer/verify-hooks.js';
@@ -93,7 +94,7 @@ export class AskPipeline {
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
     // A name the documents never mention ("… does France deliver …"): not stated (src/answer/unknown-name.ts).
     if (!extractive.abstained && !extractive.notStated) {
-      const unknown = unknownNames(q, query.tokens, query.groups, query.language, (g) => searcher.mentions(g));
+      const unknown = unknownNames(q, query.tokens, query.groups, query.language, (g) => searcher.mentions(g), this.isCommonWord?.place ?? null);
       if (unknown.length > 0) return notMentionedAnswer(extractive, unknown, query.language);
     }
     // A near miss ("not stated") is never handed to the LLM: it would be asked to answer what the documents lack.
@@ -151,18 +152,21 @@ export class AskPipeline {
    * A German word known to the dictionary as a common word (in 2+ Ding lines, or a compound of
    * known words): such capitalised words are nouns, not names. Null without the dictionary.
    */
-  private get isCommonWord(): ((w: string) => boolean) | null {
+  private get isCommonWord(): IsCommonWord | null {
     const dict = this.dict;
     if (!dict) return null;
     const known = (w: string) => (dict.deFreq.get(w) ?? 0) >= 2 || (this.decompounder?.split(w).length ?? 1) > 1;
     // Inflected forms ("Prototyps", "Drohnen") are known through their base form.
     const inflected = (w: string) => known(w) || [/(e?s)$/, /(e?n)$/, /(e)$/].some((re) => re.test(w) && w.length > 4 && known(w.replace(re, '')));
     // A compound whose head (last part, 6+ letters) is a known word is a noun too ("Kamikazedrohnen").
-    return (w) => {
+    const common: IsCommonWord = (w) => {
       if (inflected(w)) return true;
       if (w.length > 40) return false;
       for (let i = 3; i <= w.length - 6; i++) if (inflected(w.slice(i))) return true;
       return false;
     };
+    // Dictionary words that are place names ("russland"; Ding's [geogr.] entries).
+    common.place = (w) => dict.places.has(w);
+    return common;
   }
 }

@@ -41,7 +41,7 @@ const MAX_GERMAN_TRANSLATIONS = 12;
 const HEAD_WEIGHT = 1;
 const ROW_WEIGHT = 0.5;
 const HEAD_OF_ROW_WEIGHT = 0.25;
-const CACHE_VERSION = 7;
+const CACHE_VERSION = 8;
 
 /** Read-only string-keyed lookup (a Map, or a sorted table searched by bisection). */
 export interface Lookup<V> {
@@ -114,6 +114,12 @@ export interface Dictionary {
   readonly de: Lookup<string[]>;
   /** German Snowball stem → the translations of every word with that stem (fallback of {@link de}). */
   readonly deStem: Lookup<string[]>;
+  /**
+   * German one-word place names (lower case) of the entries Ding tags `[geogr.]` whose English
+   * side is a proper name ("russland" → Russia, "moskau", "ostukraine"; not "murengefährdet"):
+   * dictionary words that are nevertheless names (see {@link PlaceNames}).
+   */
+  readonly places: Lookup<true>;
 }
 
 function clean(s: string): string {
@@ -213,6 +219,7 @@ type ParsedDictionary = Dictionary & {
   deFreq: Map<string, number>;
   de: Map<string, string[]>;
   deStem: Map<string, string[]>;
+  places: Map<string, true>;
 };
 
 /** German content words of one German synonym ("ich/er/sie sang" → ["sang"]). */
@@ -306,6 +313,7 @@ export function parseDing(raw: string): ParsedDictionary {
   const deStems = new StemIndexBuilder();
   const enStems = new StemIndexBuilder();
   const german = new GermanTableBuilder();
+  const places = new PlaceNames();
   let entry = 0;
   for (const line of raw.split('\n')) {
     if (!line || line.startsWith('#')) continue;
@@ -319,6 +327,7 @@ export function parseDing(raw: string): ParsedDictionary {
     const deParts = deSide.split(' | ');
     const enParts = enSide.split(' | ');
     german.addLine(deParts, enParts);
+    places.addLine(deParts, enParts, deSide.includes('[geogr.]'));
     const seenInLine = new Set<string>();
     for (const part of deParts) {
       for (const w of cleanGerman(part).toLowerCase().split(/[\s;,]+/)) {
@@ -357,7 +366,41 @@ export function parseDing(raw: string): ParsedDictionary {
     entryCount: entry,
     stems: { de: PackedStemEntries.from(deStems), en: PackedStemEntries.from(enStems) },
     ...german.build(),
+    places: places.build(),
   };
+}
+
+/**
+ * Collects the one-word German place names of Ding: a sub-entry of a `[geogr.]` line whose German
+ * synonym is one capitalised word and whose English counterpart starts with a capital letter (a
+ * proper name: "Russland {n} … [geogr.] :: Russia"; "murengefährdet {adj} [geogr.] ::
+ * mudflow-prone" gives nothing). A word that also has a common sense — a sub-entry of another line
+ * with lower-case English ("Zug {m} :: train", "Essen {n} :: meal", "oder :: or") — is left out, so
+ * the list holds words that are names wherever they stand.
+ */
+class PlaceNames {
+  private readonly places = new Set<string>();
+  private readonly common = new Set<string>();
+  /** One line's aligned sub-entries (German and English side split on " | "). */
+  addLine(deParts: string[], enParts: string[], geographic: boolean): void {
+    for (let i = 0; i < deParts.length; i++) {
+      const proper = /^\p{Lu}/u.test(clean(enParts[i] ?? ''));
+      if (geographic && !proper) continue;
+      for (const syn of clean(deParts[i]).split(';')) {
+        const w = syn.trim();
+        if (!/^\p{L}[\p{L}-]*$/u.test(w)) continue;
+        if (geographic) {
+          if (/^\p{Lu}/u.test(w) && w.length >= 3) this.places.add(w.toLowerCase());
+        } else if (!proper) this.common.add(w.toLowerCase());
+      }
+    }
+  }
+  /** Lower-case place names without a common sense. */
+  build(): Map<string, true> {
+    const out = new Map<string, true>();
+    for (const w of this.places) if (!this.common.has(w)) out.set(w, true);
+    return out;
+  }
 }
 
 function buildStemIndex(en: ReadonlyMap<string, string[]>): Map<string, string[]> {
@@ -535,6 +578,7 @@ function saveCache(file: string, dict: ParsedDictionary): void {
     deStemKeys2: { kind: 'str', value: deStemT.keys },
     deStemOff2: { kind: 'i32', value: deStemT.offsets },
     deStemIds2: { kind: 'i32', value: deStemT.ids },
+    places: { kind: 'str', value: [...dict.places.keys()].sort() },
   });
 }
 
@@ -564,6 +608,7 @@ function loadCache(file: string): Dictionary {
     en: unpackLists(r.str('enKeys'), r.i32('enOff'), r.i32('enIds'), vocab),
     enStem: unpackLists(r.str('enStemKeys'), r.i32('enStemOff'), r.i32('enStemIds'), vocab),
     deFreq,
+    places: lazyLookup(() => new SortedLookup(r.str('places'), () => true as const)),
     entryCount: r.i32('meta')[0],
     stems: {
       de: new PackedStemEntries(r.str('deStemKeys'), r.i32('deStemOff'), r.i32('deStemIds')),
