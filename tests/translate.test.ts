@@ -6,6 +6,21 @@ import { loadConfig } from '../src/config.js';
 const config = loadConfig();
 
 describe('Ding dictionary parsing', () => {
+  it('gives a one-word English key the noun of an adjective–noun sub-entry that has no one-word German', () => {
+    const d = parseDing(
+      'Taufe {f} | christliche Taufe {f} | Erwachsenentaufe {f} :: baptism | christening | adult baptism\n' +
+        'Handlung {f} | kriegerische Handlung :: act | act of war\n' +
+        'Eile {f} | große Eile :: hurry | haste\n',
+    );
+    expect(d.en.get('christening')).toEqual(['taufe']);
+    expect(d.en.get('baptism')).toEqual(['taufe']);
+    expect(d.en.get('adult baptism')).toEqual(['erwachsenentaufe']);
+    // Multi-word English keys get no head noun; the adjective is never a translation.
+    expect(d.en.get('act of war')).toBeUndefined();
+    expect(d.en.get('haste')).toEqual(['eile']);
+    expect([...d.en.values()].flat()).not.toContain('christliche');
+  });
+
   it('aligns sub-entries, strips notes and keeps phrases', () => {
     const d = parseDing(
       '# comment\n' +

@@ -41,7 +41,7 @@ const MAX_GERMAN_TRANSLATIONS = 12;
 const HEAD_WEIGHT = 1;
 const ROW_WEIGHT = 0.5;
 const HEAD_OF_ROW_WEIGHT = 0.25;
-const CACHE_VERSION = 8;
+const CACHE_VERSION = 9;
 
 /** Read-only string-keyed lookup (a Map, or a sorted table searched by bisection). */
 export interface Lookup<V> {
@@ -222,6 +222,15 @@ type ParsedDictionary = Dictionary & {
   places: Map<string, true>;
 };
 
+/**
+ * The noun of a German synonym made of one lower-case word and one capitalised noun ("christliche
+ * Taufe" → "taufe", "die Taufe" → "taufe"), lower case; null for any other shape.
+ */
+function adjectiveNounHead(syn: string): string | null {
+  const m = /^(\p{Ll}[\p{L}-]*) (\p{Lu}[\p{L}-]*)$/u.exec(syn.trim());
+  return m ? m[2].toLowerCase() : null;
+}
+
 /** German content words of one German synonym ("ich/er/sie sang" → ["sang"]). */
 function germanContent(syn: string): string[] {
   return cleanGerman(syn)
@@ -339,18 +348,21 @@ export function parseDing(raw: string): ParsedDictionary {
     }
     const n = Math.min(deParts.length, enParts.length);
     for (let i = 0; i < n; i++) {
-      const germans = deParts[i]
-        .split(';')
-        .map(cleanGerman)
-        .filter((g) => g && !g.includes(' ') && /^\p{L}[\p{L}-]*$/u.test(g))
-        .map((g) => g.toLowerCase());
-      if (germans.length === 0) continue;
+      const synonyms = deParts[i].split(';').map(cleanGerman);
+      const germans = synonyms.filter((g) => g && !g.includes(' ') && /^\p{L}[\p{L}-]*$/u.test(g)).map((g) => g.toLowerCase());
+      // "christliche Taufe :: christening": an adjective and its noun give the noun to one-word
+      // English keys, so "christening" reaches "Taufe" (kept apart: the adjective is not a translation).
+      const heads = synonyms.map(adjectiveNounHead).filter((g): g is string => g !== null);
+      if (germans.length === 0 && heads.length === 0) continue;
       for (const e of enParts[i].split(';')) {
         const key = cleanEnglish(e);
         if (!key || key.split(' ').length > MAX_PHRASE_WORDS) continue;
+        const oneWord = !key.includes(' ');
+        if (germans.length === 0 && !oneWord) continue;
         let set = en.get(key);
         if (!set) en.set(key, (set = new Set()));
         for (const g of germans) set.add(g);
+        if (germans.length === 0) for (const g of heads) set.add(g);
       }
     }
   }
