@@ -31,7 +31,7 @@ import { isHeading } from '../text/heading.js';
 import { focusStated, questionFocus, withFocusUnit } from './focus.js';
 import { verdictLine, yesNoVerdict } from './yesno.js';
 import { CONTEXT_SCORE, CONTEXT_SHARE, strongOrganisation, wantsContextOrganisation } from './context-org.js';
-import { candidateDistance, isNearMiss, nearMissFeatures } from './near-miss.js';
+import { isNearMiss, nearMissFeatures, type PickEvidence } from './near-miss.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -394,7 +394,7 @@ export function extractAnswer(
   // The sentence names neither the asked-for attribute nor a figure of its kind (src/answer/focus.ts).
   if (!notStated && !focusStated(focus, qa, groups, focusEvidence(pick, passages, options.isCommon ?? null))) notStated = true;
   // The topic is found but the chosen sentence lacks the question's specific part (src/answer/near-miss.ts).
-  const nearMiss = nearMissFeatures(pickEvidence(pick, perPassage, groups, idfs, passages, qa.type, options.unseen ?? groups.map(() => false)));
+  const nearMiss = nearMissFeatures(pickEvidence(pick, perPassage, groups, idfs, passages, options.unseen ?? groups.map(() => false)));
   if (options.onSentences) {
     const chosen = pick;
     options.onSentences(all.filter((r) => r.s.score > 0).map((r) => {
@@ -495,35 +495,13 @@ function focusEvidence(r: RankedSentence, passages: Passage[], isCommon: IsCommo
   return { matchedGroups: r.shown.matchedGroups, tokens: r.shown.tokens, candidates: findCandidates(text, r.shown.tokens, isCommon) };
 }
 
-/** What src/answer/near-miss.ts reads of the chosen sentence, its passage and the other sentences. */
-function pickEvidence(pick: RankedSentence, perPassage: RankedSentence[][], groups: QueryGroup[], idfs: number[], passages: Passage[], type: string, unseen: boolean[]) {
-  const union = (list: RankedSentence[]) => idfs.map((_, i) => list.some((r) => r.s.matchedGroups[i] || r.shown.matchedGroups[i]));
-  const top = passages[0].score || 1;
-  let second = 0;
-  const others: { samePassage: boolean; groups: boolean[] }[] = [];
-  for (const list of perPassage)
-    for (const r of list) {
-      if (r === pick || (r.s.span.start === pick.s.span.start && passages[r.passage].doc.id === passages[pick.passage].doc.id)) continue;
-      second = Math.max(second, r.coverage);
-      others.push({ samePassage: r.passage === pick.passage, groups: r.s.matchedGroups });
-    }
-  return {
-    idfs,
-    specificity: groups.map((g) => g.specificity ?? 1),
-    pickGroups: pick.shown.matchedGroups,
-    passageGroups: union(perPassage[pick.passage] ?? []),
-    anyGroups: union(perPassage.flat()),
-    others,
-    unseen,
-    coverage: pick.coverage,
-    secondCoverage: second,
-    type,
-    candidate: pick.best ? pick.best.score : null,
-    distance: pick.best ? candidateDistance(pick.best.c.from, pick.best.c.to, pick.shown.matchedTokens) : null,
-    passageRank: pick.passage,
-    pickScoreRel: passages[pick.passage].score / top,
-    secondScoreRel: passages.length > 1 ? passages[1].score / top : 0,
-  };
+/** What src/answer/near-miss.ts reads of the chosen sentence and the other sentences scored. */
+function pickEvidence(pick: RankedSentence, perPassage: RankedSentence[][], groups: QueryGroup[], idfs: number[], passages: Passage[], unseen: boolean[]): PickEvidence {
+  const doc = passages[pick.passage].doc.id;
+  const others = perPassage.flat()
+    .filter((r) => r !== pick && !(r.s.span.start === pick.s.span.start && passages[r.passage].doc.id === doc))
+    .map((r) => ({ samePassage: r.passage === pick.passage, groups: r.shown.matchedGroups, coverage: r.coverage }));
+  return { idfs, specificity: groups.map((g) => g.specificity ?? 1), unseen, pickGroups: pick.shown.matchedGroups, coverage: pick.coverage, others };
 }
 
 /** A probe candidate (only to keep typeFit total for every type). */
