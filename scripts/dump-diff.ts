@@ -3,39 +3,23 @@
  * difference (after − before) of short-answer F1, EM and answer@1 with its 95 % percentile
  * bootstrap interval, per run (EN→DE, DE→DE). Questions are paired by language and question text;
  * the bootstrap resamples gold answers (the EN and DE form of one XQuAD question are one cluster
- * when both runs are in the dump), scripts/lib/metrics.ts `bootstrap`.
+ * when both runs are in the dump), scripts/lib/metrics.ts `bootstrap`. Rows of the near-miss and
+ * off-topic runs (`--near-miss`, `--unanswerable`) are paired within their run, by language and
+ * question, and compared on `refused` (abstained or "not stated": the right reply there).
  *
  *   npx tsx scripts/dump-diff.ts BEFORE.jsonl AFTER.jsonl
  *
  * Errors: exits 1 when a file is missing or the two dumps share no question.
  */
 import fs from 'node:fs';
-import { bootstrap } from './lib/metrics.js';
-
-interface Row { lang: string; q: string; gold: string; a1: boolean; f1: number; short?: string | null }
+import { pairedDiffs, parseDump } from './lib/dump-pairs.js';
 
 const [beforeFile, afterFile] = process.argv.slice(2);
 if (!beforeFile || !afterFile || !fs.existsSync(beforeFile) || !fs.existsSync(afterFile)) {
   console.error('usage: npx tsx scripts/dump-diff.ts BEFORE.jsonl AFTER.jsonl');
   process.exit(1);
 }
-const read = (f: string) =>
-  new Map(
-    fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row).map((r) => [`${r.lang}\t${r.q}`, r] as const),
-  );
-const before = read(beforeFile);
-const after = read(afterFile);
-const em = (r: Row) => (r.f1 === 1 ? 1 : 0);
-const out: Record<string, unknown> = {};
-for (const lang of ['en', 'de']) {
-  const rows: { cluster: string; values: Record<string, number> }[] = [];
-  for (const [k, a] of after) {
-    const b = before.get(k);
-    if (!b || a.lang !== lang) continue;
-    rows.push({ cluster: a.gold, values: { f1: a.f1 - b.f1, em: em(a) - em(b), a1: Number(a.a1) - Number(b.a1), changed: a.short === b.short ? 0 : 1 } });
-  }
-  if (rows.length) out[lang === 'en' ? 'en_de' : 'de_de'] = { n: rows.length, ...bootstrap(rows, ['f1', 'em', 'a1', 'changed']) };
-}
+const out = pairedDiffs(parseDump(fs.readFileSync(beforeFile, 'utf8')), parseDump(fs.readFileSync(afterFile, 'utf8')));
 if (Object.keys(out).length === 0) {
   console.error('the two dumps share no question');
   process.exit(1);

@@ -5,6 +5,7 @@ import { answerType } from '../scripts/lib/wh.js';
 import { cutAnswerSentence, sentenceStarts } from '../scripts/lib/near-miss.js';
 import { loadEvalData } from '../scripts/lib/data.js';
 import { splitUnits } from '../scripts/lib/split.js';
+import { pairedDiffs, parseDump } from '../scripts/lib/dump-pairs.js';
 
 describe('SQuAD v1.1 normalisation, EM and F1 (with German articles)', () => {
   it('drops case, punctuation and English and German articles', () => {
@@ -110,5 +111,30 @@ describe('eval data', () => {
     const a = splitUnits(keys);
     expect([...a.values()].filter((p) => p === 'tuning')).toHaveLength(5);
     expect(splitUnits([...keys].reverse())).toEqual(a);
+  });
+});
+
+describe('paired dump differences (scripts/lib/dump-pairs.ts)', () => {
+  it('pairs a question of the answer run with itself, not with its near-miss row of the same text', () => {
+    const q = 'Wann wurde die Börse gegründet?';
+    const before = parseDump(
+      [
+        JSON.stringify({ lang: 'de', q, gold: '1817', a1: false, f1: 0, short: '2009' }),
+        JSON.stringify({ run: 'nearMiss', lang: 'de', q, gold: '1817', refused: false, short: '2009' }),
+      ].join('\n'),
+    );
+    const after = [
+      { lang: 'de', q, gold: '1817', a1: true, f1: 1, short: '1817' },
+      { run: 'nearMiss', lang: 'de', q, gold: '1817', refused: true, short: null },
+    ];
+    const d = pairedDiffs(before, after);
+    expect(d.de_de.n).toBe(1);
+    expect(d.de_de.a1).toEqual({ value: 1, lo: 1, hi: 1 });
+    expect(d.de_de.f1).toEqual({ value: 1, lo: 1, hi: 1 });
+    expect(d.de_de.changed).toEqual({ value: 1, lo: 1, hi: 1 });
+    expect(d.nearMiss_de.n).toBe(1);
+    expect(d.nearMiss_de.refused).toEqual({ value: 1, lo: 1, hi: 1 });
+    expect(d.en_de).toBeUndefined();
+    expect(d.unanswerable_de).toBeUndefined();
   });
 });

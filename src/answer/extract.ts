@@ -31,6 +31,7 @@ import { isHeading } from '../text/heading.js';
 import { focusStated, questionFocus, withFocusUnit } from './focus.js';
 import { verdictLine, yesNoVerdict } from './yesno.js';
 import { CONTEXT_SCORE, CONTEXT_SHARE, strongOrganisation, wantsContextOrganisation } from './context-org.js';
+import { isNearMiss, nearMissFeatures, type PickEvidence } from './near-miss.js';
 
 /** A retrieved passage with what extraction needs of its document. */
 export interface Passage {
@@ -210,6 +211,8 @@ export interface SentenceTrace {
   /** 0-based rank of its passage and that passage's retrieval score. */
   passage: number;
   passageScore: number;
+  /** The picked row only: the near-miss features of src/answer/near-miss.ts (scripts/train-not-stated.ts). */
+  nearMiss?: number[];
 }
 
 /** Sentence openings that refer back to the previous sentence ("Sie…", "In dieser…", "Demnach…"). */
@@ -225,6 +228,8 @@ export interface ExtractOptions {
   onSentences?: (rows: SentenceTrace[]) => void;
   /** At most this many citations (the answer's own first); default: one per passage given. */
   cite?: number;
+  /** Per query group: no document holds it (src/search/passages.ts groupsUnseen); read by the near-miss model. */
+  unseen?: boolean[];
 }
 
 /**
@@ -388,14 +393,17 @@ export function extractAnswer(
   if (pick.coverage < NOT_STATED_COVERAGE) notStated = true;
   // The sentence names neither the asked-for attribute nor a figure of its kind (src/answer/focus.ts).
   if (!notStated && !focusStated(focus, qa, groups, focusEvidence(pick, passages, options.isCommon ?? null))) notStated = true;
+  // The topic is found but the chosen sentence lacks the question's specific part (src/answer/near-miss.ts).
+  const nearMiss = nearMissFeatures(pickEvidence(pick, perPassage, groups, idfs, passages, options.unseen ?? groups.map(() => false)));
   if (options.onSentences) {
     const chosen = pick;
     options.onSentences(all.filter((r) => r.s.score > 0).map((r) => {
       const text = passages[r.passage].doc.text;
       const local = text.slice(r.shown.span.start, r.shown.span.end);
-      return { features: features.get(r)!, facts: facts.get(r)!, quote: text.slice(r.quote.start, r.quote.end), short: r.best ? local.slice(r.best.c.start, r.best.c.end) : null, picked: r === chosen, ruleNotStated: notStated, passage: r.passage, passageScore: passages[r.passage].score };
+      return { features: features.get(r)!, facts: facts.get(r)!, quote: text.slice(r.quote.start, r.quote.end), short: r.best ? local.slice(r.best.c.start, r.best.c.end) : null, picked: r === chosen, ruleNotStated: notStated, passage: r.passage, passageScore: passages[r.passage].score, ...(r === chosen ? { nearMiss } : {}) };
     }));
   }
+  if (!notStated && isNearMiss(nearMiss)) notStated = true;
   // The learned decision (near misses vs answered questions, scripts/train-ranker.ts).
   const ns = notStatedModel();
   if (ns && logistic(ns, features.get(pick)!) < ns.threshold) notStated = true;
@@ -485,6 +493,15 @@ export function extractAnswer(
 function focusEvidence(r: RankedSentence, passages: Passage[], isCommon: IsCommonWord | null) {
   const text = passages[r.passage].doc.text.slice(r.shown.span.start, r.shown.span.end);
   return { matchedGroups: r.shown.matchedGroups, tokens: r.shown.tokens, candidates: findCandidates(text, r.shown.tokens, isCommon) };
+}
+
+/** What src/answer/near-miss.ts reads of the chosen sentence and the other sentences scored. */
+function pickEvidence(pick: RankedSentence, perPassage: RankedSentence[][], groups: QueryGroup[], idfs: number[], passages: Passage[], unseen: boolean[]): PickEvidence {
+  const doc = passages[pick.passage].doc.id;
+  const others = perPassage.flat()
+    .filter((r) => r !== pick && !(r.s.span.start === pick.s.span.start && passages[r.passage].doc.id === doc))
+    .map((r) => ({ samePassage: r.passage === pick.passage, groups: r.shown.matchedGroups, coverage: r.coverage }));
+  return { idfs, specificity: groups.map((g) => g.specificity ?? 1), unseen, pickGroups: pick.shown.matchedGroups, coverage: pick.coverage, others };
 }
 
 /** A probe candidate (only to keep typeFit total for every type). */

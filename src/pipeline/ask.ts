@@ -90,7 +90,7 @@ export class AskPipeline {
     const { abstain, ranked: fused } = denseAbstention(!top || top.coverage < this.config.ABSTAIN_THRESHOLD, await this.fuseDense(q, scope, ranked), this.config.DENSE_THRESHOLD);
     if (!abstain && top && languageGap(query.language, catalog.get(top.chunk.docId)?.language ?? 'de', this.dict !== null || dense !== null))
       return languageGapAnswer(q);
-    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, Math.max(limit, this.config.ANSWER_DEPTH))), this.decompounder, abstain, { isCommon: this.isCommonWord, onSentences: opts.onSentences, cite: limit });
+    const extractive = extractAnswer(q, groups, idfs, this.passages(fused.slice(0, Math.max(limit, this.config.ANSWER_DEPTH))), this.decompounder, abstain, { isCommon: this.isCommonWord, onSentences: opts.onSentences, cite: limit, unseen: searcher.groupsUnseen(groups) });
     log().debug({ question: q, language: query.language, groups: groups.map((g) => g.label), coverage: top?.coverage }, 'asked');
     // A name the documents never mention ("… does France deliver …"): not stated (src/answer/unknown-name.ts).
     if (!extractive.abstained && !extractive.notStated) {

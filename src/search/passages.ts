@@ -438,6 +438,11 @@ export class PassageSearcher {
     return groups.map((g) => this.chunks.idf(this.chunks.groupDf(g)));
   }
 
+  /** Per group: true when no indexed chunk holds any of its terms (document frequency 0). */
+  groupsUnseen(groups: QueryGroup[]): boolean[] {
+    return groups.map((g) => this.chunks.groupDf(g) === 0);
+  }
+
   /**
    * True when some indexed paragraph (any scope) contains the group, directly or through the
    * fallbacks a search would use for it (compound parts, longer forms; see expandUnknown).
