@@ -15,6 +15,9 @@ describe('names the documents never mention (src/answer/unknown-name.ts)', () =>
     const de = 'Wie viele Drohnen liefert Frankreich für Zorka999?';
     expect(unknownNames(de, tokenize(de), groupsOf(de), 'de', none)).toEqual(['Zorka999']);
     expect(unknownNames(en, tokenize(en), groupsOf(en), 'en', () => true)).toEqual([]);
+    // A unit named after a person is written as a symbol in the documents ("565 °C").
+    const unit = 'What is the entry temperature of a steam turbine, in degrees Celsius or Fahrenheit, at Siemens?';
+    expect(unknownNames(unit, tokenize(unit), groupsOf(unit), 'en', none)).toEqual(['Siemens']);
   });
 
   it("German questions: the dictionary's place names count too, at any position, other nouns do not", () => {

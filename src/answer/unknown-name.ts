@@ -53,8 +53,16 @@ function isName(t: Token, index: number, language: 'de' | 'en', isPlace: ((lower
   // dictionary's place names ("Frankreich", "Moskau") count there, at any position.
   if (language !== 'en') return t.capitalized && isPlace !== null && isPlace(w);
   if (!t.capitalized || index === 0 || /[\d-]/.test(w) || w.length < 3) return false;
-  return true;
+  // Units named after people are written as symbols in most texts ("565 °C" for "in degrees Celsius").
+  return !EPONYMOUS_UNIT.test(w);
 }
+
+/**
+ * Units named after a person (SI brochure, 9th ed., table 4, and the Fahrenheit and Rankine
+ * scales) that are rarely the name of anything else; "Siemens", "Tesla", "Newton" or "Henry" are
+ * left out, being companies and persons as often.
+ */
+const EPONYMOUS_UNIT = /^(celsius|fahrenheit|kelvin|rankine|joules?|watts?|volts?|amperes?|ohms?|hertz|pascals?|coulombs?|becquerels?|sieverts?)$/;
 
 /**
  * The reply for a question naming what no document mentions: `answer` turned into "not stated",
