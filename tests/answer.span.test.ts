@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../src/text/tokenize.js';
-import { modifierSpans, spanCandidates } from '../src/answer/span.js';
+import { modifierSpans, recordInput, restoreInput, scoredCandidates, spanCandidates } from '../src/answer/span.js';
 import { analyzeQuestion } from '../src/answer/question.js';
 
 /** Modifier runs of `text` with the tokens whose norm is in `q` marked as matched. */
@@ -28,5 +28,35 @@ describe('modifier spans (attributive adjectives before a matched noun)', () => 
     const matched = tokens.map((t) => ['spielzeugdampfmaschinen', 'heizelement', 'verwendet'].includes(t.norm));
     const cands = spanCandidates({ qa, text, tokens, matched, ownFrom: 0, german: true, isCommon: null });
     expect(cands.filter((c) => c.modifier).map((c) => text.slice(c.start, c.end))).toEqual(['elektrisches']);
+  });
+});
+
+describe('candidates never repeat only the question', () => {
+  it('drops a figure whose only own word is a hedge ("etwa 505 Millionen" for "vor 505 Millionen Jahren")', () => {
+    const text = 'Sie stammen aus der mittelkambrischen Periode vor etwa 505 Millionen Jahren.';
+    const tokens = tokenize(text);
+    const qa = analyzeQuestion('Wie hieß die Periode vor 505 Millionen Jahren?');
+    const matched = tokens.map((t) => ['periode', '505', 'millionen', 'jahren'].includes(t.norm));
+    const texts = spanCandidates({ qa, text, tokens, matched, ownFrom: 0, german: true, isCommon: null }).map((c) => text.slice(c.start, c.end));
+    expect(texts.some((t) => /505/.test(t))).toBe(false);
+    expect(texts).toContain('mittelkambrischen');
+  });
+});
+
+describe('recorded span inputs (training traces)', () => {
+  it('rebuild the same candidates and features after a JSON round trip', () => {
+    const text = 'Nach der Gründung wurde Australien in eine östliche Hälfte mit dem Namen New South Wales aufgeteilt.';
+    const tokens = tokenize(text);
+    const qa = analyzeQuestion('Wie hieß die östliche Hälfte der Kolonie?');
+    const matched = tokens.map((t) => ['östliche', 'hälfte'].includes(t.norm));
+    const common = new Set(['gründung', 'hälfte', 'namen']);
+    const input = { qa, text, tokens, matched, ownFrom: 0, german: true, isCommon: (w: string) => common.has(w) };
+    const before = scoredCandidates(input);
+    const record = JSON.parse(JSON.stringify(recordInput(input)));
+    expect(record.common.sort()).toEqual(['gründung', 'hälfte', 'namen']);
+    const after = scoredCandidates(restoreInput(record));
+    expect(after.cands.map((c) => text.slice(c.start, c.end))).toEqual(before.cands.map((c) => text.slice(c.start, c.end)));
+    expect(after.feats).toEqual(before.feats);
+    expect(after.cands.map((c) => text.slice(c.start, c.end))).toContain('New South Wales');
   });
 });

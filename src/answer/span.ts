@@ -27,6 +27,15 @@
  * reporting short F1 EN→DE 0.282 → 0.296 (+0.014, 95 % −0.008…+0.035), DE→DE 0.313 → 0.314
  * (+0.000, −0.019…+0.022): inside the noise; untyped questions EN→DE 0.146 → 0.175, DE→DE 0.200 → 0.197.
  *
+ * Further candidates of untyped questions come from span-extend.ts (coordinations, attached
+ * prepositional phrases, reason clauses, question words cut from the edges), further features
+ * from span-context.ts (copula, naming verb, apposition, brackets, echoed question words); a
+ * candidate whose only own words are function words or hedges is not offered ({@link filler}).
+ * Tuning part, branch short-other, paired with scripts/dump-diff.ts against 0b66f23 (`answer-eval.ts
+ * --part tuning`, in-sample: the weights were fit on this part): short F1 EN→DE 0.324 → 0.347
+ * (+0.022, 95 % +0.003…+0.042), DE→DE 0.394 → 0.419 (+0.025, +0.009…+0.042); untyped questions
+ * 0.226 → 0.273 and 0.353 → 0.401; answer@1 unchanged. Cross-validated figures: train-span.ts.
+ *
  * Linear in the sentence length (a bounded window around each candidate).
  */
 import { narrowFigures } from './figure-choice.js';
@@ -36,6 +45,8 @@ import { findCandidates, type Candidate, type IsCommonWord } from './candidates.
 import { allPhrases } from './phrases.js';
 import { typeFit } from './rank.js';
 import { isStopword } from '../text/stem.js';
+import { extraSpans, WHY_QUESTION, type ExtraSpan } from './span-extend.js';
+import { CONTEXT_FEATURES, contextFeatures, echoStems } from './span-context.js';
 import weights from './span-weights.json' with { type: 'json' };
 
 /** A candidate short answer: a token range of the sentence. */
@@ -56,6 +67,8 @@ export interface SpanCandidate {
   extended?: boolean;
   /** True for the attributive adjectives in front of a matched question noun ("ein [elektrisches] Heizelement"). */
   modifier?: boolean;
+  /** How a candidate of span-extend.ts was built (coordination, attached phrase, reason clause, question words trimmed). */
+  extra?: ExtraSpan['how'];
 }
 
 /** Names of the span features, in the order of {@link spanFeatures}. */
@@ -68,6 +81,8 @@ export const SPAN_FEATURES = [
   'afterPreposition', 'afterArticle', 'hasDigit', 'hasLink', 'beforeComma', 'bestHandNp', 'bestHandTyped',
   'variant', 'variantNumber', 'unitMatch', 'countUnit', 'sameClause', 'insideMatchedSpan', 'near3', 'qWhy', 'qHowOther', 'extended', 'measureOther',
   'modifier', 'modifierKindQ',
+  ...CONTEXT_FEATURES,
+  'xCoordination', 'xAttachment', 'xClause', 'xTrimmed', 'whyLong', 'howShort',
 ] as const;
 
 /** Question cue words anywhere in the question (lower-case normalised tokens). */
@@ -81,6 +96,16 @@ const ARTICLE = /^(der|die|das|den|dem|des|ein|eine|einer|eines|einem|einen|the|
 const WINDOW = 12;
 /** Question words asking for a kind, rank or origin: answered by an adjective ("what type of", "welcher Nationalität"). */
 const KIND_CUE = /^(type|types|kind|kinds|sort|form|nationality|rank|ranking|part|art|arten|sorte|form|nationalität|rang|abschnitt|platform|plattform)$/;
+
+/** Hedges before a figure ("etwa 505 Millionen"). */
+const HEDGE = /^(etwa|rund|circa|ca|fast|knapp|about|around|nearly|almost|approximately)$/;
+/**
+ * A function word or hedge: a candidate whose only words besides the question's are these repeats
+ * the question ("etwa 505 Millionen" for "vor 505 Millionen Jahren").
+ */
+function filler(norm: string): boolean {
+  return isStopword(norm, 'de') || isStopword(norm, 'en') || HEDGE.test(norm);
+}
 
 /** What {@link chooseShort} needs of the sentence. */
 export interface SpanInput {
@@ -104,7 +129,7 @@ export function spanCandidates(input: SpanInput): SpanCandidate[] {
   const out: SpanCandidate[] = [];
   const seen = new Set<string>();
   const own = (from: number, to: number) => {
-    for (let k = from; k <= to; k++) if (!matched[k] && !qa.questionTerms.has(tokens[k].norm)) return true;
+    for (let k = from; k <= to; k++) if (!matched[k] && !qa.questionTerms.has(tokens[k].norm) && !filler(tokens[k].norm)) return true;
     return false;
   };
   for (const c of findCandidates(text, tokens, isCommon)) {
@@ -164,7 +189,18 @@ export function spanCandidates(input: SpanInput): SpanCandidate[] {
     seen.add(key);
     variants.push({ ...c, from: a, to: b, start, end, variant: true });
   }
-  return out.filter((c) => !drop.has(c)).concat(variants);
+  const kept = out.filter((c) => !drop.has(c)).concat(variants);
+  const why = [...qa.questionTerms].some((t) => WHY_QUESTION.test(t));
+  const extras: SpanCandidate[] = [];
+  for (const x of extraSpans({ text, tokens, matched, questionTerms: qa.questionTerms, why, german }, kept)) {
+    const start = tokens[x.from].start;
+    const end = tokens[x.to].end;
+    const key = `${start}:${end}`;
+    if (seen.has(key) || !own(x.from, x.to)) continue;
+    seen.add(key);
+    extras.push({ kind: 'np', flavour: null, unit: null, from: x.from, to: x.to, start, end, fit: 0, extra: x.how });
+  }
+  return kept.concat(extras);
 }
 
 /** German attributive adjective endings (strong and weak declension). */
@@ -221,7 +257,7 @@ export function handChoice(input: SpanInput, cands: SpanCandidate[]): HandChoice
 }
 
 /** Feature vector of one candidate (order: {@link SPAN_FEATURES}). */
-export function spanFeatures(input: SpanInput, c: SpanCandidate, hand: HandChoice): number[] {
+export function spanFeatures(input: SpanInput, c: SpanCandidate, hand: HandChoice, stems?: Set<string>): number[] {
   const { qa, text, tokens, matched, ownFrom, isCommon } = input;
   const terms = [...qa.questionTerms];
   const cue = (re: RegExp) => terms.some((t) => re.test(t));
@@ -274,6 +310,7 @@ export function spanFeatures(input: SpanInput, c: SpanCandidate, hand: HandChoic
     if (/\d/.test(t.norm)) digit = 1;
   }
   const before = c.from > 0 ? tokens[c.from - 1].norm : '';
+  const ctx = { text, tokens, matched, questionTerms: qa.questionTerms, german: input.german };
   const afterText = text.slice(c.end, c.end + 2);
   return [
     1,
@@ -322,6 +359,13 @@ export function spanFeatures(input: SpanInput, c: SpanCandidate, hand: HandChoic
     other && c.kind === 'number' && c.unit !== null && c.unit !== 'count' && c.unit !== 'any' ? 1 : 0,
     c.modifier ? 1 : 0,
     c.modifier && terms.some((t) => KIND_CUE.test(t)) ? 1 : 0,
+    ...contextFeatures(ctx, c.from, c.to, stems ?? echoStems(ctx)),
+    c.extra === 'coordination' ? 1 : 0,
+    c.extra === 'attachment' ? 1 : 0,
+    c.extra === 'clause' ? 1 : 0,
+    c.extra === 'trimmed' ? 1 : 0,
+    terms.some((t) => WHY_QUESTION.test(t)) && len >= 4 ? 1 : 0,
+    other && terms.some((t) => /^(how|wie)$/.test(t)) && len <= 2 ? 1 : 0,
   ];
 }
 
@@ -338,6 +382,43 @@ export interface SpanTrace {
   texts: string[];
   features: number[][];
   fits: number[];
+  /** The sentence as the scorer saw it, so that training can rebuild candidates and features offline. */
+  input?: SpanInputRecord;
+}
+
+/**
+ * A JSON-safe copy of a {@link SpanInput}: the question analysis with its terms as an array, and
+ * the token norms the common-word list knows (isCommon answers true for them).
+ */
+export interface SpanInputRecord {
+  qa: Omit<QuestionAnalysis, 'questionTerms'> & { questionTerms: string[] };
+  text: string;
+  tokens: Token[];
+  matched: boolean[];
+  ownFrom: number;
+  german: boolean;
+  common: string[] | null;
+}
+
+/** {@link SpanInputRecord} of an input (training only). */
+export function recordInput(input: SpanInput): SpanInputRecord {
+  const { qa, isCommon } = input;
+  const common = isCommon ? [...new Set(input.tokens.filter((t) => isCommon(t.norm)).map((t) => t.norm))] : null;
+  return { qa: { ...qa, questionTerms: [...qa.questionTerms] }, text: input.text, tokens: input.tokens, matched: input.matched, ownFrom: input.ownFrom, german: input.german, common };
+}
+
+/** The {@link SpanInput} back from its record (isCommon answers from the recorded list). */
+export function restoreInput(r: SpanInputRecord): SpanInput {
+  const common = r.common ? new Set(r.common) : null;
+  return { ...r, qa: { ...r.qa, questionTerms: new Set(r.qa.questionTerms) }, isCommon: common ? (w: string) => common.has(w) : null };
+}
+
+/** Candidates and their features for one sentence (what {@link chooseShort} scores). */
+export function scoredCandidates(input: SpanInput): { cands: SpanCandidate[]; feats: number[][] } {
+  const cands = spanCandidates(input);
+  const hand = handChoice(input, cands);
+  const stems = echoStems({ ...input, questionTerms: input.qa.questionTerms });
+  return { cands, feats: cands.map((c) => spanFeatures(input, c, hand, stems)) };
 }
 
 /** Set by scripts/train-span.ts to receive every sentence's candidates; null otherwise. */
@@ -384,12 +465,10 @@ export function spanScore(m: SpanModel, x: number[]): number {
  */
 export function chooseShort(question: string, input: SpanInput): SpanCandidate | null {
   if (input.qa.type === 'yesno' || !input.matched.includes(true)) return null;
-  const cands = spanCandidates(input);
+  const { cands, feats } = scoredCandidates(input);
   if (cands.length === 0) return null;
   const typedQ = input.qa.type !== 'other';
-  const hand = handChoice(input, cands);
-  const feats = cands.map((c) => spanFeatures(input, c, hand));
-  SPAN_TRACE.on?.({ question, typed: typedQ, texts: cands.map((c) => input.text.slice(c.start, c.end)), features: feats, fits: cands.map((c) => c.fit) });
+  SPAN_TRACE.on?.({ question, typed: typedQ, texts: cands.map((c) => input.text.slice(c.start, c.end)), features: feats, fits: cands.map((c) => c.fit), input: recordInput(input) });
   const m = modelFor(input.qa);
   if (!m) return null;
   const typedPool = typedQ && cands.some((c) => c.fit > 0) ? cands.map((c, i) => (c.fit > 0 ? i : -1)).filter((i) => i >= 0) : cands.map((_, i) => i);
