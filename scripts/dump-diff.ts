@@ -7,12 +7,15 @@
  *
  *   npx tsx scripts/dump-diff.ts BEFORE.jsonl AFTER.jsonl
  *
+ * Only the answer runs are paired: the near-miss and held-out rows of `--near-miss` /
+ * `--unanswerable` (field `run`) ask the same question texts and would replace them.
+ *
  * Errors: exits 1 when a file is missing or the two dumps share no question.
  */
 import fs from 'node:fs';
 import { bootstrap } from './lib/metrics.js';
 
-interface Row { lang: string; q: string; gold: string; a1: boolean; f1: number; short?: string | null }
+interface Row { run?: string; lang: string; q: string; gold: string; a1: boolean; f1: number; short?: string | null }
 
 const [beforeFile, afterFile] = process.argv.slice(2);
 if (!beforeFile || !afterFile || !fs.existsSync(beforeFile) || !fs.existsSync(afterFile)) {
@@ -21,7 +24,7 @@ if (!beforeFile || !afterFile || !fs.existsSync(beforeFile) || !fs.existsSync(af
 }
 const read = (f: string) =>
   new Map(
-    fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row).map((r) => [`${r.lang}\t${r.q}`, r] as const),
+    fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row).filter((r) => r.run === undefined).map((r) => [`${r.lang}\t${r.q}`, r] as const),
   );
 const before = read(beforeFile);
 const after = read(afterFile);
