@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractAnswer, type Passage } from '../src/answer/extract.js';
 import { germanVariants } from '../src/answer/sentence-rank.js';
+import { hasPersonalPronoun } from '../src/answer/sentence-choice.js';
 import { buildQuery } from '../src/search/query.js';
 import { Decompounder } from '../src/text/decompound.js';
 
@@ -58,4 +59,35 @@ describe('sentence choice: German verb forms, compounds, question words', () => 
     const n = Number(/\[(\d)\]$/.exec(a.answer)![1]);
     expect(a.citations[n - 1].quote).toBe('Lady Gaga sang die Nationalhymne.');
   });
+});
+
+describe('sentence choice: sentences naming their topic by a pronoun (src/answer/sentence-choice.ts)', () => {
+  it('tells personal pronouns from possessives and other words', () => {
+    expect(hasPersonalPronoun('In den meisten westlichen Ländern ist sie heute verboten.')).toBe(true);
+    expect(hasPersonalPronoun('At 39 he was the oldest quarterback.')).toBe(true);
+    expect(hasPersonalPronoun('Seine Mannschaft gewann das Spiel.')).toBe(false);
+    expect(hasPersonalPronoun('Die Siedlung liegt am Fluss.')).toBe(false);
+  });
+
+  it('reads a sentence naming its topic by a pronoun with the sentence before it', () => {
+    // The answer sentence matches no question word: "sie" stands for the Prügelstrafe of the first one.
+    const text = 'Die Prügelstrafe war früher weit verbreitet. In den meisten westlichen Ländern ist sie heute verboten.';
+    const q = 'Wo wird die Prügelstrafe nicht mehr angewandt?';
+    const { groups } = buildQuery(q, null);
+    const a = extractAnswer(q, groups, idfsOf(groups, {}), [passage(text)], null, false);
+    expect(a.notStated).toBe(false);
+    expect(a.citations[0].quote).toBe(text);
+    expect(a.short).toBe('Ländern');
+  });
+
+  it('takes the short answer of a pronoun sentence from that sentence, not from its antecedent', () => {
+    const text = 'Luke Kuechly erzielte in der Saison insgesamt 118 Tackles. Gegen Denver gelangen ihm nur 5 Tackles.';
+    const q = 'Wie viele Tackles gelangen Kuechly gegen Denver?';
+    const { groups } = buildQuery(q, null);
+    const a = extractAnswer(q, groups, idfsOf(groups, { denver: 4, tackles: 2 }), [passage(text)], null, false);
+    expect(a.citations[0].quote).toBe(text);
+    expect(a.short).toContain('5');
+    expect(a.short).not.toContain('118');
+  });
+
 });

@@ -28,6 +28,7 @@ import { contextFacts, germanVariants } from './sentence-rank.js';
 import { answerLike, answeredType, fullerName, learnedShort } from './short.js';
 import { findAntecedent, namesAskedKind } from './antecedent.js';
 import { isHeading } from '../text/heading.js';
+import { hasPersonalPronoun } from './sentence-choice.js';
 import { focusStated, questionFocus, withFocusUnit } from './focus.js';
 import { verdictLine, yesNoVerdict } from './yesno.js';
 import { CONTEXT_SCORE, CONTEXT_SHARE, strongOrganisation, wantsContextOrganisation } from './context-org.js';
@@ -270,8 +271,16 @@ export function extractAnswer(
       let coverage = s.score / mass;
       let quote: Span = span;
       const prev = spans[si - 1];
-      if (prev && DEPENDENT_START.test(p.doc.text.slice(span.start, span.end).trimStart()) && !isHeading(p.doc.text, prev)) {
-        quote = { start: prev.start, end: span.end };
+      // Candidates of the quote start at this offset (a pronoun's antecedent sentence gives none).
+      let ownFrom = 0;
+      if (prev && !isHeading(p.doc.text, prev)) {
+        const sentence = p.doc.text.slice(span.start, span.end);
+        if (DEPENDENT_START.test(sentence.trimStart())) quote = { start: prev.start, end: span.end };
+        else if (hasPersonalPronoun(sentence)) {
+          // "… ist sie heute verboten": read with the sentence naming the referent (src/answer/sentence-choice.ts).
+          quote = { start: prev.start, end: span.end };
+          ownFrom = span.start - prev.start;
+        }
       }
       // A dependent sentence's subject is in the previous one: its candidates count too.
       let shown = quote === span ? s : scoreSentence(p.doc.text, quote, p.doc.language, groups, idfs, decompounder);
@@ -284,6 +293,7 @@ export function extractAnswer(
         const scored: { c: Candidate; score: number }[] = [];
         for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
           if (constructs.some(([a, b]) => c.start < b && a < c.end)) continue;
+          if (c.start < ownFrom) continue;
           if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms)) continue;
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
           if (score > 0) scored.push({ c, score });
