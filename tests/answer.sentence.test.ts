@@ -91,3 +91,29 @@ describe('sentence choice: sentences naming their topic by a pronoun (src/answer
   });
 
 });
+
+describe('sentence choice: a typed question whose best sentence has no candidate (src/answer/sentence-choice.ts)', () => {
+  const q = 'Wer gewann die Meisterschaft im Jahr 2000?';
+  const idf = { meisterschaft: 3, gewann: 3, jahr: 2, '2000': 2 };
+  const best = 'Die Meisterschaft im Jahr 2000 gewann überraschend niemand.';
+  // Covers 0.4 of what the best sentence covers: enough beside it, too little from another passage.
+  const weak = 'Im Jahr 2000 war Jan Kowalski dort Trainer.';
+  const two = (a: string, b: string): Passage[] => [
+    { doc: { id: 'd1', title: 'A', date: null, text: a, language: 'de', bodyStart: 0, pages: null }, start: 0, end: a.length, score: 1 },
+    { doc: { id: 'd2', title: 'B', date: null, text: b, language: 'de', bodyStart: 0, pages: null }, start: 0, end: b.length, score: 0.9 },
+  ];
+
+  it('takes the candidate of a weaker sentence of the same passage', () => {
+    const { groups } = buildQuery(q, null);
+    const a = extractAnswer(q, groups, idfsOf(groups, idf), [passage(`${best} ${weak}`)], null, false);
+    expect(a.short).toContain('Kowalski');
+  });
+
+  it('quotes the best sentence without a short answer when the weak one is from another passage', () => {
+    const { groups } = buildQuery(q, null);
+    const a = extractAnswer(q, groups, idfsOf(groups, idf), two(best, weak), null, false);
+    expect(a.notStated).toBe(false);
+    expect(a.short).toBeUndefined();
+    expect(a.citations[0].quote).toBe(best);
+  });
+});

@@ -28,7 +28,7 @@ import { contextFacts, germanVariants } from './sentence-rank.js';
 import { answerLike, answeredType, fullerName, learnedShort } from './short.js';
 import { findAntecedent, namesAskedKind } from './antecedent.js';
 import { isHeading } from '../text/heading.js';
-import { hasPersonalPronoun } from './sentence-choice.js';
+import { hasPersonalPronoun, OTHER_PASSAGE_SHARE } from './sentence-choice.js';
 import { focusStated, questionFocus, withFocusUnit } from './focus.js';
 import { verdictLine, yesNoVerdict } from './yesno.js';
 import { CONTEXT_SCORE, CONTEXT_SHARE, strongOrganisation, wantsContextOrganisation } from './context-org.js';
@@ -357,8 +357,11 @@ export function extractAnswer(
     for (const list of perPassage) for (const r of list) if (r.best && (!withCandidate || r.total > withCandidate.total)) withCandidate = r;
     // "Who is the director of …": a person right after the matched title ("Institutsdirektorin Antje Boetius") answers it.
     const titled = qa.personNoun === true && withCandidate?.best?.c.flavour === 'person' && withCandidate.best.c.from > 0 && withCandidate.shown.matchedTokens[withCandidate.best.c.from - 1];
-    if (withCandidate && (titled || withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage)) pick = withCandidate;
-    else notStated = true;
+    // A sentence of another passage needs more coverage to replace the best one (src/answer/sentence-choice.ts).
+    const share = withCandidate && withCandidate.passage !== pick.passage ? OTHER_PASSAGE_SHARE : NOT_STATED_SHARE;
+    if (withCandidate && (titled || withCandidate.coverage >= share * pick.coverage)) pick = withCandidate;
+    // Covered, but only by a weak sentence elsewhere: the best sentence is quoted without a short answer.
+    else if (!withCandidate || withCandidate.coverage < NOT_STATED_SHARE * pick.coverage) notStated = true;
   }
   // "How many … per month?": a sentence whose figure is a rate beats one whose figure is not,
   // when it covers at least NOT_STATED_SHARE as much of the question.
