@@ -28,6 +28,7 @@ import { contextFacts, germanVariants } from './sentence-rank.js';
 import { answerLike, answeredType, fullerName, learnedShort } from './short.js';
 import { findAntecedent, namesAskedKind } from './antecedent.js';
 import { isHeading } from '../text/heading.js';
+import { hasPersonalPronoun, OTHER_PASSAGE_SHARE } from './sentence-choice.js';
 import { focusStated, questionFocus, withFocusUnit } from './focus.js';
 import { verdictLine, yesNoVerdict } from './yesno.js';
 import { CONTEXT_SCORE, CONTEXT_SHARE, strongOrganisation, wantsContextOrganisation } from './context-org.js';
@@ -275,8 +276,16 @@ export function extractAnswer(
       let coverage = s.score / mass;
       let quote: Span = span;
       const prev = spans[si - 1];
-      if (prev && DEPENDENT_START.test(p.doc.text.slice(span.start, span.end).trimStart()) && !isHeading(p.doc.text, prev)) {
-        quote = { start: prev.start, end: span.end };
+      // Candidates of the quote start at this offset (a pronoun's antecedent sentence gives none).
+      let ownFrom = 0;
+      if (prev && !isHeading(p.doc.text, prev)) {
+        const sentence = p.doc.text.slice(span.start, span.end);
+        if (DEPENDENT_START.test(sentence.trimStart())) quote = { start: prev.start, end: span.end };
+        else if (hasPersonalPronoun(sentence)) {
+          // "… ist sie heute verboten": read with the sentence naming the referent (src/answer/sentence-choice.ts).
+          quote = { start: prev.start, end: span.end };
+          ownFrom = span.start - prev.start;
+        }
       }
       // A dependent sentence's subject is in the previous one: its candidates count too.
       let shown = quote === span ? s : scoreSentence(p.doc.text, quote, p.doc.language, groups, idfs, decompounder);
@@ -289,6 +298,7 @@ export function extractAnswer(
         const scored: { c: Candidate; score: number }[] = [];
         for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
           if (constructs.some(([a, b]) => c.start < b && a < c.end)) continue;
+          if (c.start < ownFrom) continue;
           if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms)) continue;
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
           if (score > 0) scored.push({ c, score });
@@ -352,8 +362,11 @@ export function extractAnswer(
     for (const list of perPassage) for (const r of list) if (r.best && (!withCandidate || r.total > withCandidate.total)) withCandidate = r;
     // "Who is the director of …": a person right after the matched title ("Institutsdirektorin Antje Boetius") answers it.
     const titled = qa.personNoun === true && withCandidate?.best?.c.flavour === 'person' && withCandidate.best.c.from > 0 && withCandidate.shown.matchedTokens[withCandidate.best.c.from - 1];
-    if (withCandidate && (titled || withCandidate.coverage >= NOT_STATED_SHARE * pick.coverage)) pick = withCandidate;
-    else notStated = true;
+    // A sentence of another passage needs more coverage to replace the best one (src/answer/sentence-choice.ts).
+    const share = withCandidate && withCandidate.passage !== pick.passage ? OTHER_PASSAGE_SHARE : NOT_STATED_SHARE;
+    if (withCandidate && (titled || withCandidate.coverage >= share * pick.coverage)) pick = withCandidate;
+    // Covered, but only by a weak sentence elsewhere: the best sentence is quoted without a short answer.
+    else if (!withCandidate || withCandidate.coverage < NOT_STATED_SHARE * pick.coverage) notStated = true;
   }
   // "How many … per month?": a sentence whose figure is a rate beats one whose figure is not,
   // when it covers at least NOT_STATED_SHARE as much of the question.
