@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeQuestion } from '../src/answer/question.js';
 import { findCandidates } from '../src/answer/candidates.js';
+import { typeFit } from '../src/answer/rank.js';
 import { tokenize } from '../src/text/tokenize.js';
 
 /** Candidate texts of one kind in a sentence. */
@@ -155,5 +156,33 @@ describe('English unit phrases and year-like counts', () => {
   it('a year-like figure before a plural noun is a count ("2000 guests"), a year before a verb is not', () => {
     expect(only('The dinner was attended by 2000 guests.')).toContainEqual(['2000 guests', 'count']);
     expect(only('In 2000 was the market opened.').some(([, u]) => u === 'count')).toBe(false);
+  });
+});
+
+describe('figures the finder missed (tuning-part false abstentions)', () => {
+  it('an abbreviated scale keeps its unit: "30 Mio. GBP", "2 Mrd. Euro" are money', () => {
+    for (const [text, phrase] of [
+      ['Die Gebühren betragen 30 Mio. GBP für die Kanäle.', '30 Mio. GBP'],
+      ['Das kostet 2 Mrd. Euro.', '2 Mrd. Euro'],
+    ]) {
+      const c = findCandidates(text, tokenize(text), null).find((x) => x.kind === 'number');
+      expect(c && text.slice(c.start, c.end)).toBe(phrase);
+      expect(c?.unit).toBe('money');
+    }
+  });
+
+  it('multiples are figures, with what they are of: "das Zehnfache ihres Eigengewichts", "tenfold", "twice"', () => {
+    expect(found('Sie fressen täglich das Zehnfache ihres Eigengewichts.', 'number')).toEqual(['Zehnfache ihres Eigengewichts']);
+    expect(found('Output grew tenfold, twice as fast as planned.', 'number')).toEqual(['tenfold', 'twice']);
+  });
+
+  it('a span of two years answers "how long" / "wie lange"', () => {
+    const text = 'Das Sommertheater war von 1870 bis 1939 in Betrieb.';
+    const tokens = tokenize(text);
+    const range = findCandidates(text, tokens, null).find((x) => x.kind === 'number' && text.slice(x.start, x.end) === '1870 bis 1939')!;
+    expect(range).toBeDefined();
+    expect(typeFit(analyzeQuestion('Wie lange war das Sommertheater in Betrieb?'), range, tokens)).toBe(1);
+    expect(typeFit(analyzeQuestion('How long was the Summer Theatre in operation?'), range, tokens)).toBe(1);
+    expect(typeFit(analyzeQuestion('Wie viele Theater gab es?'), range, tokens)).toBeLessThan(1);
   });
 });

@@ -134,6 +134,14 @@ function isDigitToken(t: Token): boolean {
   return /^\d/.test(t.norm);
 }
 
+/** Scale words written with a full stop ("Mio.", "Mrd.", "Tsd."). */
+const ABBREVIATED_SCALE = /^(mio|mrd|tsd|bn|mn)$/;
+
+/** Multiples: "das Zehnfache", "das Doppelte", "tenfold", "twice". */
+const MULTIPLE = /^(\p{L}{3,}fache[nrs]?|doppelte[nrs]?|\p{L}{3,}fold|twice|thrice)$/u;
+/** Possessive and genitive determiners that attach what a multiple is of ("das Zehnfache ihres Eigengewichts"). */
+const OF_WHAT = /^(des|der|ihres|ihrer|seines|seiner|eines|einer|deren|dessen|its|their|his|her|the|of)$/;
+
 function isNumberToken(t: Token): boolean {
   return isDigitToken(t) || NUMBER_WORD.test(t.norm);
 }
@@ -261,6 +269,12 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       while (from > 0 && (DATE_LEAD.has(tokens[from - 1].norm) || CLOCK_LEAD.has(tokens[from - 1].norm)) && joined(from)) from--;
       push('date', from, clock, null);
     }
+    // Multiples are figures too: "das Zehnfache ihres Eigengewichts", "tenfold", "twice the size".
+    if (MULTIPLE.test(t.norm) && i > numberEnd) {
+      let to = i;
+      if (to + 2 < tokens.length && OF_WHAT.test(tokens[to + 1].norm) && joined(to + 1) && joined(to + 2) && (tokens[to + 2].capitalized || tokens[to + 1].norm === 'of')) to += 2;
+      push('number', i, to, 'any');
+    }
     // Numbers with unit or counted noun (a number inside the previous number phrase, "35 bis 50", is no new one).
     if (isNumberToken(t) && i > numberEnd && !(NUMBER_WORD.test(t.norm) && /^(ein|eine|einen|one|beiden|both)$/.test(t.norm))) {
       let from = i;
@@ -277,7 +291,9 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       else if (/^\s?[€$£¥]/.test(after)) u = 'money';
       else if (/^\s?°/.test(after)) u = 'temperature';
       const nxt = tokens[to + 1];
-      if (!u && nxt && joined(to + 1)) {
+      // "30 Mio. GBP", "2 Mrd. Euro": the abbreviation's full stop is no sentence end.
+      const abbreviated = to + 1 < tokens.length && /^\.\s?$/.test(gap(to + 1)) && ABBREVIATED_SCALE.test(tokens[to].norm);
+      if (!u && nxt && (joined(to + 1) || abbreviated)) {
         const w = nxt.norm;
         if (w === 'km' && /^\/h/.test(text.slice(nxt.end))) {
           u = 'speed';

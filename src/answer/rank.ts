@@ -24,6 +24,8 @@ export function typeFit(q: QuestionAnalysis, c: Candidate, tokens?: Token[]): nu
       // "How many panels …": a time span ("for 40 years") counts no panels.
       if (q.countNoun && !TIME_UNIT.test(q.countNoun) && (c.kind === 'duration' || (c.kind === 'number' && tokens && TIME_UNIT.test(tokens[c.to + 1]?.norm ?? '')))) return 0;
       if (c.kind === 'duration') return q.unit === 'count' || q.unit === 'any' ? 0.6 : q.orDuration ? 1 : 0;
+      // "How long was it in operation?" — "von 1870 bis 1939": a span of years answers it.
+      if (q.orDuration && tokens && isYearRange(tokens, c)) return 1;
       // A date is never a count or a measure ("10 September" for "how many panels").
       if (c.kind === 'number' && tokens && hasMonth(tokens, c)) return 0;
       // "by 2026" is a year, not a number of panels.
@@ -41,7 +43,7 @@ export function typeFit(q: QuestionAnalysis, c: Candidate, tokens?: Token[]): nu
       return c.unit === q.unit ? 1 : 0;
     }
     case 'duration':
-      return c.kind === 'duration' ? 1 : 0;
+      return c.kind === 'duration' || (tokens !== undefined && isYearRange(tokens, c)) ? 1 : 0;
     case 'date':
       if (c.kind !== 'date') return 0;
       // "In which year …": a full date ("am 25. Februar 2010") is no answer when the year stands in
@@ -101,6 +103,14 @@ export function candidateScore(q: QuestionAnalysis, c: Candidate, tokens: Token[
   // "How many … per month?": a figure that is no rate ("100 Drohnen" beside "100 Drohnen im Monat") fits less.
   const rate = q.rate && c.kind === 'number' && !isRate(tokens, c) ? NOT_A_RATE : 1;
   return fit * proximity * rate * (names && c.kind !== 'name' && c.kind !== 'body' ? NAMED_BONUS : 1);
+}
+
+/** True for a number candidate that is a range of two years ("1870 bis 1939", "1914–1918", "from 1870 to 1939"). */
+function isYearRange(tokens: Token[], c: Candidate): boolean {
+  if (c.kind !== 'number' || c.to - c.from < 1) return false;
+  let years = 0;
+  for (let k = c.from; k <= c.to; k++) if (/^(1\d|20)\d\d$/.test(tokens[k].norm)) years++;
+  return years === 2;
 }
 
 /** German abstract-noun endings (-enz, -ung, -heit, -keit, -schaft, -tät, -ion, -ismus): such a word is no person's name. */
