@@ -121,6 +121,11 @@ function isNumberToken(t: Token): boolean {
   return isDigitToken(t) || NUMBER_WORD.test(t.norm);
 }
 
+/** True for a figure written in digits or as a number word ("308", "zwei", "twelve"); lower-case input. */
+export function isFigureWord(norm: string): boolean {
+  return /^\d/.test(norm) || NUMBER_WORD.test(norm);
+}
+
 function isYear(t: Token): boolean {
   return /^(1[0-9]|20)\d\d$/.test(t.norm) || /^\d{3,4}er$/.test(t.norm);
 }

@@ -20,6 +20,7 @@ import type { PageSpan } from '../corpus/types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { abstainText } from './abstain-text.js';
 import { narrowFigures } from './figure-choice.js';
+import { coreSpan } from './core-span.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
 import { candidateScore, isRate, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
@@ -461,8 +462,11 @@ export function extractAnswer(
   }
   if (pick.best) {
     const local = docText.slice(pick.shown.span.start, pick.shown.span.end);
-    const short = local.slice(pick.best.c.start, pick.best.c.end);
-    return { question, abstained: false, notStated: false, answerType: answeredType(qa, pick.best.c.flavour), short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
+    // The answer line shows the whole phrase (unit, counted thing); `short` is the span proper (core-span.ts).
+    const phrase = local.slice(pick.best.c.start, pick.best.c.end);
+    const core = coreSpan(qa, pick.best.c, pick.shown.tokens, pick.shown.matchedTokens);
+    const short = local.slice(core.start, core.end);
+    return { question, abstained: false, notStated: false, answerType: answeredType(qa, pick.best.c.flavour), short, answer: `**${escapeMd(phrase)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
   }
   // Untyped "what/which" questions: the nearest noun phrase of the sentence is the short answer.
   if (qa.type === 'other') {
