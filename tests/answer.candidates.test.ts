@@ -157,3 +157,41 @@ describe('English unit phrases and year-like counts', () => {
     expect(only('In 2000 was the market opened.').some(([, u]) => u === 'count')).toBe(false);
   });
 });
+
+describe('person names around titles and given names that are dictionary words', () => {
+  const common = ['john', 'james', 'vor', 'rekord', 'alter', 'kolonie', 'geologe', 'oscar', 'stadt'];
+  it('a two-word run with no article before it keeps a given name the dictionary knows', () => {
+    expect(found('Vor Manning wurde der Rekord von John Elway gehalten.', 'name', common)).toEqual(['Manning', 'John Elway']);
+    expect(found('James Hutton wird oft als der erste moderne Geologe angesehen.', 'name', common)).toEqual(['James Hutton']);
+  });
+  it('an article before the dictionary word keeps it out of the name', () => {
+    expect(found('Sie zogen in die Kolonie Virginia.', 'name', common)).toEqual(['Virginia']);
+  });
+  it('an award-holder noun before a name is a title, no part of the name', () => {
+    expect(found('Die Oscar-Gewinnerin Marlee Matlin übersetzte.', 'name', common)).toEqual(['Marlee Matlin']);
+  });
+});
+
+describe('name candidates in a role (src/answer/name-role.ts)', () => {
+  /** Name candidates of `text` that nameInRole rejects for `question`; `asked` count as matched. */
+  async function inRole(question: string, text: string, asked: string[]): Promise<string[]> {
+    const { nameInRole } = await import('../src/answer/name-role.js');
+    const qa = analyzeQuestion(question);
+    const tokens = tokenize(text);
+    const matched = tokens.map((t) => asked.includes(t.norm));
+    return findCandidates(text, tokens, () => false)
+      .filter((c) => c.kind === 'name' && nameInRole(qa, c, text, tokens, matched))
+      .map((c) => text.slice(c.start, c.end));
+  }
+  it('an acronym in parentheses after matched words abbreviates them', async () => {
+    expect(await inRole('Who did the sign language?', 'Marlee Matlin übersetzte in die Gebärdensprache (ASL).', ['gebärdensprache'])).toEqual(['ASL']);
+    // Not matched before it: the acronym may be the answer.
+    expect(await inRole('Which union?', 'Sie sind Mitglied der Gewerkschaft (NUT).', [])).toEqual([]);
+  });
+  it('for a person question, a name before a title or headed by one is no person', async () => {
+    const text = 'Er ist derzeit Denvers Executive Vice President of Football Operations und Apple CEO Tim Cook.';
+    expect(await inRole('Who is the general manager?', text, [])).toEqual(['Denvers', 'Football Operations', 'Apple']);
+    // An organisation question may well be answered by them.
+    expect(await inRole('Which company is it?', text, [])).toEqual([]);
+  });
+});

@@ -62,10 +62,11 @@ const PER = new Set(['pro', 'per', 'je', 'im', 'a', 'an', 'each', 'every', 'in',
 const LINK = new Set(['und', 'bis', 'and', 'to', 'or', 'oder']);
 const ORG_WORD = /^(ag|gmbh|se|kg|inc|corp|corporation|company|co|ltd|llc|plc|group|gruppe|konzern|technology|technologies|systems|industries|bank|verlag|universität|university|institute|institut|college|partei|party|zeitung|times|post|journal|news|agentur|agency|ministerium|ministry|council|rat|association|verband|verein|club|fc|airlines|airways|motors|holding|stiftung|foundation|partner|partners|energy|energie|energi|solar|power|renewables|construction|engineering|solutions|services|logistics|capital|ventures|telecom|pharma|rail|marine|shipping|consulting|electric|utilities|infrastructure|kommission|commission|union|organisation|organization|nato|uno|un|eu|who)$/;
 const ORG_BEFORE = /^(unternehmen|firma|konzern|hersteller|drohnenhersteller|magazin|zeitung|zeitschrift|blatt|agentur|nachrichtenagentur|sender|verlag|partei|company|firm|manufacturer|maker|magazine|newspaper|paper|agency|network|broadcaster|group|team|mannschaft|verein|club)$/;
-const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|professor|professorin|direktor|direktorin|leiter|leiterin|ingenieur|ingenieurin|architekt|architektin|geschäftsführer|geschäftsführerin|intendant|intendantin|rektor|rektorin|dekan|dekanin|pfarrer|pfarrerin|landrat|landrätin|director|manager|engineer|dean|chairwoman|chairman|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general)$/;
+const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|professor|professorin|direktor|direktorin|leiter|leiterin|ingenieur|ingenieurin|architekt|architektin|geschäftsführer|geschäftsführerin|intendant|intendantin|rektor|rektorin|dekan|dekanin|pfarrer|pfarrerin|landrat|landrätin|director|manager|engineer|dean|chairwoman|chairman|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general|executive|vice|gewinner|gewinnerin|siegerin|preisträger|preisträgerin|nominierte|nominierter|champion|actor|actress|schauspieler|schauspielerin)$/;
 /** German compound titles end in a person noun ("Oberbürgermeister", "Regierungssprecherin", "Museumsdirektorin"). */
 const PERSON_TITLE_END = /.{3,}(bürgermeister|präsident|minister|kanzler|sekretär|direktor|leiter|sprecher|vorsitzende|trainer|chef|führer|intendant|rektor|ingenieur|manager)(in|s|en)?$/;
-const isPersonTitle = (w: string) => PERSON_BEFORE.test(w) || PERSON_TITLE_END.test(w);
+/** True for a person's title or role word, lower case ("präsident", "oberbürgermeister", "director", "gewinnerin"). */
+export const isPersonTitle = (w: string) => PERSON_BEFORE.test(w) || PERSON_TITLE_END.test(w);
 const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
 const PLACE_END = /(land|stan|burg|stadt|dorf|heim|hausen|ingen|furt|straße|strasse|platz|gasse|allee|ufer)$/;
 /** Capitalised at a sentence start but never a name: pronouns, articles, conjunctions (EN, DE). */
@@ -73,19 +74,24 @@ const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these
 /** Verbs after which a capitalised two-word run is a person's full name (German word order: "leitet Peter Schulze"). */
 const PERSON_CUE = /^(ist|war|wird|wurde|heißt|hieß|leitet|leitete|führt|führte|übernimmt|übernahm|übernehmen|sagte|sagt|erklärte|erklärt|betont|betonte|meint|meinte|sagten)$/;
 
+/** Prepositions after which a two-word capitalised run without article is a person's name ("von John Elway", "by James Watt"). */
+const NAME_LEAD = /^(von|mit|durch|für|gegen|bei|an|vor|nach|zu|und|oder|sowie|by|with|from|for|against|of|to|and|or)$/;
+
 /** Lower-case words ending in -s after a figure that count nothing ("2019 was", "5 percent less"). */
 const NOT_COUNTED = /^(was|has|is|its|this|thus|plus|less|across|always|perhaps|besides|sometimes|whereas|unless|yes|does|goes|makes|takes|gives|comes|seems|remains|becomes|includes|means|eines|jedes|alles|etwas|dies|bis|als|aus|das|des|uns|ins|los|seines|ihres|keines|deines|meines|unseres|vorbeis)$/;
 
 /**
  * Tokens `i` and `i + 1` look like "given name + surname": both plain capitalised words (no
- * digits, hyphens or genitive -s on the first), exactly one of them a dictionary word, neither an
- * organisation word, place ending, month or weekday.
+ * digits, hyphens or genitive -s on the first; see `givenS`), exactly one of them a dictionary
+ * word, neither an organisation word, place ending, month or weekday.
  */
-function twoWordNameAt(tokens: Token[], text: string, i: number, isCommon: IsCommonWord): boolean {
+function twoWordNameAt(tokens: Token[], text: string, i: number, isCommon: IsCommonWord, givenS = false): boolean {
   const x = tokens[i];
   const y = tokens[i + 1];
   const plain = (t: Token) => /^[\p{Lu}][\p{Ll}]+$/u.test(text.slice(t.start, t.end));
-  if (!plain(x) || !plain(y) || /s$/.test(x.norm)) return false;
+  // A final -s on the first word is a genitive ("Mannings Problemen"), unless `givenS` lets a
+  // dictionary word through ("James Hutton").
+  if (!plain(x) || !plain(y) || (/s$/.test(x.norm) && !(givenS && isCommon(x.norm)))) return false;
   if ([x, y].some((t) => ORG_WORD.test(t.norm) || PLACE_END.test(t.norm) || MONTH.test(t.norm) || NOT_A_NAME.test(t.norm) || PRONOUN.test(t.norm))) return false;
   return isCommon(x.norm) !== isCommon(y.norm);
 }
@@ -398,7 +404,13 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     }
     // After a verb that introduces a person ("Leiterin ist Sabine Krause", "leitet Peter Schulze"),
     // a two-word run of one dictionary word and one name is a full name, whichever is the noun.
-    if (isCommon && to === i + 1 && i > 0 && PERSON_CUE.test(tokens[i - 1].norm) && joined(i) && twoWordNameAt(tokens, text, i, isCommon)) {
+    // So is one with no article or title before it, at a sentence start or after a preposition
+    // ("James Hutton wird …", "der Rekord von John Elway"): a German noun there would need an
+    // article ("von der Stadt Kiel"), a given name does not (tuning part, typed rows).
+    const bare = i === 0 || /[.!?:;,]\s*$/.test(gap(i)) || (PERSON_CUE.test(tokens[i - 1].norm) && joined(i)) || (NAME_LEAD.test(tokens[i - 1].norm) && joined(i));
+    // A capitalised preposition opening the sentence ("Vor Manning …", "Im Hinduismus") is no given name.
+    const lead = tokens[i].norm;
+    if (isCommon && to === i + 1 && bare && !NAME_LEAD.test(lead) && !PLACE_BEFORE.test(lead) && !DATE_LEAD.has(lead) && twoWordNameAt(tokens, text, i, isCommon, true)) {
       a = i;
       b = to;
     }

@@ -21,6 +21,7 @@ import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { abstainText } from './abstain-text.js';
 import { narrowFigures } from './figure-choice.js';
 import { coreSpan } from './core-span.js';
+import { nameInRole } from './name-role.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
 import { candidateScore, isRate, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
@@ -285,7 +286,7 @@ export function extractAnswer(
         const scored: { c: Candidate; score: number }[] = [];
         for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
           if (constructs.some(([a, b]) => c.start < b && a < c.end)) continue;
-          if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms)) continue;
+          if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms) || nameInRole(qa, c, text, shown.tokens, shown.matchedTokens)) continue;
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
           if (score > 0) scored.push({ c, score });
         }
