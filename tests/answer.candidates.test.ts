@@ -195,3 +195,13 @@ describe('name candidates in a role (src/answer/name-role.ts)', () => {
     expect(await inRole('Which company is it?', text, [])).toEqual([]);
   });
 });
+
+describe('spans of years', () => {
+  it('"zwischen 2005 und 2010", "von 1870 bis 1939" and "from 1991 to 2000" are one date each, beside their years', () => {
+    expect(found('Die Angriffe erreichten zwischen 2005 und 2010 ein Allzeithoch.', 'date')).toEqual(['zwischen 2005 und 2010', '2005', '2010']);
+    expect(found('Das Theater war von 1870 bis 1939 in Betrieb.', 'date')).toContain('von 1870 bis 1939');
+    expect(found('The exchange was housed there from 1991 to 2000.', 'date')).toContain('from 1991 to 2000');
+    // A year and a count are no span.
+    expect(found('Im Jahr 2005 und 12 Monate später.', 'date')).not.toContain('2005 und 12');
+  });
+});

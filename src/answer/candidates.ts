@@ -228,6 +228,12 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
         let from = i;
         while (from > 0 && DATE_LEAD.has(tokens[from - 1].norm) && joined(from)) from--;
         push('date', from, i, null);
+        // A span of years is one date too: "zwischen 2005 und 2010", "von 1870 bis 1939", "from 1991 to 2000".
+        const y2 = tokens[i + 2];
+        if (y2 && isYear(y2) && /^(und|bis|and|to)$/.test(next?.norm ?? '') && joined(i + 1) && joined(i + 2)) {
+          const lead = i > 0 && /^(zwischen|von|between|from)$/.test(tokens[i - 1].norm) && joined(i) ? i - 1 : i;
+          push('date', lead, i + 2, null);
+        }
       }
     }
     if (/^\d{1,2}$/.test(t.norm) && tokens[i + 1] && /^(jahrhunderts?|jh|century)$/.test(tokens[i + 1].norm)) {
