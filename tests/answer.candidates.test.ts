@@ -205,3 +205,15 @@ describe('spans of years', () => {
     expect(found('Im Jahr 2005 und 12 Monate später.', 'date')).not.toContain('2005 und 12');
   });
 });
+
+describe('"how many seconds" wants a duration in that unit', () => {
+  it('a duration in the asked time unit fits fully, a count of other things does not', async () => {
+    const { typeFit } = await import('../src/answer/rank.js');
+    const text = 'Sie erzielten 11 Punkte, und nur 17 Sekunden blieben.';
+    const tokens = tokenize(text);
+    const qa = analyzeQuestion('How many seconds were left?');
+    const fit = (kind: string) => typeFit(qa, findCandidates(text, tokens, null).find((c) => c.kind === kind)!, tokens);
+    expect(fit('duration')).toBe(1);
+    expect(fit('number')).toBeLessThan(1);
+  });
+});

@@ -37,11 +37,25 @@ describe('core span of a typed candidate (SQuAD-style short answer)', () => {
     expect(spans(q, text, 'number', asked, ['punkte', 'teams', 'personen', 'drohnen', 'monat', 'kunstwerke', 'mal'])).toEqual([phrase, core]);
   });
 
+  it('a figure glued to a noun ("5-Zylinder-Zweitaktmotor") is the figure; a glued unit stays ("45-megawatt")', () => {
+    expect(spans('How many cylinders does the engine have?', 'Es ist ein 5-Zylinder-Zweitaktmotor mit Heißdampf.', 'number')).toEqual(['5-Zylinder-Zweitaktmotor', '5']);
+    expect(spans('How many turbines?', 'It is a 45-megawatt farm.', 'number')).toEqual(['45-megawatt', '45-megawatt']);
+  });
+
+  it('"how many seconds": the named time unit leaves a duration', () => {
+    expect(spans('How many seconds were left?', 'Es blieben nur 17 Sekunden.', 'duration', ['sekunden'])).toEqual(['nur 17 Sekunden', '17']);
+    // Not named ("how long"): the unit is part of the answer.
+    expect(spans('How long did it take?', 'Es dauerte nur 17 Sekunden.', 'duration')).toEqual(['nur 17 Sekunden', '17 Sekunden']);
+  });
+
   it.each([
     ['When did BSkyB announce it?', 'Am 8. Februar 2007 gab BSkyB die Absicht bekannt.', 'Am 8. Februar 2007', '8. Februar 2007'],
     ['When does construction start?', 'Construction starts in May 2026.', 'in May 2026', 'May 2026'],
     // A preposition that changes the date's meaning stays.
     ['When should the drones be delivered?', 'Die Drohnen sollen bis April geliefert werden.', 'bis April', 'bis April'],
+    // A year question takes the year alone.
+    ['What year saw the first use?', 'Frühe Versionen waren ab 1851 in Gebrauch.', 'ab 1851', '1851'],
+    ['When was it first used?', 'Frühe Versionen waren ab 1851 in Gebrauch.', 'ab 1851', 'ab 1851'],
   ])('date: %s', (q, text, phrase, core) => {
     expect(spans(q, text, 'date')).toEqual([phrase, core]);
   });

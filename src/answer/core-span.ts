@@ -18,7 +18,7 @@
  * (scripts/answer-eval.ts --part tuning). Linear in the candidate length.
  */
 import type { Token } from '../text/tokenize.js';
-import { isFigureWord, type Candidate } from './candidates.js';
+import { isFigureWord, unitFamily, type Candidate } from './candidates.js';
 import type { QuestionAnalysis } from './question.js';
 
 /** Words before a figure that only hedge it (EN, DE); they are no part of the answer span. */
@@ -51,6 +51,14 @@ export function coreSpan(qa: QuestionAnalysis, c: Candidate, tokens: Token[], ma
   if (c.kind === 'number' || c.kind === 'duration') {
     while (from < to && HEDGE.has(tokens[from].norm)) from++;
   }
+  // "How many seconds …": the unit the question names is no part of the span ("17" of "17 Sekunden").
+  if (c.kind === 'duration' && to > from && named(to) && qa.type === 'number') to--;
+  if (qa.year && c.kind === 'date' && c.from < c.to && /^(1\d|20)\d\d$/.test(tokens[c.to].norm)) {
+    // "In which year …": the year alone ("1851" of "ab 1851").
+    let leads = true;
+    for (let k = from; k < to; k++) if (/^\d/.test(tokens[k].norm)) leads = false;
+    if (leads) from = to;
+  }
   if (c.kind === 'date') {
     while (from < to && DATE_ARTICLE.has(tokens[from].norm)) from++;
   }
@@ -71,6 +79,14 @@ export function coreSpan(qa: QuestionAnalysis, c: Candidate, tokens: Token[], ma
       // "zwei Mal", "three times" answer "how often": the frequency word stays.
       if (!keepTail && end > figure && end - figure <= 4 && !TIMES.test(tokens[end].norm)) end = figure;
       to = end;
+    }
+  }
+  // "5-Zylinder-Zweitaktmotor" for "how many cylinders": the figure glued to a noun by a hyphen.
+  if (c.kind === 'number' && c.unit !== null && ['count', 'any'].includes(c.unit) && from === to) {
+    const glued = /^(\d[\d.,]*)-\p{L}/u.exec(tokens[from].norm);
+    if (glued && !unitFamily(tokens[from].norm.slice(glued[1].length + 1).split('-')[0])) {
+      const start = tokens[from].start;
+      return { from, to, start, end: start + glued[1].length };
     }
   }
   if (from === c.from && to === c.to) return { from, to, start: c.start, end: c.end };
