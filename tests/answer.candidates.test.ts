@@ -217,3 +217,9 @@ describe('"how many seconds" wants a duration in that unit', () => {
     expect(fit('number')).toBeLessThan(1);
   });
 });
+
+describe('legal forms keep the name before them', () => {
+  it('"Die Firma Energiprojekt AB": the dictionary word before the legal form is the name, "Firma" is not', () => {
+    expect(found('Die Firma Energiprojekt AB in Schweden hat Fortschritte gemacht.', 'name', ['energiprojekt', 'firma', 'fortschritte'])).toContain('Energiprojekt AB');
+  });
+});

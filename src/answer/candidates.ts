@@ -371,11 +371,13 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     if (!tokens[i].capitalized || /\d/.test(tokens[i].norm) || MONTH.test(tokens[i].norm) || NOT_A_NAME.test(tokens[i].norm)) continue;
     let to = i;
     while (to + 1 < tokens.length && joined(to + 1) && tokens[to + 1].start < tokens[to].end) to++; // hyphen parts
+    let legalAt = -1;
     while (to + 1 < tokens.length && (joined(to + 1) || initialJoined(to + 1))) {
       const n = tokens[to + 1];
       // A legal form ends the name, written in any case ("Nordwind Turbines plc", "Acme Inc.").
       const legal = legalFormEnd(text, tokens, to + 1, joined);
       if (legal >= 0) {
+        legalAt = to + 1;
         to = legal;
         break;
       }
@@ -396,6 +398,13 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     while (b >= a && !nameLike(b) && !ORG_WORD.test(tokens[b].norm)) b--;
     if (orgHead && (a > head || a > b)) {
       a = head;
+      b = to;
+    }
+    // The word before a legal form names the company even when it is a dictionary word
+    // ("Die Firma Energiprojekt AB", "Nordwind Turbines plc"), unless it only says what it is ("Firma").
+    const named = legalAt - 1;
+    if (legalAt > i && a > named && tokens[named].capitalized && !PRONOUN.test(tokens[named].norm) && !ORG_BEFORE.test(tokens[named].norm) && !introducesOrganisation(tokens[named].norm)) {
+      a = named;
       b = to;
     }
     // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
