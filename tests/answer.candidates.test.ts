@@ -187,6 +187,8 @@ describe('name candidates in a role (src/answer/name-role.ts)', () => {
     expect(await inRole('Who did the sign language?', 'Marlee Matlin übersetzte in die Gebärdensprache (ASL).', ['gebärdensprache'])).toEqual(['ASL']);
     // Not matched before it: the acronym may be the answer.
     expect(await inRole('Which union?', 'Sie sind Mitglied der Gewerkschaft (NUT).', [])).toEqual([]);
+    // An organisation question may be answered by the acronym of the party it glosses.
+    expect(await inRole('What party is strongest there?', 'Die Australian Labour Party (ALP) ist dort stark.', ['party'])).toEqual([]);
   });
   it('for a person question, a name before a title or headed by one is no person', async () => {
     const text = 'Er ist derzeit Denvers Executive Vice President of Football Operations und Apple CEO Tim Cook.';

@@ -4,7 +4,8 @@
  * scripts/answer-eval.ts --part tuning --dump):
  *
  * - an acronym in parentheses right after matched question words is their abbreviation ("in die
- *   Amerikanische Gebärdensprache (ASL)" for "who did the sign language"): it repeats the question;
+ *   Amerikanische Gebärdensprache (ASL)" for "who did the sign language"): it repeats the question
+ *   (not applied to organisation questions, which the acronym of a party or agency may answer);
  * - for a person question, a name run right before a person's title is the title's modifier, not
  *   the person ("Denvers Executive Vice President", "Apple CEO Tim Cook", "Broncos General
  *   Manager John Elway"): the person follows the title; nor is the name a title heads ("Vice
@@ -20,7 +21,8 @@ import type { QuestionAnalysis } from './question.js';
  */
 export function nameInRole(qa: QuestionAnalysis, c: Candidate, text: string, tokens: Token[], matched: boolean[]): boolean {
   if (c.kind !== 'name') return false;
-  if (c.from === c.to && c.from > 0 && /^[\p{Lu}\d-]{2,}$/u.test(text.slice(c.start, c.end))) {
+  // (An organisation question may well be answered by the acronym: "Labour Party (ALP)".)
+  if (qa.type !== 'organisation' && c.from === c.to && c.from > 0 && /^[\p{Lu}\d-]{2,}$/u.test(text.slice(c.start, c.end))) {
     const before = text.slice(tokens[c.from - 1].end, c.start);
     const after = text.slice(c.end, tokens[c.to + 1]?.start ?? text.length);
     if (/^\s*\($/.test(before) && /^\)/.test(after) && matched[c.from - 1]) return true;
