@@ -186,3 +186,71 @@ describe('figures the finder missed (tuning-part false abstentions)', () => {
     expect(typeFit(analyzeQuestion('Wie viele Theater gab es?'), range, tokens)).toBeLessThan(1);
   });
 });
+
+describe('person names around titles and given names that are dictionary words', () => {
+  const common = ['john', 'james', 'vor', 'rekord', 'alter', 'kolonie', 'geologe', 'oscar', 'stadt'];
+  it('a two-word run with no article before it keeps a given name the dictionary knows', () => {
+    expect(found('Vor Manning wurde der Rekord von John Elway gehalten.', 'name', common)).toEqual(['Manning', 'John Elway']);
+    expect(found('James Hutton wird oft als der erste moderne Geologe angesehen.', 'name', common)).toEqual(['James Hutton']);
+  });
+  it('an article before the dictionary word keeps it out of the name', () => {
+    expect(found('Sie zogen in die Kolonie Virginia.', 'name', common)).toEqual(['Virginia']);
+  });
+  it('an award-holder noun before a name is a title, no part of the name', () => {
+    expect(found('Die Oscar-Gewinnerin Marlee Matlin übersetzte.', 'name', common)).toEqual(['Marlee Matlin']);
+  });
+});
+
+describe('name candidates in a role (src/answer/name-role.ts)', () => {
+  /** Name candidates of `text` that nameInRole rejects for `question`; `asked` count as matched. */
+  async function inRole(question: string, text: string, asked: string[]): Promise<string[]> {
+    const { nameInRole } = await import('../src/answer/name-role.js');
+    const qa = analyzeQuestion(question);
+    const tokens = tokenize(text);
+    const matched = tokens.map((t) => asked.includes(t.norm));
+    return findCandidates(text, tokens, () => false)
+      .filter((c) => c.kind === 'name' && nameInRole(qa, c, text, tokens, matched))
+      .map((c) => text.slice(c.start, c.end));
+  }
+  it('an acronym in parentheses after matched words abbreviates them', async () => {
+    expect(await inRole('Who did the sign language?', 'Marlee Matlin übersetzte in die Gebärdensprache (ASL).', ['gebärdensprache'])).toEqual(['ASL']);
+    // Not matched before it: the acronym may be the answer.
+    expect(await inRole('Which union?', 'Sie sind Mitglied der Gewerkschaft (NUT).', [])).toEqual([]);
+    // An organisation question may be answered by the acronym of the party it glosses.
+    expect(await inRole('What party is strongest there?', 'Die Australian Labour Party (ALP) ist dort stark.', ['party'])).toEqual([]);
+  });
+  it('for a person question, a name before a title or headed by one is no person', async () => {
+    const text = 'Er ist derzeit Denvers Executive Vice President of Football Operations und Apple CEO Tim Cook.';
+    expect(await inRole('Who is the general manager?', text, [])).toEqual(['Denvers', 'Football Operations', 'Apple']);
+    // An organisation question may well be answered by them.
+    expect(await inRole('Which company is it?', text, [])).toEqual([]);
+  });
+});
+
+describe('spans of years', () => {
+  it('"zwischen 2005 und 2010", "von 1870 bis 1939" and "from 1991 to 2000" are one date each, beside their years', () => {
+    expect(found('Die Angriffe erreichten zwischen 2005 und 2010 ein Allzeithoch.', 'date')).toEqual(['zwischen 2005 und 2010', '2005', '2010']);
+    expect(found('Das Theater war von 1870 bis 1939 in Betrieb.', 'date')).toContain('von 1870 bis 1939');
+    expect(found('The exchange was housed there from 1991 to 2000.', 'date')).toContain('from 1991 to 2000');
+    // A year and a count are no span.
+    expect(found('Im Jahr 2005 und 12 Monate später.', 'date')).not.toContain('2005 und 12');
+  });
+});
+
+describe('"how many seconds" wants a duration in that unit', () => {
+  it('a duration in the asked time unit fits fully, a count of other things does not', async () => {
+    const { typeFit } = await import('../src/answer/rank.js');
+    const text = 'Sie erzielten 11 Punkte, und nur 17 Sekunden blieben.';
+    const tokens = tokenize(text);
+    const qa = analyzeQuestion('How many seconds were left?');
+    const fit = (kind: string) => typeFit(qa, findCandidates(text, tokens, null).find((c) => c.kind === kind)!, tokens);
+    expect(fit('duration')).toBe(1);
+    expect(fit('number')).toBeLessThan(1);
+  });
+});
+
+describe('legal forms keep the name before them', () => {
+  it('"Die Firma Energiprojekt AB": the dictionary word before the legal form is the name, "Firma" is not', () => {
+    expect(found('Die Firma Energiprojekt AB in Schweden hat Fortschritte gemacht.', 'name', ['energiprojekt', 'firma', 'fortschritte'])).toContain('Energiprojekt AB');
+  });
+});

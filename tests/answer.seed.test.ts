@@ -5,6 +5,7 @@ import { findCandidates } from '../src/answer/candidates.js';
 import { spanCandidates } from '../src/answer/span.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { testConfig } from './helpers.js';
+import { boldPhrase } from './kit/answer-line.js';
 
 /** The answer line's citation number and the quote it points at. */
 function cited(a: { answer: string; citations: { n: number; quote: string; document: { title: string } }[] }) {
@@ -37,9 +38,10 @@ describe('seed table of issue 9 (bundled article)', () => {
     ['Which magazine reported the drone deal?', 'Spiegel', 'organisation'],
     ['Welches Magazin berichtet über den Drohnen-Deal?', 'Spiegel', 'organisation'],
     // "des Prototyps" keeps its genitive -s under Snowball: the query carries both forms.
-    ['How many ZT-180 prototypes will be built?', '100 Drohnen', 'number'],
-    ['Wie viele Prototypen der ZT-180 sollen gebaut werden?', '100 Drohnen', 'number'],
-  ])('%s → %s (%s)', async (question, short, type) => {
+    // The short answer is the span proper ("100"); the answer line shows what it counts.
+    ['How many ZT-180 prototypes will be built?', '100', 'number', '100 Drohnen'],
+    ['Wie viele Prototypen der ZT-180 sollen gebaut werden?', '100', 'number', '100 Drohnen'],
+  ])('%s → %s (%s)', async (question, short, type, shown?: string) => {
     const a = await d.ask(question);
     expect(a.abstained).toBe(false);
     expect(a.notStated).toBe(false);
@@ -48,6 +50,7 @@ describe('seed table of issue 9 (bundled article)', () => {
     // The short answer comes from the sentence cited first.
     expect(a.answer).toMatch(/\[1\]$/);
     expect(cited(a).quote).toContain(short);
+    expect(boldPhrase(a.answer)).toBe(shown ?? short);
   });
 
   it.each([
@@ -95,8 +98,9 @@ describe('short answers on documents a user added (the failure kinds of issue 9)
     // A synonym the document writes as a compound ("harbour" → "Containerhafen") is no "not stated".
     ['Who operates the harbour?', 'Seehafen Kiel GmbH', 'organisation'],
     ['Who is the managing director?', 'Dirk Claus', 'person'],
-    // "how many households" takes the count, never the year next to it.
-    ['Wie viele Haushalte wohnen in Gaarden?', 'rund 18.000 Haushalte', 'number'],
+    // "how many households" takes the count, never the year next to it ("rund" and the counted
+    // noun are no part of the span; the answer line shows "rund 18.000 Haushalte").
+    ['Wie viele Haushalte wohnen in Gaarden?', '18.000', 'number'],
     // "how much does it cost" takes money, not the weight in the same paragraph.
     ['How much does the terminal expansion cost?', '85 Millionen Euro', 'number'],
     // English short answers keep their unit.
@@ -104,7 +108,8 @@ describe('short answers on documents a user added (the failure kinds of issue 9)
     ['How much will the tram line cost?', '520 million pounds', 'number'],
     // The answer is in a sentence that refers back ("It is built by …").
     ['Who builds the tram line?', 'Northern Rail Partners Ltd', 'organisation'],
-    ['When does construction start?', 'in May 2026', 'date'],
+    // SQuAD spans leave the article-like preposition out ("in May 2026" → "May 2026").
+    ['When does construction start?', 'May 2026', 'date'],
   ])('%s → %s', async (question, short, type) => {
     const a = await u.ask(question);
     expect(a.notStated).toBe(false);
@@ -201,12 +206,15 @@ describe('rate questions ("per month") want a rate', () => {
   });
 
   it.each([
-    ['How many ZT-180 drones per month?', 'rund 100 Drohnen im Monat'],
-    ['Wie viele Drohnen pro Monat?', 'rund 100 Drohnen im Monat'],
-    ['How many ZT-180 prototypes will be built?', '100 Drohnen'],
-  ])('%s → %s', async (question, short) => {
+    // The question names the counted thing and the period: the span is the figure, the answer
+    // line shows the whole rate phrase.
+    ['How many ZT-180 drones per month?', '100', 'rund 100 Drohnen im Monat'],
+    ['Wie viele Drohnen pro Monat?', '100', 'rund 100 Drohnen im Monat'],
+    ['How many ZT-180 prototypes will be built?', '100', '100 Drohnen'],
+  ])('%s → %s', async (question, short, shown) => {
     const a = await d.ask(question);
     expect(a.short).toBe(short);
+    expect(boldPhrase(a.answer)).toBe(shown);
   });
 });
 
@@ -223,7 +231,9 @@ describe('German questions prefer German evidence when both languages are stored
 
   it('"Wie viel kostet der Bau des Hafens?" is answered from the German text, not through "construction … cost"', async () => {
     const a = await d.ask('Wie viel kostet der Bau des Hafens?');
-    expect(a.short).toBe('rund 420 Millionen Euro');
+    // "rund" hedges the figure and is no part of the span; the answer line keeps it.
+    expect(a.short).toBe('420 Millionen Euro');
+    expect(boldPhrase(a.answer)).toBe('rund 420 Millionen Euro');
     expect(a.citations[0].document.title).toBe('Neuer Containerhafen in Kiel');
   });
 

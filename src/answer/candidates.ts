@@ -77,10 +77,11 @@ const PER = new Set(['pro', 'per', 'je', 'im', 'a', 'an', 'each', 'every', 'in',
 const LINK = new Set(['und', 'bis', 'and', 'to', 'or', 'oder']);
 const ORG_WORD = /^(ag|gmbh|se|kg|inc|corp|corporation|company|co|ltd|llc|plc|group|gruppe|konzern|technology|technologies|systems|industries|bank|verlag|universität|university|institute|institut|college|partei|party|zeitung|times|post|journal|news|agentur|agency|ministerium|ministry|council|rat|association|verband|verein|club|fc|airlines|airways|motors|holding|stiftung|foundation|partner|partners|energy|energie|energi|solar|power|renewables|construction|engineering|solutions|services|logistics|capital|ventures|telecom|pharma|rail|marine|shipping|consulting|electric|utilities|infrastructure|kommission|commission|union|organisation|organization|nato|uno|un|eu|who)$/;
 const ORG_BEFORE = /^(unternehmen|firma|konzern|hersteller|drohnenhersteller|magazin|zeitung|zeitschrift|blatt|agentur|nachrichtenagentur|sender|verlag|partei|company|firm|manufacturer|maker|magazine|newspaper|paper|agency|network|broadcaster|group|team|mannschaft|verein|club)$/;
-const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|professor|professorin|direktor|direktorin|leiter|leiterin|ingenieur|ingenieurin|architekt|architektin|geschäftsführer|geschäftsführerin|intendant|intendantin|rektor|rektorin|dekan|dekanin|pfarrer|pfarrerin|landrat|landrätin|director|manager|engineer|dean|chairwoman|chairman|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general)$/;
+const PERSON_BEFORE = /^(herr|frau|mr|mrs|ms|dr|prof|professor|professorin|direktor|direktorin|leiter|leiterin|ingenieur|ingenieurin|architekt|architektin|geschäftsführer|geschäftsführerin|intendant|intendantin|rektor|rektorin|dekan|dekanin|pfarrer|pfarrerin|landrat|landrätin|director|manager|engineer|dean|chairwoman|chairman|präsident|präsidentin|president|kanzler|kanzlerin|chancellor|minister|ministerin|generalsekretär|generalsekretärin|secretary|general|könig|königin|king|queen|papst|pope|chef|chefin|ceo|sprecher|sprecherin|spokesman|spokeswoman|autor|author|trainer|coach|kapitän|captain|chefdiplomat|chefdiplomaten|sir|lord|saint|st|kaiser|emperor|gouverneur|governor|bürgermeister|mayor|senator|general|executive|vice|gewinner|gewinnerin|siegerin|preisträger|preisträgerin|nominierte|nominierter|champion|actor|actress|schauspieler|schauspielerin)$/;
 /** German compound titles end in a person noun ("Oberbürgermeister", "Regierungssprecherin", "Museumsdirektorin"). */
 const PERSON_TITLE_END = /.{3,}(bürgermeister|präsident|minister|kanzler|sekretär|direktor|leiter|sprecher|vorsitzende|trainer|chef|führer|intendant|rektor|ingenieur|manager)(in|s|en)?$/;
-const isPersonTitle = (w: string) => PERSON_BEFORE.test(w) || PERSON_TITLE_END.test(w);
+/** True for a person's title or role word, lower case ("präsident", "oberbürgermeister", "director", "gewinnerin"). */
+export const isPersonTitle = (w: string) => PERSON_BEFORE.test(w) || PERSON_TITLE_END.test(w);
 const PLACE_BEFORE = /^(in|nach|aus|bei|im|from|at|near|to|into|across|throughout|nahe|östlich|westlich|nördlich|südlich)$/;
 /** Time nouns after "im"/"in" ("im Monat", "im Frühjahr"): a time, never a place. */
 const TIME_NOUN = /^(sekunden?|minuten?|stunden?|tag|tage[ns]?|tages|wochen?|monat|monate[ns]?|monats|jahr|jahre[ns]?|jahres|jahrzehnte?n?|jahrhunderts?|jahrhunderten?|quartals?|frühjahr|frühling|sommer|herbst|winter|verlauf|laufe|zuge|anschluss|moment|augenblick|vorfeld|rahmen|namen|auftrag|gegensatz|vergleich|durchschnitt|schnitt|einsatz|betrieb|fall|falle|zeitraum)$/;
@@ -90,19 +91,24 @@ const PRONOUN = /^(it|its|he|she|they|we|i|you|his|her|their|our|this|that|these
 /** Verbs after which a capitalised two-word run is a person's full name (German word order: "leitet Peter Schulze"). */
 const PERSON_CUE = /^(ist|war|wird|wurde|heißt|hieß|leitet|leitete|führt|führte|übernimmt|übernahm|übernehmen|sagte|sagt|erklärte|erklärt|betont|betonte|meint|meinte|sagten)$/;
 
+/** Prepositions after which a two-word capitalised run without article is a person's name ("von John Elway", "by James Watt"). */
+const NAME_LEAD = /^(von|mit|durch|für|gegen|bei|an|vor|nach|zu|und|oder|sowie|by|with|from|for|against|of|to|and|or)$/;
+
 /** Lower-case words ending in -s after a figure that count nothing ("2019 was", "5 percent less"). */
 const NOT_COUNTED = /^(was|has|is|its|this|thus|plus|less|across|always|perhaps|besides|sometimes|whereas|unless|yes|does|goes|makes|takes|gives|comes|seems|remains|becomes|includes|means|eines|jedes|alles|etwas|dies|bis|als|aus|das|des|uns|ins|los|seines|ihres|keines|deines|meines|unseres|vorbeis)$/;
 
 /**
  * Tokens `i` and `i + 1` look like "given name + surname": both plain capitalised words (no
- * digits, hyphens or genitive -s on the first), exactly one of them a dictionary word, neither an
- * organisation word, place ending, month or weekday.
+ * digits, hyphens or genitive -s on the first; see `givenS`), exactly one of them a dictionary
+ * word, neither an organisation word, place ending, month or weekday.
  */
-function twoWordNameAt(tokens: Token[], text: string, i: number, isCommon: IsCommonWord): boolean {
+function twoWordNameAt(tokens: Token[], text: string, i: number, isCommon: IsCommonWord, givenS = false): boolean {
   const x = tokens[i];
   const y = tokens[i + 1];
   const plain = (t: Token) => /^[\p{Lu}][\p{Ll}]+$/u.test(text.slice(t.start, t.end));
-  if (!plain(x) || !plain(y) || /s$/.test(x.norm)) return false;
+  // A final -s on the first word is a genitive ("Mannings Problemen"), unless `givenS` lets a
+  // dictionary word through ("James Hutton").
+  if (!plain(x) || !plain(y) || (/s$/.test(x.norm) && !(givenS && isCommon(x.norm)))) return false;
   if ([x, y].some((t) => ORG_WORD.test(t.norm) || PLACE_END.test(t.norm) || MONTH.test(t.norm) || NOT_A_NAME.test(t.norm) || PRONOUN.test(t.norm))) return false;
   return isCommon(x.norm) !== isCommon(y.norm);
 }
@@ -144,6 +150,11 @@ const OF_WHAT = /^(des|der|ihres|ihrer|seines|seiner|eines|einer|deren|dessen|it
 
 function isNumberToken(t: Token): boolean {
   return isDigitToken(t) || NUMBER_WORD.test(t.norm);
+}
+
+/** True for a figure written in digits or as a number word ("308", "zwei", "twelve"); lower-case input. */
+export function isFigureWord(norm: string): boolean {
+  return /^\d/.test(norm) || NUMBER_WORD.test(norm);
 }
 
 function isYear(t: Token): boolean {
@@ -242,6 +253,12 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
         let from = i;
         while (from > 0 && DATE_LEAD.has(tokens[from - 1].norm) && joined(from)) from--;
         push('date', from, i, null);
+        // A span of years is one date too: "zwischen 2005 und 2010", "von 1870 bis 1939", "from 1991 to 2000".
+        const y2 = tokens[i + 2];
+        if (y2 && isYear(y2) && /^(und|bis|and|to)$/.test(next?.norm ?? '') && joined(i + 1) && joined(i + 2)) {
+          const lead = i > 0 && /^(zwischen|von|between|from)$/.test(tokens[i - 1].norm) && joined(i) ? i - 1 : i;
+          push('date', lead, i + 2, null);
+        }
       }
     }
     if (/^\d{1,2}$/.test(t.norm) && tokens[i + 1] && /^(jahrhunderts?|jh|century)$/.test(tokens[i + 1].norm)) {
@@ -389,11 +406,13 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     if (!tokens[i].capitalized || /\d/.test(tokens[i].norm) || MONTH.test(tokens[i].norm) || NOT_A_NAME.test(tokens[i].norm)) continue;
     let to = i;
     while (to + 1 < tokens.length && joined(to + 1) && tokens[to + 1].start < tokens[to].end) to++; // hyphen parts
+    let legalAt = -1;
     while (to + 1 < tokens.length && (joined(to + 1) || initialJoined(to + 1))) {
       const n = tokens[to + 1];
       // A legal form ends the name, written in any case ("Nordwind Turbines plc", "Acme Inc.").
       const legal = legalFormEnd(text, tokens, to + 1, joined);
       if (legal >= 0) {
+        legalAt = to + 1;
         to = legal;
         break;
       }
@@ -416,6 +435,13 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
       a = head;
       b = to;
     }
+    // The word before a legal form names the company even when it is a dictionary word
+    // ("Die Firma Energiprojekt AB", "Nordwind Turbines plc"), unless it only says what it is ("Firma").
+    const named = legalAt - 1;
+    if (legalAt > i && a > named && tokens[named].capitalized && !PRONOUN.test(tokens[named].norm) && !ORG_BEFORE.test(tokens[named].norm) && !introducesOrganisation(tokens[named].norm)) {
+      a = named;
+      b = to;
+    }
     // After a title ("Oberbürgermeister Ulf Kämpfer"), a given name that is no dictionary word
     // keeps the capitalised word after it as the surname: German surnames are often nouns.
     if (isCommon && a === b && a > 0 && isPersonTitle(last(a - 1)) && b + 1 <= to && !isCommon(tokens[b].norm) && tokens[b + 1].start >= tokens[b].end) b++;
@@ -428,7 +454,13 @@ export function findCandidates(text: string, tokens: Token[], isCommon: IsCommon
     }
     // After a verb that introduces a person ("Leiterin ist Sabine Krause", "leitet Peter Schulze"),
     // a two-word run of one dictionary word and one name is a full name, whichever is the noun.
-    if (isCommon && to === i + 1 && i > 0 && PERSON_CUE.test(tokens[i - 1].norm) && joined(i) && twoWordNameAt(tokens, text, i, isCommon)) {
+    // So is one with no article or title before it, at a sentence start or after a preposition
+    // ("James Hutton wird …", "der Rekord von John Elway"): a German noun there would need an
+    // article ("von der Stadt Kiel"), a given name does not (tuning part, typed rows).
+    const bare = i === 0 || /[.!?:;,]\s*$/.test(gap(i)) || (PERSON_CUE.test(tokens[i - 1].norm) && joined(i)) || (NAME_LEAD.test(tokens[i - 1].norm) && joined(i));
+    // A capitalised preposition opening the sentence ("Vor Manning …", "Im Hinduismus") is no given name.
+    const lead = tokens[i].norm;
+    if (isCommon && to === i + 1 && bare && !NAME_LEAD.test(lead) && !PLACE_BEFORE.test(lead) && !DATE_LEAD.has(lead) && twoWordNameAt(tokens, text, i, isCommon, true)) {
       a = i;
       b = to;
     }

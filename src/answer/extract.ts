@@ -20,6 +20,8 @@ import type { PageSpan } from '../corpus/types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { abstainText } from './abstain-text.js';
 import { narrowFigures } from './figure-choice.js';
+import { coreSpan } from './core-span.js';
+import { nameInRole } from './name-role.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
 import { candidateScore, isRate, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
@@ -299,7 +301,7 @@ export function extractAnswer(
         for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
           if (constructs.some(([a, b]) => c.start < b && a < c.end)) continue;
           if (c.start < ownFrom) continue;
-          if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms)) continue;
+          if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms) || nameInRole(qa, c, text, shown.tokens, shown.matchedTokens)) continue;
           const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
           if (score > 0) scored.push({ c, score });
         }
@@ -482,8 +484,11 @@ export function extractAnswer(
   }
   if (pick.best) {
     const local = docText.slice(pick.shown.span.start, pick.shown.span.end);
-    const short = local.slice(pick.best.c.start, pick.best.c.end);
-    return { question, abstained: false, notStated: false, answerType: answeredType(qa, pick.best.c.flavour), short, answer: `**${escapeMd(short)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
+    // The answer line shows the whole phrase (unit, counted thing); `short` is the span proper (core-span.ts).
+    const phrase = local.slice(pick.best.c.start, pick.best.c.end);
+    const core = coreSpan(qa, pick.best.c, pick.shown.tokens, pick.shown.matchedTokens);
+    const short = local.slice(core.start, core.end);
+    return { question, abstained: false, notStated: false, answerType: answeredType(qa, pick.best.c.flavour), short, answer: `**${escapeMd(phrase)}** — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
   }
   // Untyped "what/which" questions: the nearest noun phrase of the sentence is the short answer.
   if (qa.type === 'other') {

@@ -23,6 +23,10 @@ export function typeFit(q: QuestionAnalysis, c: Candidate, tokens?: Token[]): nu
     case 'number': {
       // "How many panels …": a time span ("for 40 years") counts no panels.
       if (q.countNoun && !TIME_UNIT.test(q.countNoun) && (c.kind === 'duration' || (c.kind === 'number' && tokens && TIME_UNIT.test(tokens[c.to + 1]?.norm ?? '')))) return 0;
+      // "How many seconds were left?": a duration in the asked unit ("17 Sekunden") is the answer.
+      if (c.kind === 'duration' && q.countNoun && TIME_UNIT.test(q.countNoun)) return 1;
+      // … and a count of other things ("11 Punkte") is none.
+      if (c.kind === 'number' && c.unit === 'count' && q.countNoun && TIME_UNIT.test(q.countNoun)) return COUNT_FOR_TIME;
       if (c.kind === 'duration') return q.unit === 'count' || q.unit === 'any' ? 0.6 : q.orDuration ? 1 : 0;
       // "How long was it in operation?" — "von 1870 bis 1939": a span of years answers it.
       if (q.orDuration && tokens && isYearRange(tokens, c)) return 1;
@@ -147,6 +151,9 @@ function hasDayOrMonth(tokens: Token[], c: Candidate): boolean {
  */
 export const BODY_FIT_PERSON = 0.5;
 export const BODY_FIT_ORGANISATION = 0.8;
+
+/** Fit of a count of things ("11 Punkte") for "how many seconds/years …" (tuning part). */
+export const COUNT_FOR_TIME = 0.5;
 
 /** Fit of a measure ("twelve miles") for a count question that names no unit of its kind. */
 export const MEASURE_FOR_COUNT = 0.3;
