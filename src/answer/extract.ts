@@ -293,26 +293,7 @@ export function extractAnswer(
       let shown = quote === span ? s : scoreSentence(p.doc.text, quote, p.doc.language, groups, idfs, decompounder);
       let best: RankedSentence['best'] = null;
       // A dependent sentence is searched with the one it refers to ("… the tram line. It is built by …").
-      if (typed && (s.score > 0 || (shown !== s && shown.score > 0))) {
-        const text = p.doc.text.slice(quote.start, quote.end);
-        // A snowflake in "<@123…>", a time in "<t:…>" or part of a link is no answer (src/text/markdown.ts).
-        const constructs = chatConstructSpans(text);
-        const scored: { c: Candidate; score: number }[] = [];
-        for (const c of findCandidates(text, shown.tokens, options.isCommon ?? null)) {
-          if (constructs.some(([a, b]) => c.start < b && a < c.end)) continue;
-          if (c.start < ownFrom) continue;
-          if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms) || nameInRole(qa, c, text, shown.tokens, shown.matchedTokens)) continue;
-          const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
-          if (score > 0) scored.push({ c, score });
-        }
-        // Several figures or dates of the asked kind: the rules of figure-choice.ts narrow them.
-        const cs = scored.map((x) => x.c);
-        // The sentence keeps the score of its best candidate; the narrowed best is the one shown.
-        let top = 0;
-        for (const x of scored) top = Math.max(top, x.score);
-        for (const i of narrowFigures(qa, cs, cs.map((_, i) => i), shown.tokens, shown.matchedTokens)) if (!best || scored[i].score > best.score) best = scored[i];
-        if (best) best = { c: best.c, score: top };
-      }
+      if (typed && (s.score > 0 || (shown !== s && shown.score > 0))) best = bestTypedCandidate(qa, p.doc.text.slice(quote.start, quote.end), shown, ownFrom, options.isCommon ?? null);
       // A dependent sentence is read with the one before it: their joint coverage counts, a little discounted.
       if (shown !== s) coverage = Math.max(coverage, DEPENDENT_DISCOUNT * (shown.score / mass));
       // "Wie das Magazin weiter berichtet …": the magazine named earlier in the document is the
@@ -505,6 +486,35 @@ export function extractAnswer(
     return { question, abstained: false, notStated: false, answerType: qa.type, verdict, answer: `${verdictLine(verdict, qa.language)} — ${sentence} [${answerN}]`, citations, mode: 'extractive' };
   }
   return { question, abstained: false, notStated: false, answerType: qa.type, answer: `${sentence} [${answerN}]`, citations, mode: 'extractive' };
+}
+
+/**
+ * The best candidate of the asked type in a quoted span (`text` = the span, `shown` its scored
+ * tokens): chat constructs, candidates before `ownFrom` (a pronoun sentence's antecedent) and
+ * mere repetitions of the question are skipped; several figures of the asked kind are narrowed by
+ * src/answer/figure-choice.ts. The score is the best candidate score of the span (the narrowed
+ * best is the one returned).
+ * @returns null when no candidate fits the type.
+ */
+function bestTypedCandidate(qa: QuestionAnalysis, text: string, shown: ScoredSentence, ownFrom: number, isCommon: IsCommonWord | null): RankedSentence['best'] {
+  // A snowflake in "<@123…>", a time in "<t:…>" or part of a link is no answer (src/text/markdown.ts).
+  const constructs = chatConstructSpans(text);
+  const scored: { c: Candidate; score: number }[] = [];
+  for (const c of findCandidates(text, shown.tokens, isCommon)) {
+    if (constructs.some(([a, b]) => c.start < b && a < c.end)) continue;
+    if (c.start < ownFrom) continue;
+    if (!answerLike(c, shown.tokens, shown.matchedTokens, qa.questionTerms) || nameInRole(qa, c, text, shown.tokens, shown.matchedTokens)) continue;
+    const score = candidateScore(qa, c, shown.tokens, shown.matchedTokens);
+    if (score > 0) scored.push({ c, score });
+  }
+  // Several figures or dates of the asked kind: the rules of figure-choice.ts narrow them.
+  const cs = scored.map((x) => x.c);
+  // The span keeps the score of its best candidate; the narrowed best is the one shown.
+  let top = 0;
+  for (const x of scored) top = Math.max(top, x.score);
+  let best: RankedSentence['best'] = null;
+  for (const i of narrowFigures(qa, cs, cs.map((_, i) => i), shown.tokens, shown.matchedTokens)) if (!best || scored[i].score > best.score) best = scored[i];
+  return best ? { c: best.c, score: top } : null;
 }
 
 /** The chosen sentence's quoted span as src/answer/focus.ts reads it. */
