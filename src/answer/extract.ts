@@ -22,6 +22,7 @@ import { abstainText } from './abstain-text.js';
 import { narrowFigures } from './figure-choice.js';
 import { coreSpan } from './core-span.js';
 import { nameInRole } from './name-role.js';
+import { strongerTopicDocument, topicCoverage, TOPIC_MISSING_SHARE, TOPIC_WHOLE_MARGIN } from './topic-document.js';
 import { findCandidates, type Candidate, type IsCommonWord } from './candidates.js';
 import { candidateScore, isRate, typeFit, CANDIDATE_WEIGHT, RANK_DECAY, NOT_STATED_COVERAGE, RELEVANT_SHARE } from './rank.js';
 import { logistic, notStatedModel, sentenceFeatures, sentenceModel } from './learned.js';
@@ -360,6 +361,31 @@ export function extractAnswer(
   }
   // A person named by surname only: the sentence naming them in full, when it scores nearly as high.
   if (typed) pick = fullerName(pick, all);
+  // The question's topic is another document's ("How much did the wind farm cost?" over a
+  // swimming-pool report's "kostete"): the answer is sought there, or not stated (src/answer/topic-document.ts).
+  if (typed && pick.best && passages.some((p) => p.doc.id !== passages[0].doc.id)) {
+    // Topic words are frequent in their own document, so corpus idf undervalues them: the groups
+    // weigh by their corpus-independent specificity (src/search/confidence.ts; frames stay 0).
+    const weights = groups.map((g, i) => ((idfs[i] ?? 1) > 0 ? (g.specificity ?? 1) * (g.weight ?? 1) : 0));
+    const total = weights.reduce((a, b) => a + b, 0) || 1;
+    // Only what the chosen sentence leaves out counts: does its document know that part at all?
+    const missing = weights.map((x, g) => (pick!.shown.matchedGroups[g] ? 0 : x));
+    const missShare = missing.reduce((a, b) => a + b, 0) / total;
+    const units = all.map((r) => ({ docId: passages[r.passage].doc.id, matchedGroups: r.s.matchedGroups }));
+    const chosenDoc = passages[pick.passage].doc.id;
+    // Only a sentence that shares a single content group with the question (the asked attribute:
+    // "kostete") is suspected of being about something else.
+    const shared = weights.filter((x, g) => x > 0 && pick!.shown.matchedGroups[g]).length;
+    const candidate = shared <= 1 && missShare >= TOPIC_MISSING_SHARE ? strongerTopicDocument(topicCoverage(units, missing), chosenDoc) : null;
+    // … and it must cover at least as much of the whole question as the chosen sentence's document.
+    const whole = candidate ? topicCoverage(units, weights) : null;
+    const other = candidate && whole && (whole.get(candidate) ?? 0) >= (whole.get(chosenDoc) ?? 0) + TOPIC_WHOLE_MARGIN ? candidate : null;
+    if (other) {
+      const alt = topicDocumentPick(other, perPassage, passages, qa, options.isCommon ?? null);
+      if (alt) pick = alt;
+      else notStated = true;
+    }
+  }
   // An organisation in a sentence beside the matched ones ("Den Auftrag erhielt die X GmbH").
   let contextOrg = false;
   const where = typed ? wantsContextOrganisation(qa, pick.best?.c ?? null) : false;
@@ -516,6 +542,35 @@ function bestTypedCandidate(qa: QuestionAnalysis, text: string, shown: ScoredSen
   for (const i of narrowFigures(qa, cs, cs.map((_, i) => i), shown.tokens, shown.matchedTokens)) if (!best || scored[i].score > best.score) best = scored[i];
   return best ? { c: best.c, score: top } : null;
 }
+
+/**
+ * The answer sentence in document `docId` (see src/answer/topic-document.ts): among its retrieved
+ * passages, the sentence with a candidate of the asked type — also sentences that match no
+ * question word ("The total investment amounted to 2.1 billion pounds") — ranked by its passage's
+ * best coverage, its own coverage, its candidate score and its distance to the passage's best
+ * sentence. Null when the document offers no candidate.
+ */
+function topicDocumentPick(docId: string, perPassage: RankedSentence[][], passages: Passage[], qa: QuestionAnalysis, isCommon: IsCommonWord | null): RankedSentence | null {
+  let pick: RankedSentence | null = null;
+  let value = -Infinity;
+  for (const list of perPassage) {
+    if (list.length === 0 || passages[list[0].passage].doc.id !== docId) continue;
+    let top = 0;
+    for (const [i, r] of list.entries()) if (r.coverage > list[top].coverage) top = i;
+    const passageCover = list[top].coverage;
+    for (const [i, r] of list.entries()) {
+      const text = passages[r.passage].doc.text.slice(r.quote.start, r.quote.end);
+      const best = r.best ?? bestTypedCandidate(qa, text, r.shown, 0, isCommon);
+      if (!best) continue;
+      const v = passageCover + r.coverage + CANDIDATE_WEIGHT * best.score - TOPIC_DISTANCE_COST * Math.abs(i - top);
+      if (v > value) [pick, value] = [{ ...r, best, coverage: Math.max(r.coverage, passageCover), s: r.s.score > 0 ? r.s : { ...r.s, score: 1e-9 } }, v];
+    }
+  }
+  return pick;
+}
+
+/** Cost per sentence between a candidate sentence and its passage's best-covering one (set by hand on the fresh-trial documents). */
+const TOPIC_DISTANCE_COST = 0.05;
 
 /** The chosen sentence's quoted span as src/answer/focus.ts reads it. */
 function focusEvidence(r: RankedSentence, passages: Passage[], isCommon: IsCommonWord | null) {
