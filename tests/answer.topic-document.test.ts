@@ -44,6 +44,9 @@ describe('questions about one of several documents', () => {
     ['How many turbines does the wind farm have?', '48'],
     ['Wie viel hat der Bau des Freibads gekostet?', '14,5 Millionen Euro'],
     ['Wer ist der Architekt des Freibads?', 'Tobias Brandt'],
+    // "swimming pool" reaches "Freibad" through Ding's "public open-air swimming pool".
+    ['Who was the architect of the swimming pool?', 'Tobias Brandt'],
+    ['How much did the swimming pool cost?', '14,5 Millionen Euro'],
     ['How many drones per month?', '100'],
   ])('%s is still answered (%s)', async (q, short) => {
     const a = await dossier().ask(q);

@@ -21,6 +21,15 @@ describe('Ding dictionary parsing', () => {
     expect([...d.en.values()].flat()).not.toContain('christliche');
   });
 
+  it('lends a long English phrase\'s German words to its last two words, the head of the phrase', () => {
+    const d = parseDing('Freibad {n}; Freischwimmbad {n} | Freibäder {pl} :: public open-air swimming pool | public open-air swimming pools\nLache {f} :: a small pool of water\n');
+    expect(d.en.get('swimming pool')).toEqual(['freibad', 'freischwimmbad']);
+    expect(d.en.get('swimming pools')).toEqual(['freibäder']);
+    // A tail with a stopword ("of water") is no head phrase.
+    expect(d.en.get('of water')).toBeUndefined();
+    expect(d.en.get('public open-air swimming pool')).toBeUndefined();
+  });
+
   it('aligns sub-entries, strips notes and keeps phrases', () => {
     const d = parseDing(
       '# comment\n' +

@@ -41,7 +41,7 @@ const MAX_GERMAN_TRANSLATIONS = 12;
 const HEAD_WEIGHT = 1;
 const ROW_WEIGHT = 0.5;
 const HEAD_OF_ROW_WEIGHT = 0.25;
-const CACHE_VERSION = 9;
+const CACHE_VERSION = 10;
 
 /** Read-only string-keyed lookup (a Map, or a sorted table searched by bisection). */
 export interface Lookup<V> {
@@ -355,8 +355,15 @@ export function parseDing(raw: string): ParsedDictionary {
       const heads = synonyms.map(adjectiveNounHead).filter((g): g is string => g !== null);
       if (germans.length === 0 && heads.length === 0) continue;
       for (const e of enParts[i].split(';')) {
-        const key = cleanEnglish(e);
-        if (!key || key.split(' ').length > MAX_PHRASE_WORDS) continue;
+        let key = cleanEnglish(e);
+        if (!key) continue;
+        // "public open-air swimming pool :: Freibad": a long English phrase lends its German words
+        // to its last two words ("swimming pool"), the head of an English noun phrase.
+        const words = key.split(' ');
+        if (words.length > MAX_PHRASE_WORDS) {
+          if (germans.length === 0 || words.slice(-2).some((w) => !/^\p{L}{3,}$/u.test(w) || isStopword(w, 'en'))) continue;
+          key = words.slice(-2).join(' ');
+        }
         const oneWord = !key.includes(' ');
         if (germans.length === 0 && !oneWord) continue;
         let set = en.get(key);
