@@ -553,8 +553,8 @@ function loadCache(file: string): Dictionary {
   return {
     de: lazyLookup(() => unpackLists(r.table('deKeys'), r.i32('deOff'), r.i32('deIds'), vocabEn())),
     deStem: lazyLookup(() => unpackLists(r.table('deStemKeys2'), r.i32('deStemOff2'), r.i32('deStemIds2'), vocabEn())),
-    en: lazyLookup(() => unpackLists(r.table('enKeys'), r.i32('enOff'), r.i32('enIds'), vocab)),
-    enStem: lazyLookup(() => unpackLists(r.table('enStemKeys'), r.i32('enStemOff'), r.i32('enStemIds'), vocab)),
+    en: unpackLists(r.table('enKeys'), r.i32('enOff'), r.i32('enIds'), vocab),
+    enStem: unpackLists(r.table('enStemKeys'), r.i32('enStemOff'), r.i32('enStemIds'), vocab),
     deFreq,
     entryCount: r.i32('meta')[0],
     stems: {

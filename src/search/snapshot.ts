@@ -5,19 +5,17 @@
  * Layout (little-endian, as the typed arrays of every platform Node runs on):
  *   bytes 0..7    magic "DOSSLEX1"
  *   bytes 8..11   header length H (uint32)
- *   bytes 12..    header: UTF-8 JSON {format, version, crc32 | sha1, strings, packed, arrays: [{name, type, length}]}
+ *   bytes 12..    header: UTF-8 JSON {format, version, crc32 | sha1, strings, arrays: [{name, type, length}]}
  *   then, from the next multiple of 8, each array's bytes in header order, each padded to 8.
  * The checksum (CRC-32, zlib's; SHA-1 where Node lacks `zlib.crc32`, and in format-1 files)
  * covers everything after the header; a truncated or altered file is refused
  * ({@link SnapshotError}), never half-loaded. The opaque `version` string is the caller's (the
  * store version of src/store/index-version.ts): a caller loads a snapshot only when it matches.
  *
- * Format 2 (format 1 files still load): string lists of at least {@link PACK_MIN} well-formed
- * strings (the vocabularies) are not in the JSON header but packed, named in `packed`: the
- * lists' strings joined as UTF-8 in a u8 array `<name>\u0000text` plus their UTF-16 end offsets
- * in an i32 array `<name>\u0000ends`. A load decodes the text once and slices it, instead of
- * parsing a few MB of JSON (~45 ms of a 52k-chunk load, measured on the bench's synthetic
- * corpus); CRC-32 instead of SHA-1 saves another ~30 ms over its 35 MB.
+ * Format 2 (format 1 files, SHA-1, still load): CRC-32 instead of SHA-1, ~30 ms less per load of
+ * the bench's 52k-chunk snapshot (35 MB). Packing the vocabularies out of the JSON header
+ * (UTF-8 text + offsets, cut into strings on load) was tried and left out: ~10 ms faster but
+ * 4 MB more memory at 52k chunks (the sliced strings keep their decoded text alive).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -27,11 +25,8 @@ import zlib from 'node:zlib';
 const MAGIC = 'DOSSLEX1';
 /** Bumped whenever the layout or the meaning of the arrays changes (older files are rebuilt). */
 export const SNAPSHOT_FORMAT = 2;
-/** Formats this reader accepts (1: every string list in the JSON header, SHA-1). */
+/** Formats this reader accepts (1: SHA-1). */
 const READABLE_FORMATS = new Set([1, 2]);
-/** String lists shorter than this stay in the JSON header. */
-export const PACK_MIN = 256;
-const PACK_SEP = '\u0000';
 
 /** Checksum of a snapshot body: CRC-32 when this Node has it (v20.15+), else SHA-1. */
 function checksum(body: Uint8Array): { crc32: number } | { sha1: string } {
@@ -74,24 +69,7 @@ const pad8 = (n: number) => (n + 7) & ~7;
  * @throws the file system's error (the temp file is removed; the previous snapshot is kept).
  */
 export function writeSnapshot(file: string, content: SnapshotContent): void {
-  const arrays: Record<string, TypedArray> = { ...content.arrays };
-  const strings: Record<string, (string | null)[]> = {};
-  const packed: string[] = [];
-  for (const [name, list] of Object.entries(content.strings)) {
-    const joined = list.length >= PACK_MIN && list.every((x) => typeof x === 'string') ? (list as string[]).join('') : null;
-    // Lone surrogates would not survive UTF-8: such a list stays in the JSON (which escapes them).
-    if (joined === null || /\p{Cs}/u.test(joined) || name.includes(PACK_SEP)) {
-      strings[name] = list;
-      continue;
-    }
-    const ends = new Int32Array(list.length);
-    let end = 0;
-    for (let i = 0; i < list.length; i++) ends[i] = end += (list[i] as string).length;
-    const text = Buffer.from(joined, 'utf8');
-    arrays[`${name}${PACK_SEP}text`] = new Uint8Array(text.buffer, text.byteOffset, text.byteLength);
-    arrays[`${name}${PACK_SEP}ends`] = ends;
-    packed.push(name);
-  }
+  const { arrays, strings } = content;
   const names = Object.keys(arrays);
   const bodyLen = names.reduce((n, k) => n + pad8(arrays[k].byteLength), 0);
   const body = Buffer.alloc(bodyLen);
@@ -107,7 +85,6 @@ export function writeSnapshot(file: string, content: SnapshotContent): void {
       version: content.version,
       ...checksum(body),
       strings,
-      packed,
       arrays: names.map((name) => ({ name, type: typeName(arrays[name]), length: arrays[name].length })),
     }),
     'utf8',
@@ -162,7 +139,7 @@ export function readSnapshot(file: string): SnapshotContent | null {
   if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) fail('not a snapshot file');
   const hLen = buf.readUInt32LE(8);
   if (12 + hLen > buf.length) fail('truncated header');
-  let header: { format: number; version: string; sha1?: string; crc32?: number; strings: Record<string, (string | null)[]>; packed?: string[]; arrays: { name: string; type: TypeName; length: number }[] };
+  let header: { format: number; version: string; sha1?: string; crc32?: number; strings: Record<string, (string | null)[]>; arrays: { name: string; type: TypeName; length: number }[] };
   try {
     header = JSON.parse(buf.toString('utf8', 12, 12 + hLen));
   } catch {
@@ -170,8 +147,6 @@ export function readSnapshot(file: string): SnapshotContent | null {
   }
   if (!READABLE_FORMATS.has(header.format)) fail(`format ${header.format}, expected ${SNAPSHOT_FORMAT}`);
   if (typeof header.version !== 'string' || !Array.isArray(header.arrays) || typeof header.strings !== 'object' || header.strings === null) fail('bad header');
-  const packed = header.packed ?? [];
-  if (!Array.isArray(packed) || (header.format === 1 && packed.length > 0)) fail('bad header');
   const start = pad8(12 + hLen);
   const body = buf.subarray(start);
   const sum = typeof header.crc32 === 'number' ? checksum(body) : { sha1: crypto.createHash('sha1').update(body).digest('hex') };
@@ -197,24 +172,5 @@ export function readSnapshot(file: string): SnapshotContent | null {
     arrays[name] = a;
     at += pad8(bytes);
   }
-  const strings = header.strings;
-  for (const name of packed) {
-    const text = arrays[`${name}${PACK_SEP}text`];
-    const ends = arrays[`${name}${PACK_SEP}ends`];
-    if (typeof name !== 'string' || !(text instanceof Uint8Array) || !(ends instanceof Int32Array) || name in strings) fail(`bad packed strings ${name}`);
-    delete arrays[`${name}${PACK_SEP}text`];
-    delete arrays[`${name}${PACK_SEP}ends`];
-    const all = Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
-    const list = new Array<string>(ends.length);
-    let from = 0;
-    for (let i = 0; i < ends.length; i++) {
-      const to = ends[i];
-      if (!(to >= from && to <= all.length)) fail(`bad packed strings ${name}`);
-      list[i] = all.slice(from, to);
-      from = to;
-    }
-    if (from !== all.length) fail(`bad packed strings ${name}`);
-    strings[name] = list;
-  }
-  return { version: header.version, strings, arrays };
+  return { version: header.version, strings: header.strings, arrays };
 }
