@@ -301,7 +301,8 @@ export class Dossier {
 
   /**
    * Stop following the change log, finish pending writes, save the lexical index snapshot when it
-   * changed (SQLite, after catching up with other processes' changes), and close the store.
+   * changed or deferred concept vectors were built since it was loaded (SQLite, after catching up
+   * with other processes' changes), and close the store.
    * Safe to call twice.
    */
   async close(): Promise<void> {
@@ -309,7 +310,8 @@ export class Dossier {
     this.closed = true;
     await this.follower?.stop();
     await this.serial.drain();
-    if (this.replica.dirty && this.follower) {
+    // Also when only deferred concept vectors were built: the next open then loads them.
+    if ((this.replica.dirty || this.replica.searcher.conceptStateUnsaved) && this.follower) {
       await this.follower.poll(true);
       await this.serial.drain();
       saveReplica(this.replica, this.store, this.config.DATA_DIR, this.follower.position);

@@ -14,16 +14,26 @@ function startLevel(raw: string | undefined): string {
   return v && Object.hasOwn(pino.levels.values, v) ? v : v === 'silent' ? 'silent' : 'info';
 }
 
-let current: Logger = pino({ level: startLevel(process.env.LOG_LEVEL) }, pino.destination(2));
+/**
+ * The JSON logger is made on the first log call, not at import: a process that switches to
+ * {@link useHumanLogs} (or {@link setLogger}) first never opens its fd-2 stream, whose exit
+ * hook fsyncs stderr (sonic-boom's flushSync): ~25 ms at the end of a CLI call whose stderr
+ * is a file (measured with `--cpu-prof`).
+ */
+let current: Logger | null = null;
+/** The level set before the logger exists. */
+let pendingLevel: string | null = null;
 
 /** The process-wide logger. */
 export function log(): Logger {
+  current ??= pino({ level: pendingLevel ?? startLevel(process.env.LOG_LEVEL) }, pino.destination(2));
   return current;
 }
 
 /** Change the level (e.g. from validated config). */
 export function setLogLevel(level: string): void {
-  current.level = level;
+  if (current) current.level = level;
+  else pendingLevel = level;
 }
 
 /** Replace the logger (tests capture warnings this way). */
@@ -38,7 +48,7 @@ const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'inf
  * Structured fields other than the message are appended as `key=value` at debug level only.
  */
 export function useHumanLogs(): void {
-  const level = current.level;
+  const level = current?.level ?? pendingLevel ?? startLevel(process.env.LOG_LEVEL);
   current = pino(
     { level },
     {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Dossier } from '../src/core.js';
 import { InputError } from '../src/corpus/types.js';
@@ -79,6 +80,30 @@ describe('documents', () => {
     const d2 = await Dossier.open(d.config);
     open.push(d2);
     expect(d2.list().map((x) => x.id)).toEqual([before[0].id]);
+  });
+
+  it('at a restart, a bundled file still stored is kept as it is and a changed one replaces its old version', async () => {
+    const config = testConfig({}, { corpus: 'empty' });
+    const file = path.join(config.CORPUS_DIR, 'plan.txt');
+    fs.writeFileSync(file, 'Title: Plan\n\nDie Fabrik in Jelabuga soll jeden Monat 300 Drohnen herstellen.\n');
+    fs.writeFileSync(path.join(config.CORPUS_DIR, 'other.txt'), 'Title: Other\n\nDer Kuchen aus Leipzig wurde im Sommer gebacken.\n');
+    const d1 = await Dossier.open(config);
+    const first = d1.list();
+    expect(first.map((x) => x.title).sort()).toEqual(['Other', 'Plan']);
+    await d1.close();
+    const d2 = await Dossier.open(config);
+    expect(d2.list()).toEqual(first);
+    await d2.close();
+    fs.writeFileSync(file, 'Title: Plan\n\nDie Fabrik in Jelabuga soll jeden Monat 500 Drohnen herstellen.\n');
+    const d3 = await Dossier.open(config);
+    open.push(d3);
+    const now = d3.list();
+    expect(now).toHaveLength(2);
+    expect(now.find((x) => x.title === 'Other')).toEqual(first.find((x) => x.title === 'Other'));
+    const plan = now.find((x) => x.title === 'Plan')!;
+    expect(plan.id).not.toBe(first.find((x) => x.title === 'Plan')!.id);
+    expect(d3.documentText(plan.id)).toContain('500 Drohnen');
+    expect((await d3.ask('Wie viele Drohnen soll die Fabrik jeden Monat herstellen?')).citations[0]?.document.id).toBe(plan.id);
   });
 
   it('a removed bundled document stays removed after a restart', async () => {

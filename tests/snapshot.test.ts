@@ -1,10 +1,12 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDing } from '../src/search/dictionary.js';
 import { BM25_B, BM25_K1, LexicalIndex, type QueryGroup } from '../src/search/lexical.js';
 import { PassageSearcher, type IndexedDocument } from '../src/search/passages.js';
-import { readSnapshot, SnapshotError } from '../src/search/snapshot.js';
+import { readSnapshot, SNAPSHOT_FORMAT, SnapshotError, writeSnapshot } from '../src/search/snapshot.js';
 import { buildQuery } from '../src/search/query.js';
 import { indexTerms } from '../src/text/terms.js';
 import type { StemLang } from '../src/text/stem.js';
@@ -255,6 +257,29 @@ describe('Dossier with a persisted lexical index', () => {
     expect(after.citations.every((c) => c.document.id !== doc.id)).toBe(true);
   });
 
+  it('saves the concept vectors built after a rebuild, so that the next open has none left to build', async () => {
+    const config = testConfig({}, { corpus: 'empty' });
+    const first = await Dossier.open(config);
+    await first.ingest({ text: 'Die Fabrik in Jelabuga soll ab 2025 jeden Monat 300 Drohnen herstellen.', title: 'A' });
+    await first.ingest({ text: 'The cake from Leipzig was baked in the summer and sold in Berlin.', title: 'B' });
+    await first.close();
+    fs.rmSync(path.join(config.DATA_DIR, SNAPSHOT_FILE));
+    // Rebuilt from the store: the paragraphs' concept vectors are queued, the snapshot written so.
+    const second = await Dossier.open(config);
+    open.push(second);
+    expect(second.startup.index).toEqual({ source: 'rebuilt', reason: 'missing' });
+    expect(second.searcher.conceptBacklog).toBe(2);
+    const want = await second.ask(q);
+    expect(second.searcher.conceptBacklog).toBe(0);
+    await second.close();
+    open.pop();
+    const third = await Dossier.open(config);
+    open.push(third);
+    expect(third.startup.index).toEqual({ source: 'snapshot' });
+    expect(third.searcher.conceptBacklog).toBe(0);
+    expect(await third.ask(q)).toEqual(want);
+  });
+
   it('saves an index only after catching up with other connections, and replays changes logged after it', async () => {
     const config = testConfig({}, { corpus: 'empty' });
     const a = await Dossier.open(config);
@@ -276,5 +301,66 @@ describe('Dossier with a persisted lexical index', () => {
     expect((await c.ask('Wie viele Drohnen pro Monat?')).citations[0]?.document.title).toBe('A');
     expect((await c.ask('Wo wurde der Kuchen gebacken?')).citations[0]?.document.title).toBe('B');
     expect((await c.ask('Wann wurde die Brücke in Dresden gebaut?')).citations[0]?.document.title).toBe('W');
+  });
+});
+
+describe('snapshot file format', () => {
+  /** A snapshot file written by hand: `header` JSON and `arrays` (each padded to 8), checksummed as the format says. */
+  const forge = (file: string, header: Record<string, unknown>, arrays: Record<string, Int32Array | Uint8Array>, sum: 'crc32' | 'sha1') => {
+    const parts = Object.values(arrays).map((a) => {
+      const b = Buffer.alloc((a.byteLength + 7) & ~7);
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(b);
+      return b;
+    });
+    const body = Buffer.concat(parts);
+    const check = sum === 'crc32' ? { crc32: zlib.crc32(body) } : { sha1: crypto.createHash('sha1').update(body).digest('hex') };
+    const json = Buffer.from(JSON.stringify({ ...header, ...check, arrays: Object.entries(arrays).map(([name, a]) => ({ name, type: a instanceof Int32Array ? 'i32' : 'u8', length: a.length })) }));
+    const head = Buffer.alloc((12 + json.length + 7) & ~7);
+    head.write('DOSSLEX1', 0, 'latin1');
+    head.writeUInt32LE(json.length, 8);
+    json.copy(head, 12);
+    fs.writeFileSync(file, Buffer.concat([head, body]));
+  };
+
+  it('writes format 2 with a CRC-32 and reads it back exactly', () => {
+    const file = path.join(tempDir(), 'lex.idx');
+    const content = {
+      version: 'v9',
+      strings: { words: ['straße', '', 'größe😀', 'bad\ud800'], withNull: ['a', null] },
+      arrays: { a: Int32Array.from([1, -2, 3]), b: Float64Array.from([0.5, Math.PI]), c: Uint8Array.from([255, 0]) },
+    };
+    writeSnapshot(file, content);
+    const raw = fs.readFileSync(file);
+    const header = JSON.parse(raw.toString('utf8', 12, 12 + raw.readUInt32LE(8)));
+    expect(header.format).toBe(SNAPSHOT_FORMAT);
+    expect(SNAPSHOT_FORMAT).toBe(2);
+    expect(header.crc32).toBe(zlib.crc32(raw.subarray((12 + raw.readUInt32LE(8) + 7) & ~7)));
+    expect(header.sha1).toBeUndefined();
+    const back = readSnapshot(file)!;
+    expect(back.version).toBe('v9');
+    expect(back.strings).toEqual(content.strings);
+    expect([...back.arrays.a]).toEqual([1, -2, 3]);
+    expect([...back.arrays.b]).toEqual([0.5, Math.PI]);
+    expect([...back.arrays.c]).toEqual([255, 0]);
+  });
+
+  it('still reads a format-1 file (strings in the header, SHA-1)', () => {
+    const file = path.join(tempDir(), 'lex.idx');
+    forge(file, { format: 1, version: 'old', strings: { terms: ['fabrik', 'drohn'] } }, { x: Int32Array.from([4, 5]) }, 'sha1');
+    const back = readSnapshot(file)!;
+    expect(back.version).toBe('old');
+    expect(back.strings.terms).toEqual(['fabrik', 'drohn']);
+    expect([...back.arrays.x]).toEqual([4, 5]);
+  });
+
+  it('refuses a file of another format or with a wrong CRC-32', () => {
+    const file = path.join(tempDir(), 'lex.idx');
+    forge(file, { format: 3, version: 'v', strings: {} }, {}, 'crc32');
+    expect(() => readSnapshot(file)).toThrow(/format 3/);
+    forge(file, { format: 2, version: 'v', strings: {} }, { x: Int32Array.from([1]) }, 'crc32');
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 8] ^= 1;
+    fs.writeFileSync(file, bytes);
+    expect(() => readSnapshot(file)).toThrow(/checksum mismatch/);
   });
 });

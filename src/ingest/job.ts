@@ -35,6 +35,20 @@ export interface PrepareJob {
  * @throws InputError as the parsers and {@link prepareDocument} do.
  */
 export async function runPrepareJob(job: PrepareJob, decompounder: Decompounder | null): Promise<PreparedDocument> {
+  const { parsed, ident, limits } = await parseJob(job);
+  return prepareDocument(parsed, ident, job.chunking, limits, decompounder);
+}
+
+/**
+ * A job's document id without segmenting or indexing it (parse, overrides, canonical text, hash):
+ * the id {@link runPrepareJob} gives the same job.
+ * @throws InputError as the parsers and identifyDocument do.
+ */
+export async function identifyJob(job: PrepareJob): Promise<string> {
+  return (await parseJob(job)).ident.id;
+}
+
+async function parseJob(job: PrepareJob): Promise<{ parsed: Parameters<typeof prepareDocument>[0]; ident: ReturnType<typeof identifyDocument>; limits: IngestLimits }> {
   const limits: IngestLimits = { ...job.limits, deadline: performance.now() + job.budgetMs };
   let parsed;
   if (job.text !== undefined) {
@@ -52,5 +66,5 @@ export async function runPrepareJob(job: PrepareJob, decompounder: Decompounder 
   const source = safeSource(job.source) ?? safeSource(parsed.source);
   parsed = { ...parsed, title: title ?? parsed.title, date: date ?? parsed.date, source };
   const ident = identifyDocument(parsed, job.scope, limits.maxChars);
-  return prepareDocument(parsed, ident, job.chunking, limits, decompounder);
+  return { parsed, ident, limits };
 }

@@ -23,6 +23,7 @@ import { makeDirs } from '../fs-dirs.js';
 import { log } from '../log.js';
 import { isStopword, stem, type StemLang } from '../text/stem.js';
 import { Decompounder } from '../text/decompound.js';
+import { StringTable } from './string-table.js';
 import { LockTimeoutError, withFileLock } from '../store/file-lock.js';
 
 /** Longest English phrase (in words) looked up as a unit. */
@@ -50,35 +51,21 @@ export interface Lookup<V> {
   readonly size: number;
 }
 
-/** Index of `key` in the ascending (UTF-16 code unit order) array `keys`, or -1. */
-function bisect(keys: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const k = keys[mid];
-    if (k === key) return mid;
-    if (k < key) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 /** A lookup over sorted keys whose values are produced on demand (no hash table to build). */
 class SortedLookup<V> implements Lookup<V> {
   constructor(
-    private readonly keys: readonly string[],
+    private readonly keys: StringTable,
     private readonly value: (i: number) => V,
   ) {}
   get size(): number {
     return this.keys.length;
   }
   get(key: string): V | undefined {
-    const i = bisect(this.keys, key);
+    const i = this.keys.find(key);
     return i < 0 ? undefined : this.value(i);
   }
   has(key: string): boolean {
-    return bisect(this.keys, key) >= 0;
+    return this.keys.find(key) >= 0;
   }
 }
 
@@ -177,9 +164,9 @@ class StemIndexBuilder {
 
 /** Packed stem → entries table: keys, offsets into one Int32Array of entry ids. */
 class PackedStemEntries implements StemEntries {
-  /** @param keys ascending; entries of keys[i] are ids[offsets[i] .. offsets[i+1]). */
+  /** @param keys_ ascending; entries of keys_[i] are ids[offsets[i] .. offsets[i+1]). */
   constructor(
-    private readonly keys_: string[],
+    private readonly keys_: StringTable,
     readonly offsets: Int32Array,
     readonly ids: Int32Array,
   ) {}
@@ -194,21 +181,21 @@ class PackedStemEntries implements StemEntries {
     offsets[keys.length] = n;
     const ids = new Int32Array(n);
     keys.forEach((k, i) => ids.set(b.lists.get(k)!, offsets[i]));
-    return new PackedStemEntries(keys, offsets, ids);
+    return new PackedStemEntries(StringTable.of(keys), offsets, ids);
   }
   get(s: string): Int32Array | undefined {
-    const i = bisect(this.keys_, s);
+    const i = this.keys_.find(s);
     return i < 0 ? undefined : this.ids.subarray(this.offsets[i], this.offsets[i + 1]);
   }
   count(s: string): number {
-    const i = bisect(this.keys_, s);
+    const i = this.keys_.find(s);
     return i < 0 ? 0 : this.offsets[i + 1] - this.offsets[i];
   }
   allEntryIds(): Int32Array {
     return this.ids;
   }
   keys(): readonly string[] {
-    return this.keys_;
+    return this.keys_.all();
   }
 }
 
@@ -471,7 +458,7 @@ function writeSections(file: string, sections: Record<string, Section>): void {
  * @throws CacheDamagedError naming what is wrong (also for a header without this version); the fs
  *   error for a missing or unreadable file.
  */
-function readSections(file: string): { str(name: string): string[]; i32(name: string): Int32Array } {
+function readSections(file: string): { str(name: string): string[]; table(name: string): StringTable; i32(name: string): Int32Array } {
   const buf = fs.readFileSync(file);
   const damaged = (why: string) => new CacheDamagedError(`dictionary cache ${file} is damaged: ${why}`);
   if (buf.length < 4) throw damaged('shorter than its header');
@@ -509,6 +496,10 @@ function readSections(file: string): { str(name: string): string[]; i32(name: st
       if (s.length === 0) return [];
       return buf.toString('utf8', base + s.offset, base + s.offset + s.length).split('\n');
     },
+    table: (name) => {
+      const s = sec(name);
+      return StringTable.fromJoined(buf.toString('utf8', base + s.offset, base + s.offset + s.length));
+    },
     i32: (name) => {
       const s = sec(name);
       // Copy into an aligned buffer (Buffer pools may not be 4-byte aligned).
@@ -536,10 +527,10 @@ function packLists(map: Lookup<string[]> & { keys(): Iterable<string> }, vocab: 
   return { keys, offsets, ids: Int32Array.from(ids) };
 }
 
-function unpackLists(keys: string[], offsets: Int32Array, ids: Int32Array, vocab: string[]): SortedLookup<string[]> {
+function unpackLists(keys: StringTable, offsets: Int32Array, ids: Int32Array, vocab: StringTable): SortedLookup<string[]> {
   return new SortedLookup(keys, (i) => {
     const list = new Array<string>(offsets[i + 1] - offsets[i]);
-    for (let j = offsets[i], k = 0; j < offsets[i + 1]; j++, k++) list[k] = vocab[ids[j]];
+    for (let j = offsets[i], k = 0; j < offsets[i + 1]; j++, k++) list[k] = vocab.at(ids[j]);
     return list;
   });
 }
@@ -603,35 +594,37 @@ function saveCache(file: string, dict: ParsedDictionary): void {
 
 function loadCache(file: string): Dictionary {
   const r = readSections(file);
-  const vocab = r.str('vocab');
+  // The word lists stay packed (src/search/string-table.ts): a lookup cuts out only the ~20
+  // words its bisection visits, instead of every list being split into its 50–350k strings.
+  const vocab = r.table('vocab');
   const freq = r.i32('freq');
   // Words that only occur as translations have frequency 0 and count as unknown.
   const deFreq: Lookup<number> = {
     size: freq.reduce((a, f) => a + (f > 0 ? 1 : 0), 0),
     get: (w) => {
-      const i = bisect(vocab, w);
+      const i = vocab.find(w);
       return i >= 0 && freq[i] > 0 ? freq[i] : undefined;
     },
     has: (w) => {
-      const i = bisect(vocab, w);
+      const i = vocab.find(w);
       return i >= 0 && freq[i] > 0;
     },
   };
   // The German → English tables are only needed once a German question meets English documents:
   // their strings are split on first use (loading them eagerly cost ~0.3 s per CLI call).
-  let enVocab: string[] | null = null;
-  const vocabEn = () => (enVocab ??= r.str('enVocab'));
+  let enVocab: StringTable | null = null;
+  const vocabEn = () => (enVocab ??= r.table('enVocab'));
   return {
-    de: lazyLookup(() => unpackLists(r.str('deKeys'), r.i32('deOff'), r.i32('deIds'), vocabEn())),
-    deStem: lazyLookup(() => unpackLists(r.str('deStemKeys2'), r.i32('deStemOff2'), r.i32('deStemIds2'), vocabEn())),
-    en: unpackLists(r.str('enKeys'), r.i32('enOff'), r.i32('enIds'), vocab),
-    enStem: unpackLists(r.str('enStemKeys'), r.i32('enStemOff'), r.i32('enStemIds'), vocab),
+    de: lazyLookup(() => unpackLists(r.table('deKeys'), r.i32('deOff'), r.i32('deIds'), vocabEn())),
+    deStem: lazyLookup(() => unpackLists(r.table('deStemKeys2'), r.i32('deStemOff2'), r.i32('deStemIds2'), vocabEn())),
+    en: unpackLists(r.table('enKeys'), r.i32('enOff'), r.i32('enIds'), vocab),
+    enStem: unpackLists(r.table('enStemKeys'), r.i32('enStemOff'), r.i32('enStemIds'), vocab),
     deFreq,
     places: lazyLookup(() => new SortedLookup(r.str('places'), () => true as const)),
     entryCount: r.i32('meta')[0],
     stems: {
-      de: new PackedStemEntries(r.str('deStemKeys'), r.i32('deStemOff'), r.i32('deStemIds')),
-      en: new PackedStemEntries(r.str('enSideKeys'), r.i32('enSideOff'), r.i32('enSideIds')),
+      de: new PackedStemEntries(r.table('deStemKeys'), r.i32('deStemOff'), r.i32('deStemIds')),
+      en: new PackedStemEntries(r.table('enSideKeys'), r.i32('enSideOff'), r.i32('enSideIds')),
     },
   };
 }

@@ -89,17 +89,17 @@ export class PassageSearcher {
    * back from the paragraph postings (after a snapshot load; same terms, same order of first use).
    */
   private readonly conceptQueue = new Map<number, { terms: string[] | null; lang: StemLang }>();
-  private readonly chunkInfo = new Map<number, ChunkInfo>();
-  private readonly paraChunks = new Map<number, number[]>();
-  private readonly paraDoc = new Map<number, string>();
-  private readonly paraLang = new Map<number, StemLang>();
+  private chunkInfo = new Map<number, ChunkInfo>();
+  private paraChunks = new Map<number, number[]>();
+  private paraDoc = new Map<number, string>();
+  private paraLang = new Map<number, StemLang>();
   /** Number of indexed paragraphs per language. */
   private readonly langCount: Record<StemLang, number> = { de: 0, en: 0 };
-  private readonly docScope = new Map<string, string | null>();
+  private docScope = new Map<string, string | null>();
   /** Documents with a non-null scope: while 0, every indexed document is visible from any scope. */
   private scopedDocs = 0;
-  private readonly docParas = new Map<string, number[]>();
-  private readonly docLang = new Map<string, StemLang>();
+  private docParas = new Map<string, number[]>();
+  private docLang = new Map<string, StemLang>();
 
   /**
    * @param dict the Ding dictionary: enables the concept-space scorer (src/search/concept.ts) and
@@ -118,6 +118,19 @@ export class PassageSearcher {
     return this.conceptIndex;
   }
 
+  /** Deferred concept vectors built since the last {@link save} or {@link load}. */
+  private conceptsBuiltUnsaved = 0;
+
+  /**
+   * True when deferred concept vectors were built since the last {@link save} or {@link load}:
+   * a snapshot saved now would spare the next load that work (a snapshot written right after a
+   * rebuild from the store holds every paragraph as queued, and each load would build them all
+   * again, ~2 s of CPU at 52k chunks, measured on the bench's synthetic corpus).
+   */
+  get conceptStateUnsaved(): boolean {
+    return this.conceptsBuiltUnsaved > 0;
+  }
+
   /** Build the concept vectors of up to `limit` deferred paragraphs. */
   private buildConcepts(limit: number): void {
     if (!this.conceptIndex || this.conceptQueue.size === 0) return;
@@ -126,6 +139,7 @@ export class PassageSearcher {
       if (n++ >= limit) break;
       this.conceptIndex.add(pid, p.terms ?? this.paragraphs.data.unitTerms(pid), p.lang);
       this.conceptQueue.delete(pid);
+      this.conceptsBuiltUnsaved++;
     }
     // The backlog is done (start-up or bulk load): fold its postings into the compact segments.
     if (this.conceptQueue.size === 0) this.conceptIndex.compact();
@@ -292,6 +306,7 @@ export class PassageSearcher {
       Object.assign(arrays, { [`${name}.off`]: d.off, [`${name}.slot`]: d.slot, [`${name}.tf`]: d.tf, [`${name}.unitOff`]: d.unitOff, [`${name}.unitTids`]: d.unitTids, [`${name}.ids`]: d.ids, [`${name}.lengths`]: d.lengths });
     }
     writeSnapshot(file, { version, strings, arrays });
+    this.conceptsBuiltUnsaved = 0;
   }
 
   /**
@@ -342,8 +357,9 @@ export class PassageSearcher {
     if (scopes.length !== docIds.length || langs.length !== docIds.length || docParaCount.length !== docIds.length) fail('document lists differ in length');
     if (paraChunkCount.length !== paraIds.length || chunkStart.length !== chunkIds.length || chunkEnd.length !== chunkIds.length) fail('list lengths differ');
     if (paragraphs.size !== paraIds.length || chunks.size !== chunkIds.length) fail('postings and unit lists disagree');
-    // Build everything aside, then swap in.
+    // Build everything aside, then swap in (the new maps replace the old ones whole).
     const docScope = new Map<string, string | null>();
+    const docLang = new Map<string, StemLang>();
     const docParas = new Map<string, number[]>();
     const paraDoc = new Map<number, string>();
     const paraLang = new Map<number, StemLang>();
@@ -357,6 +373,7 @@ export class PassageSearcher {
       if (typeof docId !== 'string' || docScope.has(docId)) fail('bad document id');
       const lang: StemLang = langs[d] === 'en' ? 'en' : 'de';
       docScope.set(docId, scopes[d] ?? null);
+      docLang.set(docId, lang);
       const pids: number[] = [];
       for (let k = 0; k < docParaCount[d]; k++, p++) {
         const pid = paraIds[p];
@@ -397,27 +414,23 @@ export class PassageSearcher {
       for (let i = 0; i < norms.length; i++) if (!(norms[i] >= 0) || !Number.isFinite(norms[i])) fail('bad concept norm');
       for (const w of [...listedDe, ...listedEn]) if (typeof w !== 'string') fail('bad concept word');
     }
-    // Swap in.
-    for (const docId of [...this.docParas.keys()]) this.remove(docId);
+    // Swap in: every per-document, per-paragraph and per-chunk map is replaced, the postings too
+    // (nothing of the previous contents stays; the concept backlog is refilled below).
     this.chunks.replace(chunks);
     this.paragraphs.replace(paragraphs);
-    const assign = <K, V>(dst: Map<K, V>, src: Map<K, V>) => {
-      dst.clear();
-      for (const [k, v] of src) dst.set(k, v);
-    };
-    assign(this.docScope, docScope);
+    this.docScope = docScope;
     this.scopedDocs = 0;
     for (const s of docScope.values()) if (s !== null) this.scopedDocs++;
-    assign(this.docParas, docParas);
-    assign(this.paraDoc, paraDoc);
-    assign(this.paraLang, paraLang);
-    assign(this.paraChunks, paraChunks);
-    assign(this.chunkInfo, chunkInfo);
-    this.docLang.clear();
-    for (let d = 0; d < docIds.length; d++) this.docLang.set(docIds[d], langs[d] === 'en' ? 'en' : 'de');
+    this.docParas = docParas;
+    this.paraDoc = paraDoc;
+    this.paraLang = paraLang;
+    this.paraChunks = paraChunks;
+    this.chunkInfo = chunkInfo;
+    this.docLang = docLang;
     this.langCount.de = langCount.de;
     this.langCount.en = langCount.en;
     this.conceptQueue.clear();
+    this.conceptsBuiltUnsaved = 0;
     if (this.conceptIndex) {
       this.conceptIndex.restoreListed(withConcepts ? { de: listedDe as string[], en: listedEn as string[] } : { de: [], en: [] });
       // Paragraphs without a norm (all, for a snapshot without concept state) are built later.

@@ -583,10 +583,18 @@ export class Postings {
     if (d.off.length !== v + 1 || d.off[0] !== 0 || d.off[v] !== d.slot.length || d.tf.length !== d.slot.length) throw bad('term offsets');
     if (d.lengths.length !== n || d.unitOff.length !== n + 1 || d.unitOff[0] !== 0 || d.unitOff[n] !== d.unitTids.length) throw bad('unit offsets');
     if (d.unitTids.length !== d.slot.length) throw bad('posting counts');
-    for (let t = 0; t < v; t++) if (d.off[t + 1] < d.off[t]) throw bad('term offsets');
-    for (let i = 0; i < n; i++) if (d.unitOff[i + 1] < d.unitOff[i]) throw bad('unit offsets');
-    for (let i = 0; i < d.slot.length; i++) if (d.slot[i] < 0 || d.slot[i] >= n || d.tf[i] < 1) throw bad('posting');
-    for (let i = 0; i < d.unitTids.length; i++) if (d.unitTids[i] < 0 || d.unitTids[i] >= v) throw bad('unit terms');
+    // The arrays in locals: these loops run over every posting of a snapshot at each load.
+    const { off, unitOff, slot, tf, unitTids } = d;
+    for (let t = 0; t < v; t++) if (off[t + 1] < off[t]) throw bad('term offsets');
+    for (let i = 0; i < n; i++) if (unitOff[i + 1] < unitOff[i]) throw bad('unit offsets');
+    for (let i = 0, m = slot.length; i < m; i++) {
+      const s = slot[i];
+      if (s < 0 || s >= n || tf[i] < 1) throw bad('posting');
+    }
+    for (let i = 0, m = unitTids.length; i < m; i++) {
+      const t = unitTids[i];
+      if (t < 0 || t >= v) throw bad('unit terms');
+    }
     const p = new Postings();
     p.install(d);
     if (p.slotMap && p.slotMap.size !== n) throw bad('duplicate unit ids');
