@@ -620,7 +620,7 @@ function loadCache(file: string): Dictionary {
     en: unpackLists(r.table('enKeys'), r.i32('enOff'), r.i32('enIds'), vocab),
     enStem: unpackLists(r.table('enStemKeys'), r.i32('enStemOff'), r.i32('enStemIds'), vocab),
     deFreq,
-    places: lazyLookup(() => new SortedLookup(r.str('places'), () => true as const)),
+    places: lazyLookup(() => new SortedLookup(r.table('places'), () => true as const)),
     entryCount: r.i32('meta')[0],
     stems: {
       de: new PackedStemEntries(r.table('deStemKeys'), r.i32('deStemOff'), r.i32('deStemIds')),
