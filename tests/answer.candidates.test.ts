@@ -254,3 +254,11 @@ describe('legal forms keep the name before them', () => {
     expect(found('Die Firma Energiprojekt AB in Schweden hat Fortschritte gemacht.', 'name', ['energiprojekt', 'firma', 'fortschritte'])).toContain('Energiprojekt AB');
   });
 });
+
+describe('cost questions in the German past tense', () => {
+  it.each(['Wie viel kostete der Windpark?', 'Wie viel hat der Bau gekostet?', 'Wie viel kosteten die Drohnen?'])('%s asks for money', (q) => {
+    const a = analyzeQuestion(q);
+    expect(a.type).toBe('number');
+    expect(a.unit).toBe('money');
+  });
+});

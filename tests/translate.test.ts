@@ -21,6 +21,12 @@ describe('Ding dictionary parsing', () => {
     expect([...d.en.values()].flat()).not.toContain('christliche');
   });
 
+  it('never gives a German stopword or a bare verb particle as a translation', () => {
+    const d = parseDing('lieferte (aus; ab; an; ein); übergab; gab ab :: delivered\n');
+    // Synonyms are split before notes are dropped, so "lieferte (aus" is no word either.
+    expect(d.en.get('delivered')).toEqual(['übergab']);
+  });
+
   it('lends a long English phrase\'s German words to its last two words, the head of the phrase', () => {
     const d = parseDing('Freibad {n}; Freischwimmbad {n} | Freibäder {pl} :: public open-air swimming pool | public open-air swimming pools\nLache {f} :: a small pool of water\n');
     expect(d.en.get('swimming pool')).toEqual(['freibad', 'freischwimmbad']);

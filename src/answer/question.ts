@@ -85,7 +85,7 @@ const WH: [RegExp, AnswerType, NumberUnit | null][] = [
   ...MEASURED.map(([head, unit]): [RegExp, AnswerType, NumberUnit | null] => [new RegExp(`^(wie (hoch|groß|hohe|große) (ist|war|sind|waren|wird|werden|wäre) (der|die|das|den|seine|ihre|deren|dessen) \\S*(${head})|how (high|large|big) (is|was|are|were|will be) (the|its|their) ((total|overall|annual|estimated|expected|planned) )?(${head}))\\b`), 'number', unit]),
   [/^(how fast|how quick(ly)?|at what speed|wie schnell|mit welcher geschwindigkeit)\b/, 'number', 'speed'],
   [/^(how (heavy|much does .* weigh|much did .* weigh)|wie schwer|wie viel wiegt)\b/, 'number', 'weight'],
-  [/^(how much (money|does .* cost|did .* cost|do .* cost|is .* worth|was .* worth)|how expensive|what (is|was) the (price|cost)|wie teuer|was kostet|was kosteten?|wie viel kostet|wie viel geld)\b/, 'number', 'money'],
+  [/^(how much (money|does .* cost|did .* cost|do .* cost|is .* worth|was .* worth)|how expensive|what (is|was) the (price|cost)|wie teuer|was kostet|was kosteten?|wie viel (kostet|kostete|kosteten|hat .* gekostet|haben .* gekostet)|wie viel geld)\b/, 'number', 'money'],
   [/^(how powerful|what (is|was|will be) (the|its) (power|output|capacity|rated power|generating capacity)|wie (hoch|groß) (ist|war|wird) (die|seine|ihre) (leistung|kapazität|nennleistung)|welche leistung|wie viel leistung|wie leistungsstark)\b/, 'number', 'power'],
   [/^(how far|how (long|high|tall|deep|wide) is (the )?(distance|river|road|line|bridge|tower|building|mountain|wall|track|route|tunnel)|how (high|tall|deep|wide|thick)|wie weit|wie hoch|wie tief|wie breit|wie dick)\b/, 'number', 'distance'],
   [/^(what percent(age)?|how many percent|wie viel prozent|wieviel prozent|welche(n|r)? (anteil|prozentsatz))\b/, 'number', 'percent'],

@@ -42,7 +42,7 @@ const MAX_GERMAN_TRANSLATIONS = 12;
 const HEAD_WEIGHT = 1;
 const ROW_WEIGHT = 0.5;
 const HEAD_OF_ROW_WEIGHT = 0.25;
-const CACHE_VERSION = 10;
+const CACHE_VERSION = 13;
 
 /** Read-only string-keyed lookup (a Map, or a sorted table searched by bisection). */
 export interface Lookup<V> {
@@ -118,6 +118,11 @@ function clean(s: string): string {
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** A sub-entry without its bracketed notes ("lieferte (aus; ab; an; ein); übergab" → "lieferte ; übergab"), so that `;` inside a note splits nothing. */
+function withoutNotes(s: string): string {
+  return s.replace(/\{[^}]*\}/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\([^)]*\)/g, ' ');
 }
 
 function cleanEnglish(s: string): string {
@@ -209,6 +214,9 @@ type ParsedDictionary = Dictionary & {
   places: Map<string, true>;
 };
 
+/** Separable verb particles that are no German stopwords but never a translation on their own. */
+const BARE_PARTICLE = new Set(['ab', 'hin', 'her']);
+
 /**
  * The noun of a German synonym made of one lower-case word and one capitalised noun ("christliche
  * Taufe" → "taufe", "die Taufe" → "taufe"), lower case; null for any other shape.
@@ -256,7 +264,7 @@ class GermanTableBuilder {
     if (deParts.length !== enParts.length) return;
     const single = (part: string) => {
       const out = new Set<string>();
-      for (const syn of part.split(';')) {
+      for (const syn of withoutNotes(part).split(';')) {
         const words = germanContent(syn);
         if (words.length === 1 && /^\p{L}[\p{L}-]*$/u.test(words[0])) out.add(words[0]);
       }
@@ -335,8 +343,13 @@ export function parseDing(raw: string): ParsedDictionary {
     }
     const n = Math.min(deParts.length, enParts.length);
     for (let i = 0; i < n; i++) {
+      // Split before the notes are dropped ("lieferte (aus; ab; an; ein)" gives "aus", "ab", …: the
+      // stopword and particle filter below removes those; dropping the notes first cost 0.008
+      // answer@1 on the tuning part, the alternatives in notes being useful translations too).
       const synonyms = deParts[i].split(';').map(cleanGerman);
-      const germans = synonyms.filter((g) => g && !g.includes(' ') && /^\p{L}[\p{L}-]*$/u.test(g)).map((g) => g.toLowerCase());
+      // A German stopword or a bare verb particle is never a translation ("an", "ab" stand alone in
+      // Ding's "delivered" entries, and matched every sentence holding the particle).
+      const germans = synonyms.filter((g) => g && !g.includes(' ') && /^\p{L}[\p{L}-]*$/u.test(g) && !isStopword(g.toLowerCase(), 'de') && !BARE_PARTICLE.has(g.toLowerCase())).map((g) => g.toLowerCase());
       // "christliche Taufe :: christening": an adjective and its noun give the noun to one-word
       // English keys, so "christening" reaches "Taufe" (kept apart: the adjective is not a translation).
       const heads = synonyms.map(adjectiveNounHead).filter((g): g is string => g !== null);
