@@ -41,7 +41,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../src/config.js';
 import { Dossier } from '../src/core.js';
 import { readXquadPair } from './lib/data.js';
-import { cutAnswerSentence } from './lib/near-miss.js';
+import { ingestTuningPool } from './lib/near-miss.js';
 import { fitLogistic, logistic, type LogisticModel } from '../src/answer/learned.js';
 import { NEAR_MISS_FEATURES, NEAR_MISS_WEIGHTS } from '../src/answer/near-miss.js';
 import type { SentenceTrace } from '../src/answer/extract.js';
@@ -76,25 +76,7 @@ async function collect(): Promise<Row[]> {
     fs.mkdirSync(path.join(dir, 'corpus'));
     const d = await Dossier.open(loadConfig({ DATA_DIR: path.join(dir, 'data'), CORPUS_DIR: path.join(dir, 'corpus'), LOG_LEVEL: 'warn', EMBEDDINGS: 'off' }));
     try {
-      const asked: { article: string; key: string; question: string; lang: 'de' | 'en' }[] = [];
-      const keyOf = new Map<string, string>();
-      for (const [ai, art] of de.data.entries())
-        for (const [pi, p] of art.paragraphs.entries()) {
-          const key = `${ai}/${pi}`;
-          let text = p.context;
-          const tuning = parts.get(art.title) === 'tuning';
-          for (const [qi, q] of p.qas.entries()) {
-            const gold = q.answers[0];
-            if (!gold || !tuning || (nearMiss && qi > 0)) continue;
-            if (nearMiss) {
-              const cut = cutAnswerSentence(p.context, gold.text, (gold as { answer_start?: number }).answer_start ?? -1);
-              if (cut === null) continue;
-              text = cut;
-            }
-            for (const [lang, question] of [['de', q.question], ['en', enQuestion.get(q.id)]] as const) if (question) asked.push({ article: art.title, key, question, lang });
-          }
-          keyOf.set((await d.ingest({ text, title: `${art.title} ¶${pi + 1} (${ai}/${pi})`, source: `eval:${key}` })).document.id, key);
-        }
+      const { asked, keyOf } = await ingestTuningPool(d, { de, parts, enQuestion }, nearMiss);
       for (const a of asked) {
         let picked: SentenceTrace | undefined;
         const ans = await d.ask(a.question, { limit: nearMiss ? undefined : 10, onSentences: (r) => (picked = r.find((x) => x.picked)) });

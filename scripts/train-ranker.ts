@@ -35,7 +35,7 @@ import { loadConfig } from '../src/config.js';
 import { Dossier } from '../src/core.js';
 import { readXquadPair } from './lib/data.js';
 import { normalizeAnswer } from './answer-metrics.js';
-import { cutAnswerSentence } from './lib/near-miss.js';
+import { ingestTuningPool } from './lib/near-miss.js';
 import { fitLogistic, logistic, RANKER, SENTENCE_FEATURES } from '../src/answer/learned.js';
 import type { SentenceTrace } from '../src/answer/extract.js';
 import { buildQuery } from '../src/search/query.js';
@@ -78,23 +78,7 @@ async function collect(): Promise<Asked[]> {
     const inner = d as unknown as { searcher: PassageSearcher; dict: Dictionary | null };
     try {
       // Near-miss pool: the first question of each tuning paragraph loses its answer sentence.
-      const asked: { article: string; gold: string; question: string; lang: 'de' | 'en' }[] = [];
-      for (const [ai, art] of de.data.entries())
-        for (const [pi, p] of art.paragraphs.entries()) {
-          let text = p.context;
-          const tuning = parts.get(art.title) === 'tuning';
-          for (const [qi, q] of p.qas.entries()) {
-            const gold = q.answers[0];
-            if (!gold || !tuning || (nearMiss && qi > 0)) continue;
-            if (nearMiss) {
-              const cut = cutAnswerSentence(p.context, gold.text, (gold as { answer_start?: number }).answer_start ?? -1);
-              if (cut === null) continue;
-              text = cut;
-            }
-            for (const [lang, question] of [['de', q.question], ['en', enQ.get(q.id)]] as const) if (question) asked.push({ article: art.title, gold: gold.text, question, lang });
-          }
-          await d.ingest({ text, title: `${art.title} ¶${pi + 1} (${ai}/${pi})`, source: `eval:${ai}/${pi}` });
-        }
+      const { asked } = await ingestTuningPool(d, { de, parts, enQuestion: enQ }, nearMiss);
       for (const a of asked) {
         let rows: SentenceTrace[] = [];
         await d.ask(a.question, { limit: nearMiss ? undefined : 10, onSentences: (r) => (rows = r) });

@@ -46,3 +46,47 @@ export function cutAnswerSentence(context: string, answer: string, answerStart: 
   const rest = `${context.slice(0, from)}${context.slice(to)}`.trim();
   return rest.length > 0 ? rest : null;
 }
+
+/** One tuning question of {@link ingestTuningPool}: its article, paragraph key ("ai/pi"), gold answer text, wording and language. */
+export interface PoolQuestion {
+  article: string;
+  key: string;
+  gold: string;
+  question: string;
+  lang: 'de' | 'en';
+}
+
+/**
+ * Ingest the 240 German XQuAD paragraphs into `d` (titled "<article> ¶n (ai/pi)", source
+ * "eval:ai/pi") and list the TUNING part's questions, German and English (scripts/lib/split.ts).
+ * With `nearMiss`, only the first question of each tuning paragraph is listed and that paragraph
+ * is ingested with its answer sentence cut ({@link cutAnswerSentence}); paragraphs whose cut
+ * leaves nothing keep their text and list no question. Used by the training scripts.
+ * @returns the questions in paragraph order and the stored document id → paragraph key.
+ */
+export async function ingestTuningPool(
+  d: { ingest(input: { text: string; title: string; source: string }): Promise<{ document: { id: string } }> },
+  xquad: { de: { data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { text: string; answer_start?: number }[] }[] }[] }[] }; parts: Map<string, string>; enQuestion: Map<string, string> },
+  nearMiss: boolean,
+): Promise<{ asked: PoolQuestion[]; keyOf: Map<string, string> }> {
+  const asked: PoolQuestion[] = [];
+  const keyOf = new Map<string, string>();
+  for (const [ai, art] of xquad.de.data.entries())
+    for (const [pi, p] of art.paragraphs.entries()) {
+      const key = `${ai}/${pi}`;
+      let text = p.context;
+      const tuning = xquad.parts.get(art.title) === 'tuning';
+      for (const [qi, q] of p.qas.entries()) {
+        const gold = q.answers[0];
+        if (!gold || !tuning || (nearMiss && qi > 0)) continue;
+        if (nearMiss) {
+          const cut = cutAnswerSentence(p.context, gold.text, gold.answer_start ?? -1);
+          if (cut === null) continue;
+          text = cut;
+        }
+        for (const [lang, question] of [['de', q.question], ['en', xquad.enQuestion.get(q.id)]] as const) if (question) asked.push({ article: art.title, key, gold: gold.text, question, lang });
+      }
+      keyOf.set((await d.ingest({ text, title: `${art.title} ¶${pi + 1} (${ai}/${pi})`, source: `eval:${key}` })).document.id, key);
+    }
+  return { asked, keyOf };
+}
